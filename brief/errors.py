@@ -1,0 +1,65 @@
+"""One error tree for the whole tool. Library code raises these; only ``cli.py`` maps them to exit codes.
+
+BriefError                       exit 1  anything not more specific below
+├── InputError                   exit 3  no usable input (missing path, nothing readable)
+├── ConfigError                  exit 4  a bad models.yaml, an unknown model or backend name
+│   └── UnknownNameError                 lists the valid names
+├── ModelError                   exit 5  a model could not be had or loaded
+│   ├── ModelNotAvailableError           offline and not cached, or the download failed
+│   └── MissingExtraError                an optional package the backend needs is not installed
+└── OutputError                  exit 6  the brief could not be written
+
+Exit 2 is a usage error (bad flags, from typer) and exit 7 means the brief was made but some sources
+were skipped (see ``cli.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class BriefError(Exception):
+    """Base of every error the user may see; ``str(err)`` is the user-facing message."""
+
+    exit_code = 1
+
+
+class InputError(BriefError):
+    """No usable input."""
+
+    exit_code = 3
+
+
+class ConfigError(BriefError):
+    """A configuration or registry problem."""
+
+    exit_code = 4
+
+
+class UnknownNameError(ConfigError):
+    """A name that is not in a registry; the message lists the valid ones."""
+
+    def __init__(self, what: str, name: str, valid: Iterable[str]) -> None:
+        self.what, self.name, self.valid = what, name, sorted(valid)
+        choices = ", ".join(self.valid) or "(none)"
+        super().__init__(f"unknown {what} {name!r}; valid: {choices}")
+
+
+class ModelError(BriefError):
+    """A model could not be fetched or loaded."""
+
+    exit_code = 5
+
+
+class ModelNotAvailableError(ModelError):
+    """The model is not in the local cache and cannot be downloaded now."""
+
+
+class MissingExtraError(ModelError):
+    """An optional dependency of a backend is missing."""
+
+
+class OutputError(BriefError):
+    """The brief could not be written."""
+
+    exit_code = 6

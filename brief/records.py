@@ -1,0 +1,176 @@
+"""Frozen records that flow between the pipeline stages.
+
+ingest -> RawDocument -> clean -> Article -> translate -> TranslatedArticle
+-> summarise -> BriefSentence -> render (Brief)
+
+Every record is immutable and JSON-friendly through ``to_json``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One input as read from disk (or later the web), decoded but not yet cleaned."""
+
+    location: str  # the path (or URL) exactly as the user can find it again
+    text: str  # decoded text (HTML stays HTML)
+    kind: str  # "txt", "md" or "html"
+    encoding: str  # the encoding it was decoded from, e.g. "utf-8", "utf-16", "cp1256"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input that yielded no article, and why."""
+
+    location: str
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain-JSON form."""
+        return {"location": self.location, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A line that cleaning removed, and why (shown by ``brief inspect``)."""
+
+    line: str
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain-JSON form."""
+        return {"line": self.line, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article: metadata plus the sentences that go on to translation."""
+
+    id: str  # stable: a hash of the article's text, the same on every run
+    location: str
+    publisher: str | None
+    title: str | None
+    date: dt.date | None
+    language: str  # ISO 639-1 code ("ar", "en", ...) or "und"
+    sentences: tuple[str, ...]
+    dropped: tuple[Dropped, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The form ``brief inspect`` prints."""
+        return {
+            "id": self.id,
+            "path": self.location,
+            "publisher": self.publisher,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "language": self.language,
+            "sentences": list(self.sentences),
+            "dropped": [d.to_json() for d in self.dropped],
+        }
+
+
+@dataclass(frozen=True)
+class SourceSentence:
+    """One sentence of a source, in its own language and in English."""
+
+    source: int  # citation number of the article (1-based, input order)
+    index: int  # position of the sentence in the article
+    original: str
+    english: str
+
+    def to_json(self) -> dict[str, Any]:
+        """Provenance form used in the JSON brief."""
+        return {"source": self.source, "index": self.index, "original": self.original, "english": self.english}
+
+
+@dataclass(frozen=True)
+class TranslatedArticle:
+    """An article with its citation number and English text."""
+
+    n: int
+    article: Article
+    title_en: str | None
+    sentences: tuple[SourceSentence, ...]
+    translated: bool  # False when the article was already English
+
+
+@dataclass(frozen=True)
+class BriefSentence:
+    """A sentence of the brief with the sources behind it."""
+
+    text: str
+    cites: tuple[int, ...]
+    generated: bool
+    support: tuple[SourceSentence, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """Provenance form used in the JSON brief."""
+        return {
+            "text": self.text,
+            "cites": list(self.cites),
+            "generated": self.generated,
+            "support": [
+                {"source": s.source, "index": s.index, "original": s.original, "english": s.english}
+                for s in self.support
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """One line of the brief's numbered source list."""
+
+    n: int
+    article_id: str
+    publisher: str | None
+    title_en: str | None
+    title_original: str | None
+    language: str
+    date: dt.date | None
+    location: str
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain-JSON form."""
+        return {
+            "n": self.n,
+            "id": self.article_id,
+            "publisher": self.publisher,
+            "title_en": self.title_en,
+            "title_ar": self.title_original if self.language == "ar" else None,
+            "title_original": self.title_original,
+            "language": self.language,
+            "date": self.date.isoformat() if self.date else None,
+            "location": self.location,
+        }
+
+
+@dataclass(frozen=True)
+class ModelUse:
+    """Which model did a job, for the signature footer."""
+
+    kind: str  # "translator", "summariser", "embedder"
+    name: str
+    ref: str  # repo@revision or the local path
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Brief:
+    """The finished brief, ready to render."""
+
+    title: str
+    date_from: dt.date | None
+    date_to: dt.date | None
+    bottom_line: tuple[BriefSentence, ...]
+    points: tuple[BriefSentence, ...]
+    sources: tuple[SourceEntry, ...]
+    skipped: tuple[Skipped, ...]
+    models: tuple[ModelUse, ...]
+    version: str
+    made_at: dt.datetime
+    word_budget: int
