@@ -9,8 +9,11 @@ Every record is immutable and JSON-friendly through ``to_json``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+_ARABIC = re.compile(r"[\u0600-\u06FF]")
 
 
 @dataclass(frozen=True)
@@ -84,8 +87,15 @@ class SourceSentence:
     english: str
 
     def to_json(self) -> dict[str, Any]:
-        """Provenance form used in the JSON brief."""
-        return {"source": self.source, "index": self.index, "original": self.original, "english": self.english}
+        """Provenance form used in the JSON brief; ``arabic`` is set when the original is Arabic."""
+        arabic = self.original if _ARABIC.search(self.original) else None
+        return {
+            "source": self.source,
+            "index": self.index,
+            "original": self.original,
+            "arabic": arabic,
+            "english": self.english,
+        }
 
 
 @dataclass(frozen=True)
@@ -114,10 +124,7 @@ class BriefSentence:
             "text": self.text,
             "cites": list(self.cites),
             "generated": self.generated,
-            "support": [
-                {"source": s.source, "index": s.index, "original": s.original, "english": s.english}
-                for s in self.support
-            ],
+            "support": [s.to_json() for s in self.support],
         }
 
 

@@ -1,0 +1,124 @@
+"""Render a Brief as one page of Markdown, or as JSON with full provenance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+
+from brief.records import Brief, BriefSentence, SourceEntry
+
+SOURCES_HEADING = "## Sources"
+# Unicode isolates keep an Arabic headline right-to-left inside an English line without reordering its neighbours.
+_RLI, _PDI = "\u2067", "\u2069"
+
+
+def human_date(day: dt.date) -> str:
+    """'24 October 2025'."""
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def date_range(brief: Brief) -> str:
+    """The span the sources cover, saying how many are undated."""
+    undated = sum(1 for s in brief.sources if s.date is None)
+    if brief.date_from is None or brief.date_to is None:
+        return "undated"
+    span = human_date(brief.date_from)
+    if brief.date_to != brief.date_from:
+        span += f" – {human_date(brief.date_to)}"
+    if undated:
+        span += f" ({undated} undated)"
+    return span
+
+
+def citations(cites: Sequence[int]) -> str:
+    """'[1][3]'."""
+    return "".join(f"[{n}]" for n in cites)
+
+
+def _sentence(s: BriefSentence) -> str:
+    text = s.text.strip()
+    return f"{text} {citations(s.cites)}"
+
+
+def source_line(s: SourceEntry) -> str:
+    """'[n] Publisher — English headline — original headline — date or "undated" — location'."""
+    original = f"{_RLI}{s.title_original}{_PDI}" if s.title_original and s.language == "ar" else s.title_original
+    parts = [
+        f"[{s.n}] {s.publisher or 'Unknown publisher'}",
+        s.title_en or "(no headline)",
+        *([original] if original and original != s.title_en else []),
+        s.date.isoformat() if s.date else "undated",
+        s.location,
+    ]
+    return " — ".join(parts)
+
+
+def signature(brief: Brief) -> str:
+    """How the brief was made: version, models with revisions, key settings."""
+    models = "; ".join(
+        f"{m.kind} {m.name} ({m.ref}" + (f", beams {m.params['num_beams']}" if "num_beams" in m.params else "") + ")"
+        for m in brief.models
+    )
+    generated = sum(s.generated for s in (*brief.bottom_line, *brief.points))
+    total = len(brief.bottom_line) + len(brief.points)
+    made = brief.made_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        f"Made by brief {brief.version} on {made} · {models} · "
+        f"{generated} of {total} sentences rewritten by the summariser, the rest quoted from the sources · "
+        f"budget {brief.word_budget} words"
+    )
+
+
+def body_markdown(brief: Brief, points: Sequence[BriefSentence]) -> str:
+    """Everything before the source list (what the word budget counts)."""
+    lines = [f"# {brief.title}", "", f"*{len(brief.sources)} sources · {date_range(brief)}*", ""]
+    lines += ["## Bottom line", "", " ".join(_sentence(s) for s in brief.bottom_line) or "_Nothing to report._", ""]
+    if points:
+        lines += ["## Key points", ""] + [f"- {_sentence(s)}" for s in points] + [""]
+    return "\n".join(lines)
+
+
+def fit_points(brief: Brief) -> tuple[BriefSentence, ...]:
+    """The key points that fit the word budget, weakest dropped first."""
+    points = list(brief.points)
+    while points and len(body_markdown(brief, points).split()) > brief.word_budget:
+        points.pop()
+    return tuple(points)
+
+
+def to_markdown(brief: Brief) -> str:
+    """The one-page brief."""
+    body = body_markdown(brief, fit_points(brief))
+    lines = [body, SOURCES_HEADING, ""]
+    for s in brief.sources:
+        lines += [source_line(s), ""]
+    lines += ["---", "", f"_{signature(brief)}_"]
+    if brief.skipped:
+        lines += ["", f"**Skipped {len(brief.skipped)} input(s):**", ""]
+        lines += [f"- {s.location} — {s.reason}" for s in brief.skipped]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def to_json(brief: Brief) -> str:
+    """The same brief with full provenance."""
+    points = fit_points(brief)
+    data = {
+        "title": brief.title,
+        "date_from": brief.date_from.isoformat() if brief.date_from else None,
+        "date_to": brief.date_to.isoformat() if brief.date_to else None,
+        "made_at": brief.made_at.isoformat(),
+        "version": brief.version,
+        "word_budget": brief.word_budget,
+        "words": len(body_markdown(brief, points).split()),
+        "models": [{"kind": m.kind, "name": m.name, "ref": m.ref, "params": dict(m.params)} for m in brief.models],
+        "signature": signature(brief),
+        "bottom_line": [s.to_json() for s in brief.bottom_line],
+        "points": [s.to_json() for s in points],
+        "sources": [s.to_json() for s in brief.sources],
+        "skipped": [s.to_json() for s in brief.skipped],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+RENDERERS = {"markdown": to_markdown, "json": to_json}
