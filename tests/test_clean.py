@@ -1,0 +1,441 @@
+"""Tests for brief.clean: boilerplate removal, metadata, sentence splitting, dates and language.
+
+The golden files in tests/golden/ were labelled by hand from the seeds (what a careful reader keeps as the
+article's text), not dumped from the cleaner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from brief import clean
+from brief.clean import (
+    clean_document,
+    find_date,
+    identify_language,
+    normalise_for_matching,
+    prepare_for_translation,
+    split_sentences,
+)
+from brief.errors import UnknownNameError
+from brief.records import Article, Dropped, RawDocument
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+@functools.cache
+def seed_article(stem: str) -> Article:
+    path = ROOT / "seeds" / f"{stem}.txt"
+    return clean_document(RawDocument(f"seeds/{path.name}", path.read_text(encoding="utf-8"), "txt", "utf-8"))
+
+
+def text_article(text: str, kind: str = "txt") -> Article:
+    return clean_document(RawDocument("test", text, kind, "utf-8"))
+
+
+# --- the seeds against their hand-labelled golden files -------------------------------------------------
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in SEEDS])
+def test_seed_matches_golden(stem: str) -> None:
+    golden = json.loads((GOLDEN / f"{stem}.json").read_text(encoding="utf-8"))
+    article = seed_article(stem)
+    got = {
+        "publisher": article.publisher,
+        "title": article.title,
+        "date": article.date.isoformat() if article.date else None,
+        "sentences": list(article.sentences),
+    }
+    assert got == golden
+
+
+def test_every_seed_has_a_golden_file() -> None:
+    assert len(SEEDS) == 5
+    assert {p.stem for p in SEEDS} == {p.stem for p in GOLDEN.glob("*.json")}
+
+
+# Lines a reader must never see among the sentences, with the reason they are dropped.
+BOILERPLATE = [
+    ("000_3d61aafde4d34402", "شارك الخبر:", clean.SHARE),
+    ("000_3d61aafde4d34402", "FacebookTwitterLinkedInEmail", clean.SHARE),
+    ("000_3d61aafde4d34402", "شاهد ايضاً: الإسرائيليون يتظاهرون لإنهاء الحرب في غزة وإطلاق سراح الأسرى", clean.SEE_ALSO),
+    ("000_3d61aafde4d34402", "شاهد ايضاً: ضحايا إسرائيل في غزة لا أسماء لهم في الإعلام الغربي. هذه أسماؤهم", clean.SEE_ALSO),
+    ("000_3d61aafde4d34402", "أخبار ذات صلة", clean.RELATED),
+    ("000_3d61aafde4d34402", "الجيش الإسرائيلي يستدعي قوات الاحتياط وسط مخاوف من نقص الأعداد وتراجع المعنويات", clean.RELATED),
+    ("000_3d61aafde4d34402", "الشرق الأوسط", clean.RELATED),
+    ("000_3d61aafde4d34402", "Loading...", clean.LOADING),
+    ("000_3d61aafde4d34402", "الرئيسيةأخبارسياسةأعمالرياضةالعالمعلومصحةتسلية", clean.MENU),
+    ("000_3d61aafde4d34402", "وورلد برس عربي logo", clean.LOGO),
+    ("000_3d61aafde4d34402", "إدارة التهديدات الناشئة", clean.SUBHEADING),
+    ("001_773aa3bfb7061611", "Facebook Share", clean.SHARE),
+    ("001_773aa3bfb7061611", "طباعة", clean.SHARE),
+    ("001_773aa3bfb7061611", "طباعة عودة للأعلى", clean.SHARE),
+    ("001_773aa3bfb7061611", "اضافة تعليق", clean.COMMENT),
+    ("001_773aa3bfb7061611", "* اكتب ناتج 1 + 7", clean.COMMENT),
+    ("001_773aa3bfb7061611", "2025.03.18 - 01:41", clean.DATELINE),
+    ("002_53188c940ec2cd34", "الكاتب: فريق العمل", clean.BYLINE),
+    ("002_53188c940ec2cd34", "مشاركة:", clean.SHARE),
+    ("002_53188c940ec2cd34", "اقرأ أيضاً:", clean.SEE_ALSO),
+    ("002_53188c940ec2cd34", "ـــــــ ــ", clean.SEPARATOR),
+    ("002_53188c940ec2cd34", "الدفاع التركية: شراكة عسكرية مع سوريا لبناء أمن إقليمي مستدام", clean.DUPLICATE_HEADLINE),
+    ("002_53188c940ec2cd34", "تنسيق تركي–سوري في ملفات الدفاع والأمن", clean.SUBHEADING),
+    ("003_bce8826c5a69b075", "مباشر", clean.NAVIGATION),
+    ("003_bce8826c5a69b075", "56 خبر", clean.NAVIGATION),
+    ("003_bce8826c5a69b075", "• خطة ترامب لإنهاء الحرب في غزة", clean.NAVIGATION),
+    ("003_bce8826c5a69b075", "خطة ترامب لإنهاء الحرب في غزة", clean.NAVIGATION),
+    ("003_bce8826c5a69b075", "الدفاع التركية تبحث إنشاء قاعدة لتدريب الجيش السوري", clean.DUPLICATE_HEADLINE),
+    ("003_bce8826c5a69b075", "Gettyimages.ru", clean.CAPTION),
+    ("003_bce8826c5a69b075", "المصدر: وكالات", clean.SOURCE),
+    ("003_bce8826c5a69b075", "التعليقات", clean.RELATED),
+    ("003_bce8826c5a69b075", "فرار 10 آلاف جندي أوكراني بسبب تقدم القوات الروسية في مقاطعة سومي", clean.RELATED),
+    ("004_340583c581b75f44", "شاهد ايضاً: جبن وتواطؤ: العلاقة \"الخاصة\" لواشنطن مع إسرائيل", clean.SEE_ALSO),
+    ("004_340583c581b75f44", "مقاتل يحمل بندقية في وضع الاستعداد، يرتدي خوذة ومعدات عسكرية، في خلفية طبيعية سورية، "
+     "يعكس التعاون العسكري مع تركيا.", clean.CAPTION),
+    ("004_340583c581b75f44", "تابع التفاصيل على وورلد برس عربي.", clean.TEASER),
+    ("004_340583c581b75f44", "أهداف التعاون العسكري بين البلدين", clean.SUBHEADING),
+    ("004_340583c581b75f44", "الرئيسيةأخبارسياسةأعمالرياضةالعالمعلومصحةتسلية", clean.MENU),
+]
+
+
+@pytest.mark.parametrize(("stem", "line", "reason"), BOILERPLATE)
+def test_boilerplate_is_dropped_with_reason(stem: str, line: str, reason: str) -> None:
+    article = seed_article(stem)
+    assert not any(s in line for s in article.sentences)  # no piece of the line became a sentence
+    assert any(d.reason == reason and line in d.line for d in article.dropped)
+
+
+_FORBIDDEN = re.compile(
+    r"شاهد ايضا|اقرا ايضا|اخبار ذات صله|^التعليقات$|facebook|twitter|^مشاركه|^شارك|طباعه|loading|الرئيسيه\S"
+)
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in SEEDS])
+def test_no_boilerplate_among_sentences(stem: str) -> None:
+    article = seed_article(stem)
+    assert article.sentences
+    for sentence in article.sentences:
+        assert not _FORBIDDEN.search(normalise_for_matching(sentence)), sentence
+    assert all(d.line.strip() and d.reason for d in article.dropped)
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in SEEDS])
+def test_every_line_is_kept_or_dropped_with_reason(stem: str) -> None:
+    article = seed_article(stem)
+    dropped = [d.line for d in article.dropped]
+    lines = [ln.strip() for ln in (ROOT / "seeds" / f"{stem}.txt").read_text(encoding="utf-8").split("\n")]
+    kept = [ln for ln in lines if ln and ln not in dropped]
+    assert all(any(s in prepare_for_translation(ln) for s in article.sentences) for ln in kept)
+    assert len(kept) + len(dropped) == sum(1 for ln in lines if ln)
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in SEEDS])
+def test_seed_is_arabic_with_a_stable_id(stem: str) -> None:
+    article = seed_article(stem)
+    assert article.language == "ar"
+    assert re.fullmatch(r"[0-9a-f]{12}", article.id)
+    path = ROOT / "seeds" / f"{stem}.txt"
+    moved = clean_document(RawDocument("/elsewhere/copy.txt", path.read_text(encoding="utf-8"), "txt", "utf-8"))
+    assert moved.id == article.id
+
+
+def test_id_depends_on_text_only() -> None:
+    a = text_article("عنوان الخبر هنا\n\nوقعت تركيا وسوريا اتفاقية أمنية تهدف إلى تعزيز التعاون العسكري.")
+    b = text_article("عنوان الخبر هنا\n\nوقعت تركيا   وسوريا اتفاقية أمنية تهدف إلى تعزيز التعاون العسكري.\n")
+    c = text_article("عنوان الخبر هنا\n\nوقعت تركيا وسوريا اتفاقية أمنية تهدف إلى تعزيز التعاون الاقتصادي.")
+    assert a.id == b.id != c.id
+
+
+# --- sentence splitting --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("قال الوزير، في بيان، إن الاتفاق مهم؛ وأضاف أنه سيوقع قريبا.", ["قال الوزير، في بيان، إن الاتفاق مهم؛ وأضاف أنه سيوقع قريبا."]),
+        ("صدر في 2025.03.18 بيان. ثم نشر آخر.", ["صدر في 2025.03.18 بيان.", "ثم نشر آخر."]),
+        ("بلغ النمو 3.5 في المئة. وهذا جيد.", ["بلغ النمو 3.5 في المئة.", "وهذا جيد."]),
+        ("هل انتهت الحرب؟ لا أحد يعرف! ربما… لاحقا.", ["هل انتهت الحرب؟", "لا أحد يعرف!", "ربما…", "لاحقا."]),
+        ('قال: "الأمر صعب. لكننا سنستمر." ثم غادر.', ['قال: "الأمر صعب. لكننا سنستمر."', "ثم غادر."]),
+        ("قال: «انتهى الأمر. سنغادر». وصمت.", ["قال: «انتهى الأمر. سنغادر».", "وصمت."]),
+        ("وقال “لن نتراجع.” وانصرف.", ["وقال “لن نتراجع.”", "وانصرف."]),
+        ("التقى د. محمد مع أ. علي في عام 2011 م. لبحث الملف.", ["التقى د. محمد مع أ. علي في عام 2011 م. لبحث الملف."]),
+        ("Dr. Smith met U.S. officials. They agreed.", ["Dr. Smith met U.S. officials.", "They agreed."]),
+        ("J. R. Tolkien wrote it. It sold well.", ["J. R. Tolkien wrote it.", "It sold well."]),
+        ("سطر أول.\n\nسطر ثان", ["سطر أول.", "سطر ثان"]),
+        ("  ", []),
+        ("... . !", []),
+    ],
+    ids=[
+        "arabic-comma-semicolon", "dotted-date", "decimal", "question-exclamation-ellipsis", "straight-quotes",
+        "guillemets", "curly-quote-after-stop", "arabic-abbreviations", "english-abbreviations", "initials",
+        "newlines", "blank", "punctuation-only",
+    ],
+)
+def test_split_sentences(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+# --- normalisation -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وبـ“عزم مشترك”", "وب“عزم مشترك”"),
+        ("٢٤ أكتوبر ٢٠٢٥", "24 أكتوبر 2025"),
+        ("۱۴۰۳ سال", "1403 سال"),
+        ("\u200fمرحبا\u200e \u202bبكم\u202c\u2067!\u2069\u200b", "مرحبا بكم!"),
+        ("  كلمة\u00a0\u2002كلمة\n\tأخرى ", "كلمة كلمة أخرى"),
+        ("تطورًا ملحوظًا إلى", "تطورًا ملحوظًا إلى"),  # spelling and diacritics kept
+    ],
+)
+def test_prepare_for_translation(text: str, expected: str) -> None:
+    assert prepare_for_translation(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("شاهد أيضاً", "شاهد ايضا"),
+        ("إلى مدرسة", "الي مدرسه"),
+        ("آذار ٢٠٢٥", "اذار 2025"),
+        ("عُقِد الاجتماع", "عقد الاجتماع"),
+        ("Facebook  SHARE", "facebook share"),
+    ],
+)
+def test_normalise_for_matching(a: str, b: str) -> None:
+    assert normalise_for_matching(a) == normalise_for_matching(b) == b
+
+
+# --- dates ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("● أخبار سورية ٢٤ أكتوبر ٢٠٢٥", dt.date(2025, 10, 24)),
+        ("2025.03.18 - 01:41", dt.date(2025, 3, 18)),
+        ("2025-03-18T01:41:00+03:00", dt.date(2025, 3, 18)),
+        ("18/03/2025", dt.date(2025, 3, 18)),
+        ("الثلاثاء 8 ديسمبر/كانون الأول 2024", dt.date(2024, 12, 8)),
+        ("14 كانون الثاني 2025", dt.date(2025, 1, 14)),
+        ("٤ شباط ٢٠٢٥", dt.date(2025, 2, 4)),
+        ("۱۵ آذار ۲۰۲۴", dt.date(2024, 3, 15)),
+        ("1 تشرين الأول، 2023", dt.date(2023, 10, 1)),
+        ("22 أيار (مايو) 2022", dt.date(2022, 5, 22)),
+        ("March 18, 2025", dt.date(2025, 3, 18)),
+        ("في 10 مارس الجاري", None),
+        ("31 فبراير 2025", None),
+        ("كأس أمم إفريقيا 2025", None),
+    ],
+)
+def test_find_date(text: str, expected: dt.date | None) -> None:
+    assert find_date(text) == expected
+
+
+BODY = (
+    "وقالت مصادر أمنية إن الاستعدادات لمثل هذه العملية قد اكتملت بالفعل في حالة فشل الاتفاق.\n\n"
+    "وأضافت المصادر أن الاجتماع المقبل سيبحث تفاصيل التعاون العسكري بين البلدين."
+)
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("عنوان الخبر عن التعاون\nالثلاثاء ١٨ آذار ٢٠٢٥ - 10:30\n", dt.date(2025, 3, 18)),
+        ("عنوان الخبر عن التعاون\nنشر في: 18 كانون الأول 2024\n", dt.date(2024, 12, 18)),
+        ("عنوان الخبر عن التعاون\nصحيفة الوطن | 2024/12/18\n", dt.date(2024, 12, 18)),
+        # The only date is in the photo caption: the publication date stays unknown.
+        ("عنوان الخبر عن التعاون\nمقاتل يحمل بندقية في الخلفية.\nفي هذه الصورة، التي التُقطت في 18 ديسمبر 2023، "
+         "يتدرب مقاتل (أ ف ب/رامي السيد)\n", None),
+        ("عنوان الخبر عن التعاون\nالوزراء في أنقرة بتاريخ 13 أغسطس 2025 (صورة من وزارة الخارجية)\n", None),
+        # Only in the narrative.
+        ("عنوان الخبر عن التعاون\nوقعت الاتفاقية في 13 أغسطس 2025 خلال زيارة الوفد إلى أنقرة.\n", None),
+    ],
+    ids=["levantine-arabic-indic", "levantine-label", "slashed-with-publisher", "caption", "caption-credit", "narrative"],
+)
+def test_publication_date_comes_from_the_header_only(header: str, expected: dt.date | None) -> None:
+    article = text_article(header + "\n" + BODY)
+    assert article.date == expected
+    assert article.title == "عنوان الخبر عن التعاون"
+
+
+def test_dateline_gives_publisher_and_is_dropped() -> None:
+    article = text_article("عنوان الخبر عن التعاون\n● أخبار سورية ٢٤ أكتوبر ٢٠٢٥\n\n" + BODY)
+    assert (article.publisher, article.date) == ("أخبار سورية", dt.date(2025, 10, 24))
+    assert Dropped("● أخبار سورية ٢٤ أكتوبر ٢٠٢٥", clean.DATELINE) in article.dropped
+    assert article.sentences == tuple(split_sentences(BODY))
+
+
+# --- content that looks like boilerplate but is kept ---------------------------------------------------
+
+
+def test_colon_intro_quote_and_list_items_are_kept() -> None:
+    article = text_article(
+        "عنوان الخبر عن التعاون\n\n"
+        "وأضاف الوزير في مؤتمر صحفي عقده في العاصمة، قائلًا:\n\n"
+        '"سنواصل العمل".\n\n'
+        "وتشمل الخطة ما يلي:\n"
+        "- تدريب القوات.\n"
+        "• دعم فني\n\n"
+        "محور جديد للتعاون\n"
+        + BODY
+    )
+    assert article.sentences[:5] == (
+        "وأضاف الوزير في مؤتمر صحفي عقده في العاصمة، قائلًا:",
+        '"سنواصل العمل".',
+        "وتشمل الخطة ما يلي:",
+        "تدريب القوات.",
+        "دعم فني",
+    )
+    assert Dropped("محور جديد للتعاون", clean.SUBHEADING) in article.dropped
+
+
+def test_text_without_headline_has_no_title() -> None:
+    article = text_article(BODY)
+    assert article.title is None
+    assert article.sentences == tuple(split_sentences(BODY))
+
+
+@pytest.mark.parametrize(
+    ("top", "title", "dropped"),
+    [
+        ("الجزيرة نت\nالرئيس يزور أنقرة لبحث التعاون العسكري\n", "الرئيس يزور أنقرة لبحث التعاون العسكري",
+         Dropped("الجزيرة نت", clean.NAVIGATION)),
+        ("الرئيسية | أخبار | سياسة\nالرئيس يزور أنقرة لبحث التعاون العسكري\n", "الرئيس يزور أنقرة لبحث التعاون العسكري",
+         Dropped("الرئيسية | أخبار | سياسة", clean.MENU)),
+        ("الرئيس يزور أنقرة لبحث التعاون العسكري\nالقاهرة - 12 مارس 2025\n", "الرئيس يزور أنقرة لبحث التعاون العسكري",
+         Dropped("القاهرة - 12 مارس 2025", clean.DATELINE)),
+        ("هل تنجح الزيارة؟\n", "هل تنجح الزيارة؟", Dropped("هل تنجح الزيارة؟", clean.TITLE)),
+    ],
+    ids=["site-name-above", "breadcrumb", "place-dateline", "question-headline"],
+)
+def test_headline_choice(top: str, title: str, dropped: Dropped) -> None:
+    article = text_article(top + "\n" + BODY)
+    assert article.title == title
+    assert dropped in article.dropped
+    assert article.sentences == tuple(split_sentences(BODY))
+
+
+# --- language ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("قالت وزارة الدفاع التركية إن أنقرة ستقيم تعاوناً عسكرياً مع الإدارة السورية الجديدة.", "ar"),
+        ("The Turkish defence ministry said Ankara would build military cooperation with Syria.", "en"),
+        ("", "und"),
+        ("  12 .. 34 ", "und"),
+    ],
+)
+def test_identify_language(text: str, language: str) -> None:
+    assert identify_language(text) == language
+
+
+def test_english_article() -> None:
+    article = text_article(
+        "Turkey and Syria sign a defence pact\n\nShare\n\n"
+        "Turkey signed a security agreement with Syria on Thursday, a defence ministry source said. "
+        "The deal covers training and equipment.\n\nRead also: Something else entirely\n"
+    )
+    assert article.language == "en"
+    assert article.title == "Turkey and Syria sign a defence pact"
+    assert article.sentences == (
+        "Turkey signed a security agreement with Syria on Thursday, a defence ministry source said.",
+        "The deal covers training and equipment.",
+    )
+
+
+# --- HTML and Markdown ---------------------------------------------------------------------------------
+
+PAGE = """<!DOCTYPE html>
+<html lang="ar" dir="rtl">
+<head>
+  <meta charset="utf-8">
+  <title>تركيا وسوريا توقعان اتفاقية أمنية | الموقع الإخباري</title>
+  <meta property="og:site_name" content="الموقع الإخباري">
+  <meta property="og:title" content="تركيا وسوريا توقعان اتفاقية أمنية">
+  <meta property="article:published_time" content="2025-08-14T09:30:00+03:00">
+  <style>body { direction: rtl; }</style>
+  <script>var tracking = "شاهد ايضاً: لا شيء";</script>
+</head>
+<body>
+  <header><a href="/">الرئيسية</a> <a href="/news">أخبار</a></header>
+  <nav><ul><li>سياسة</li><li>اقتصاد</li><li>رياضة</li></ul></nav>
+  <article>
+    <h1>تركيا وسوريا توقعان اتفاقية أمنية</h1>
+    <time datetime="2025-08-13">13 أغسطس 2025</time>
+    <p>قال مصدر في وزارة الدفاع التركية إن تركيا وقعت اتفاقية أمنية مع سوريا. وتشمل الاتفاقية التدريب
+       وتقديم الاستشارات.</p>
+    <figure><img src="x.jpg" alt="صورة"><figcaption>الوزيران في أنقرة (أ ف ب)</figcaption></figure>
+    <p>وأضاف المصدر أن الاتفاق <b>خطوة أولى</b> نحو تعاون أوسع بين البلدين.</p>
+    <p>شاهد ايضاً: <a href="/other">خبر آخر لا علاقة له</a></p>
+    <div class="share">شارك الخبر:</div>
+  </article>
+  <aside><h3>الأكثر قراءة</h3><p>خبر جانبي طويل لا يخص هذا المقال أبدا وليس منه في شيء.</p></aside>
+  <form><label>اضافة تعليق</label><textarea></textarea></form>
+  <footer>جميع الحقوق محفوظة للموقع الإخباري 2025.</footer>
+  <script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2025-08-12"}</script>
+</body>
+</html>
+"""
+
+
+def test_html_page() -> None:
+    article = text_article(PAGE, kind="html")
+    assert article.publisher == "الموقع الإخباري"
+    assert article.title == "تركيا وسوريا توقعان اتفاقية أمنية"
+    assert article.date == dt.date(2025, 8, 14)
+    assert article.sentences == (
+        "قال مصدر في وزارة الدفاع التركية إن تركيا وقعت اتفاقية أمنية مع سوريا.",
+        "وتشمل الاتفاقية التدريب وتقديم الاستشارات.",
+        "وأضاف المصدر أن الاتفاق خطوة أولى نحو تعاون أوسع بين البلدين.",
+    )
+    assert article.language == "ar"
+    assert {d.reason for d in article.dropped} >= {clean.TITLE, clean.SEE_ALSO, clean.SHARE}
+
+
+@pytest.mark.parametrize(
+    ("extra_head", "expected"),
+    [
+        ('<script type="application/ld+json">{"@graph": [{"datePublished": "2024-12-08T10:00:00Z"}]}</script>',
+         dt.date(2024, 12, 8)),
+        ("", dt.date(2025, 1, 2)),  # from <time datetime>
+    ],
+)
+def test_html_date_fallbacks(extra_head: str, expected: dt.date) -> None:
+    page = (
+        f"<html><head>{extra_head}</head><body><h1>عنوان الخبر هنا</h1>"
+        f'<time datetime="2025-01-02">٢ يناير</time><p>{BODY}</p></body></html>'
+    )
+    if extra_head:
+        page = page.replace('<time datetime="2025-01-02">٢ يناير</time>', "")
+    article = text_article(page, kind="html")
+    assert article.date == expected
+    assert article.title == "عنوان الخبر هنا"
+
+
+def test_unknown_html_extractor_lists_valid_names() -> None:
+    with pytest.raises(UnknownNameError, match="lxml"):
+        clean_document(RawDocument("x.html", PAGE, "html", "utf-8"), html_extractor="nope")
+
+
+def test_markdown() -> None:
+    article = text_article(
+        "# تركيا وسوريا توقعان اتفاقية\n\n![صورة الوزيرين](img.jpg)\n\n"
+        "قال مصدر إن **تركيا** وقعت [اتفاقية أمنية](http://example.com) مع سوريا أمس في أنقرة.\n\n"
+        "## خلفية الاتفاق\n\n" + BODY,
+        kind="md",
+    )
+    assert article.title == "تركيا وسوريا توقعان اتفاقية"
+    assert article.sentences[0] == "قال مصدر إن تركيا وقعت اتفاقية أمنية مع سوريا أمس في أنقرة."
+    assert {d.reason for d in article.dropped} >= {clean.IMAGE, clean.SUBHEADING}
