@@ -124,14 +124,17 @@ def _quiet_libraries(quiet: bool, verbose: bool) -> None:
     """Keep third-party logging off the user's terminal unless asked for."""
     import logging
 
+    try:
+        import transformers
+
+        # brief draws its own progress; the per-load "Loading weights" bars would only clutter it.
+        transformers.utils.logging.disable_progress_bar()
+        if not verbose:
+            transformers.logging.set_verbosity_error()
+    except ImportError:
+        pass
     if not verbose:
         logging.getLogger("transformers").setLevel(logging.ERROR)
-        try:
-            import transformers
-
-            transformers.logging.set_verbosity_error()
-        except ImportError:
-            pass
     if quiet:
         from huggingface_hub.utils import disable_progress_bars
 

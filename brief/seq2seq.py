@@ -62,6 +62,10 @@ class Seq2SeqModel:
             first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
             raise ModelError(f"{spec.kind} {spec.name!r} could not be loaded from {folder}: {first}") from None
         self.model.eval()
+        # Lengths come from our params (max_new_tokens / min_new_tokens); the checkpoint's own max_length and
+        # min_length (BART-CNN: 142 / 56) would otherwise fight them and warn on every call.
+        self.model.generation_config.max_length = None
+        self.model.generation_config.min_length = None
         limit = int(getattr(self.model.config, "max_position_embeddings", 512) or 512)
         if max_input_tokens > limit:
             raise ConfigError(

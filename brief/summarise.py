@@ -24,10 +24,16 @@ from brief.models import ModelSpec
 from brief.records import BriefSentence, SourceSentence, TranslatedArticle
 from brief.seq2seq import Seq2SeqModel, split_params
 
-# Cosine similarities of multilingual-e5-small: a sentence and its translation score about 0.9; two sentences
-# on the same story but different facts about 0.80-0.86.
-SAME_FACT = 0.885  # another source reports this fact: it supports (and is cited for) the sentence
-DUPLICATE = 0.92  # a near-duplicate of a sentence already chosen
+# Cosine similarities of multilingual-e5-small are compressed: on the seeds, sentences of one story score 0.83
+# at the median and up to 0.93 for different facts on the same subject, while a sentence and its translation
+# score about 0.9. So similarity alone decides only when it is very high; below that, two sentences state the
+# same fact only when they also share most of their content words (light-stemmed, normalised spelling).
+SAME_FACT_COS = 0.95  # alone: the same fact
+SAME_FACT_COS_WITH_WORDS = 0.91  # with SAME_FACT_OVERLAP of the shorter sentence's content words, at least
+SAME_FACT_OVERLAP = 0.5
+SAME_FACT_SHARED = 5  # ... and this many shared content words
+DUPLICATE_COS = 0.96  # a near-duplicate of a sentence already chosen
+DUPLICATE_OVERLAP = 0.7  # or this much word overlap at SAME_FACT_COS_WITH_WORDS
 MIN_WORDS = 6  # shorter sentences are rarely a fact worth a bullet
 MAX_POINT_WORDS = 60  # a longer sentence makes a poor bullet
 
@@ -82,6 +88,58 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
+_AR_PREFIXES = ("بال", "كال", "وال", "فال", "لل", "ال")
+_AR_SUFFIXES = ("ات", "ون", "ين", "ها", "هم", "ية", "يه", "ه", "ي")
+_AR_STOPWORDS = set(
+    "في من علي الي عن ان التي الذي الذين مع هذا هذه ذلك تلك قد كان كانت بين بعد قبل حيث او ما لم لا لن كما"
+    " ايضا عام يوم خلال اليوم منذ عند ضد حول كل غير وقال قال اكد اضاف".split()
+)
+_TOKEN = re.compile(r"\w+")
+
+
+def content_words(text: str) -> frozenset[str]:
+    """Light-stemmed content words of an Arabic or English sentence, for matching only."""
+    from brief.clean import normalise_for_matching
+
+    words = set()
+    for word in _TOKEN.findall(normalise_for_matching(text)):
+        if "\u0600" <= word[0] <= "\u06ff":
+            if len(word) > 3 and word[0] in "وف":
+                word = word[1:]
+            word = next((word[len(p) :] for p in _AR_PREFIXES if word.startswith(p) and len(word) - len(p) >= 3), word)
+            word = next((word[: -len(x)] for x in _AR_SUFFIXES if word.endswith(x) and len(word) - len(x) >= 3), word)
+            if len(word) >= 3 and word not in _AR_STOPWORDS:
+                words.add(word)
+        elif len(word) >= 3 and word not in _STOPWORDS:
+            words.add(_stem(word))
+    return frozenset(words)
+
+
+def relations(
+    docs: Sequence[TranslatedArticle], vectors: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(similarity, same-fact, near-duplicate) matrices over all sentences of all docs, in order."""
+    sims = vectors @ vectors.T
+    language = [d.article.language for d in docs for _ in d.sentences]
+    sentences = [s for d in docs for s in d.sentences]
+    originals = [content_words(s.original) for s in sentences]
+    english = [content_words(s.english) for s in sentences]
+    n = len(sentences)
+    overlap = np.zeros((n, n))
+    shared = np.zeros((n, n), dtype=int)
+    for i in range(n):
+        for j in range(i + 1, n):
+            # Compare in one language: the originals when they share one, else the English.
+            a, b = (originals[i], originals[j]) if language[i] == language[j] else (english[i], english[j])
+            common = len(a & b)
+            shared[i, j] = shared[j, i] = common
+            overlap[i, j] = overlap[j, i] = common / max(1, min(len(a), len(b)))
+    wordy = sims >= SAME_FACT_COS_WITH_WORDS
+    same = (sims >= SAME_FACT_COS) | (wordy & (overlap >= SAME_FACT_OVERLAP) & (shared >= SAME_FACT_SHARED))
+    duplicate = (sims >= DUPLICATE_COS) | (wordy & (overlap >= DUPLICATE_OVERLAP))
+    return sims, same, duplicate
+
+
 def select(
     docs: Sequence[TranslatedArticle], vectors: np.ndarray, budget_words: int
 ) -> tuple[list[SourceSentence], list[_Fact]]:
@@ -89,21 +147,26 @@ def select(
     sentences = [s for d in docs for s in d.sentences]
     if not sentences:
         return sentences, []
-    sims = vectors @ vectors.T
+    sims, same, duplicate = relations(docs, vectors)
     source_of = np.array([s.source for s in sentences])
     sources = sorted(set(source_of.tolist()))
-    # best[i, k]: how close the nearest sentence of source k comes to sentence i.
+    # best[i, k]: how close the nearest sentence of source k comes to sentence i; agrees[i, k]: whether
+    # source k reports the fact of sentence i (then best_at[i, k] is its closest such sentence).
     best = np.full((len(sentences), len(sources)), -1.0)
     best_at = np.zeros((len(sentences), len(sources)), dtype=int)
+    agrees = np.zeros((len(sentences), len(sources)), dtype=bool)
     for k, src in enumerate(sources):
         cols = np.flatnonzero(source_of == src)
         best[:, k] = sims[:, cols].max(axis=1)
-        best_at[:, k] = cols[sims[:, cols].argmax(axis=1)]
+        matching = np.where(same[:, cols], sims[:, cols], -2.0)
+        agrees[:, k] = same[:, cols].any(axis=1)
+        best_at[:, k] = np.where(agrees[:, k], cols[matching.argmax(axis=1)], cols[sims[:, cols].argmax(axis=1)])
     own = np.array([sources.index(s) for s in source_of])
     others = best.copy()
     others[np.arange(len(sentences)), own] = np.nan
+    agrees[np.arange(len(sentences)), own] = False
     n_others = max(len(sources) - 1, 1)
-    agreement = np.nansum(others >= SAME_FACT, axis=1) / n_others if len(sources) > 1 else np.zeros(len(sentences))
+    agreement = agrees.sum(axis=1) / n_others
     centrality = np.nanmean(others, axis=1) if len(sources) > 1 else sims.mean(axis=1)
     position = np.array([1.0 / (1.0 + s.index / 4.0) for s in sentences])
     words = np.array([word_count(s.english) for s in sentences])
@@ -115,16 +178,14 @@ def select(
     used = 0
 
     def redundant(i: int) -> bool:
-        return any(sims[i, f.lead] >= DUPLICATE for f in chosen)
+        return any(duplicate[i, j] for f in chosen for j in f.support)
 
     def take(i: int) -> bool:
         nonlocal used
         cost = words[i] + 3  # the citations and the bullet
         if used + cost > budget_words or redundant(i):
             return False
-        support = [i] + [
-            int(best_at[i, k]) for k in range(len(sources)) if k != own[i] and best[i, k] >= SAME_FACT
-        ]
+        support = [i] + [int(best_at[i, k]) for k in range(len(sources)) if agrees[i, k]]
         chosen.append(_Fact(lead=i, support=tuple(support), score=float(score[i])))
         used += cost
         return True
@@ -244,7 +305,7 @@ def summarise(
             gen_vectors = embedder.embed(generated)  # type: ignore[attr-defined]
             for text, vec in zip(generated, gen_vectors):
                 # Cite the facts this sentence actually draws on, not all the bottom line's sources.
-                drawn = [f for f in top if float(vec @ vectors[f.lead]) >= SAME_FACT - 0.03] or [
+                drawn = [f for f in top if float(vec @ vectors[f.lead]) >= SAME_FACT_COS_WITH_WORDS] or [
                     max(top, key=lambda f: float(vec @ vectors[f.lead]))
                 ]
                 covered.update(f.lead for f in drawn)
