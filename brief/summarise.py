@@ -29,15 +29,21 @@ from brief.seq2seq import Seq2SeqModel, split_params
 # score about 0.9. So similarity alone decides only when it is very high; below that, two sentences state the
 # same fact only when they also share most of their content words (light-stemmed, normalised spelling).
 SAME_FACT_COS = 0.95  # alone: the same fact
-SAME_FACT_COS_WITH_WORDS = 0.91  # with SAME_FACT_OVERLAP of the shorter sentence's content words, at least
-SAME_FACT_OVERLAP = 0.5
-SAME_FACT_SHARED = 5  # ... and this many shared content words
+SAME_FACT_COS_WITH_WORDS = 0.92  # with SAME_FACT_OVERLAP of the shorter sentence's content words, at least
+SAME_FACT_OVERLAP = 0.6
+SAME_FACT_SHARED = 6  # ... and this many shared content words
 DUPLICATE_COS = 0.96  # a near-duplicate of a sentence already chosen
 DUPLICATE_OVERLAP = 0.7  # or this much word overlap at SAME_FACT_COS_WITH_WORDS
-MIN_WORDS = 6  # shorter sentences are rarely a fact worth a bullet
+MIN_WORDS = 6  # shorter sentences (in the original) are rarely a fact worth a bullet
 MAX_POINT_WORDS = 60  # a longer sentence makes a poor bullet
 
 _OWN_KEYS = frozenset({"batch_size", "max_input_tokens", "prefix"})
+# Openers that lean on the sentence before ("This comes after ...", "In the same context ..."): such a sentence
+# reads poorly out of its article, so it ranks lower.
+_ANAPHORIC = re.compile(
+    r"^\W*(?:و?يأتي ذلك|و?جاء ذلك|و?في السياق (?:ذاته|نفسه)|و?في سياق متصل|من جهة (?:أخرى|اخرى)|و?أعقب ذلك"
+    r"|(?:This|That|These|It|He|She|They|Meanwhile|In the same context|On the other hand)\b)"
+)
 
 
 class Seq2SeqSummariser:
@@ -170,8 +176,13 @@ def select(
     centrality = np.nanmean(others, axis=1) if len(sources) > 1 else sims.mean(axis=1)
     position = np.array([1.0 / (1.0 + s.index / 4.0) for s in sentences])
     words = np.array([word_count(s.english) for s in sentences])
-    eligible = (words >= MIN_WORDS) & (words <= MAX_POINT_WORDS)
-    score = 1.0 * agreement + 2.0 * (centrality - np.nanmean(centrality)) + 0.15 * position
+    # Judge length on the original: it is what the source said, whatever the translator made of it.
+    original_words = np.array([word_count(s.original) for s in sentences])
+    # A sentence that ends in a colon introduces what follows (a list, a quote): it is not a fact on its own.
+    introduces = np.array([s.original.rstrip().endswith((":", "：")) for s in sentences])
+    eligible = (original_words >= MIN_WORDS) & (original_words <= MAX_POINT_WORDS) & ~introduces
+    leaning = np.array([bool(_ANAPHORIC.match(s.original) or _ANAPHORIC.match(s.english)) for s in sentences])
+    score = 1.0 * agreement + 2.0 * (centrality - np.nanmean(centrality)) + 0.3 * position - 0.2 * leaning
     order = [i for i in np.argsort(-score, kind="stable") if eligible[i]]
 
     chosen: list[_Fact] = []
