@@ -122,11 +122,16 @@ def content_words(text: str) -> frozenset[str]:
 
 
 def relations(
-    docs: Sequence[TranslatedArticle], vectors: np.ndarray
+    docs: Sequence[TranslatedArticle], vectors: np.ndarray, english_vectors: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(similarity, same-fact, near-duplicate) matrices over all sentences of all docs, in order."""
-    sims = vectors @ vectors.T
-    language = [d.article.language for d in docs for _ in d.sentences]
+    """(similarity, same-fact, near-duplicate) matrices over all sentences of all docs, in order.
+
+    Two sentences in one language are compared as written; across languages (an Arabic and an English
+    article), by their English, since cross-lingual similarity runs lower than any same-language threshold.
+    """
+    language = np.array([d.article.language for d in docs for _ in d.sentences])
+    same_language = language[:, None] == language[None, :]
+    sims = np.where(same_language, vectors @ vectors.T, english_vectors @ english_vectors.T)
     sentences = [s for d in docs for s in d.sentences]
     originals = [content_words(s.original) for s in sentences]
     english = [content_words(s.english) for s in sentences]
@@ -135,8 +140,7 @@ def relations(
     shared = np.zeros((n, n), dtype=int)
     for i in range(n):
         for j in range(i + 1, n):
-            # Compare in one language: the originals when they share one, else the English.
-            a, b = (originals[i], originals[j]) if language[i] == language[j] else (english[i], english[j])
+            a, b = (originals[i], originals[j]) if same_language[i, j] else (english[i], english[j])
             common = len(a & b)
             shared[i, j] = shared[j, i] = common
             overlap[i, j] = overlap[j, i] = common / max(1, min(len(a), len(b)))
@@ -147,13 +151,13 @@ def relations(
 
 
 def select(
-    docs: Sequence[TranslatedArticle], vectors: np.ndarray, budget_words: int
+    docs: Sequence[TranslatedArticle], vectors: np.ndarray, english_vectors: np.ndarray, budget_words: int
 ) -> tuple[list[SourceSentence], list[_Fact]]:
     """Rank all sentences and choose facts within ``budget_words`` (English words)."""
     sentences = [s for d in docs for s in d.sentences]
     if not sentences:
         return sentences, []
-    sims, same, duplicate = relations(docs, vectors)
+    sims, same, duplicate = relations(docs, vectors, english_vectors)
     source_of = np.array([s.source for s in sentences])
     sources = sorted(set(source_of.tolist()))
     # best[i, k]: how close the nearest sentence of source k comes to sentence i; agrees[i, k]: whether
@@ -285,9 +289,10 @@ def summarise(
     if not sentences:
         return Summary((), ())
     vectors = embedder.embed([s.original for s in sentences])  # type: ignore[attr-defined]
+    english_vectors = embedder.embed([s.english for s in sentences])  # type: ignore[attr-defined]
     # The bottom line takes about a fifth of the budget; headings, title and date line about 25 words.
     points_budget = max(int(budget_words * 0.8) - 25, 20)
-    sentences, facts = select(docs, vectors, points_budget)
+    sentences, facts = select(docs, vectors, english_vectors, points_budget)
     if not facts:
         return Summary((), ())
 
@@ -316,8 +321,8 @@ def summarise(
             gen_vectors = embedder.embed(generated)  # type: ignore[attr-defined]
             for text, vec in zip(generated, gen_vectors):
                 # Cite the facts this sentence actually draws on, not all the bottom line's sources.
-                drawn = [f for f in top if float(vec @ vectors[f.lead]) >= SAME_FACT_COS_WITH_WORDS] or [
-                    max(top, key=lambda f: float(vec @ vectors[f.lead]))
+                drawn = [f for f in top if float(vec @ english_vectors[f.lead]) >= SAME_FACT_COS_WITH_WORDS] or [
+                    max(top, key=lambda f: float(vec @ english_vectors[f.lead]))
                 ]
                 covered.update(f.lead for f in drawn)
                 sup = tuple(dict.fromkeys(j for f in drawn for j in f.support))

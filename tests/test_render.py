@@ -1,0 +1,102 @@
+"""Rendering: the one-page Markdown brief and its JSON twin."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+
+from brief import render
+from brief.records import Brief, BriefSentence, ModelUse, Skipped, SourceEntry, SourceSentence
+
+SUPPORT = SourceSentence(source=1, index=0, original="وقعت تركيا وسوريا اتفاقية أمنية.", english="Turkey and Syria signed a security deal.")
+
+
+def point(k: int, cites: tuple[int, ...] = (1,), words: int = 12) -> BriefSentence:
+    text = " ".join([f"fact{k}"] * (words - 1)) + " end."
+    return BriefSentence(text=text, cites=cites, generated=False, support=(SUPPORT,))
+
+
+def make_brief(points: int = 5, words: int = 500, skipped: tuple[Skipped, ...] = ()) -> Brief:
+    sources = (
+        SourceEntry(1, "a1", "وورلد برس عربي", "Turkey and Syria cooperate", "تركيا وسوريا تتعاونان", "ar", None, "seeds/000.txt"),
+        SourceEntry(2, "a2", "وكالة أنباء آسيا", "Rapprochement", "التقارب التركي السوري", "ar", dt.date(2025, 3, 18), "seeds/001.txt"),
+        SourceEntry(3, "a3", "Reuters", "Turkey, Syria sign deal", "Turkey, Syria sign deal", "en", dt.date(2025, 10, 24), "https://example.org/a"),
+    )
+    return Brief(
+        title="Brief: Turkey and Syria cooperate",
+        date_from=dt.date(2025, 3, 18),
+        date_to=dt.date(2025, 10, 24),
+        bottom_line=(point(0, (1, 2)), point(99, (3,))),
+        points=tuple(point(k, (1, 3)) for k in range(1, points + 1)),
+        sources=sources,
+        skipped=skipped,
+        models=(ModelUse("translator", "opus-mt-tc-big-ar-en", "Helsinki-NLP/opus-mt-tc-big-ar-en@abc123", {"num_beams": 4}),),
+        version="9.9.9",
+        made_at=dt.datetime(2026, 11, 21, 7, 0, tzinfo=dt.timezone.utc),
+        word_budget=words,
+    )
+
+
+def before_sources(markdown: str) -> str:
+    return markdown.split(render.SOURCES_HEADING)[0]
+
+
+def test_markdown_has_title_dates_bottom_line_points_sources_and_footer() -> None:
+    md = render.to_markdown(make_brief())
+    assert md.startswith("# Brief: Turkey and Syria cooperate\n")
+    assert "18 March 2025 – 24 October 2025 (1 undated)" in md
+    assert "## Bottom line" in md and "## Key points" in md
+    bullets = [line for line in md.splitlines() if line.startswith("- ")]
+    assert len(bullets) == 5 and all(re.search(r"(\[\d+\])+$", b) for b in bullets)
+    assert "fact1 end. [1][3]" in md
+    assert "Made by brief 9.9.9" in md and "Helsinki-NLP/opus-mt-tc-big-ar-en@abc123" in md and "beams 4" in md
+
+
+def test_source_lines_follow_the_documented_shape() -> None:
+    md = render.to_markdown(make_brief())
+    lines = [line for line in md.split(render.SOURCES_HEADING)[1].splitlines() if line.startswith("[")]
+    assert [line[:3] for line in lines] == ["[1]", "[2]", "[3]"]
+    assert lines[0] == "[1] وورلد برس عربي — Turkey and Syria cooperate — \u2067تركيا وسوريا تتعاونان\u2069 — undated — seeds/000.txt"
+    assert "2025-03-18" in lines[1]
+    # An English source's headline is not repeated as its "original".
+    assert lines[2] == "[3] Reuters — Turkey, Syria sign deal — 2025-10-24 — https://example.org/a"
+
+
+@pytest.mark.parametrize("budget", [60, 100, 150, 500])
+def test_word_budget_drops_the_weakest_points_first(budget: int) -> None:
+    brief = make_brief(points=30, words=budget)
+    md = render.to_markdown(brief)
+    assert len(before_sources(md).split()) <= budget
+    kept = [line for line in md.splitlines() if line.startswith("- fact")]
+    if kept:
+        assert kept[0].startswith("- fact1 ")  # the strongest point survives longest
+
+
+def test_skipped_inputs_are_listed_in_the_footer() -> None:
+    md = render.to_markdown(make_brief(skipped=(Skipped("bad.txt", "empty file"),)))
+    footer = md.split("---")[-1]
+    assert "Skipped 1 input(s)" in footer and "bad.txt — empty file" in footer
+
+
+def test_json_carries_provenance_for_every_sentence() -> None:
+    data = json.loads(render.to_json(make_brief(points=3)))
+    assert [s["n"] for s in data["sources"]] == [1, 2, 3]
+    assert set(data["sources"][0]) >= {"n", "publisher", "title_en", "title_ar", "date", "location"}
+    assert data["sources"][0]["title_ar"] == "تركيا وسوريا تتعاونان"
+    assert data["sources"][2]["title_ar"] is None
+    for sentence in data["bottom_line"] + data["points"]:
+        assert sentence["cites"] and sentence["generated"] is False
+        assert sentence["support"] == [
+            {"source": 1, "index": 0, "original": SUPPORT.original, "arabic": SUPPORT.original, "english": SUPPORT.english}
+        ]
+    assert data["words"] <= data["word_budget"]
+    assert data["signature"].startswith("Made by brief 9.9.9")
+
+
+def test_json_points_are_the_same_as_the_markdown_points() -> None:
+    brief = make_brief(points=30, words=120)
+    md_points = [line for line in render.to_markdown(brief).splitlines() if line.startswith("- ")]
+    assert len(json.loads(render.to_json(brief))["points"]) == len(md_points)
