@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from brief.clean import normalise_for_matching
 from brief.models import ModelSpec
 from brief.records import BriefSentence, SourceSentence, TranslatedArticle
 from brief.seq2seq import Seq2SeqModel, split_params
@@ -40,9 +41,10 @@ MAX_POINT_WORDS = 60  # a longer sentence makes a poor bullet
 _OWN_KEYS = frozenset({"batch_size", "max_input_tokens", "prefix"})
 # Openers that lean on the sentence before ("This comes after ...", "In the same context ..."): such a sentence
 # reads poorly out of its article, so it ranks lower.
+# The Arabic patterns are in normalise_for_matching's spelling (no hamza on alef, ta marbuta as ha, no diacritics).
 _ANAPHORIC = re.compile(
-    r"^\W*(?:و?يأتي ذلك|و?جاء ذلك|و?في السياق (?:ذاته|نفسه)|و?في سياق متصل|من جهة (?:أخرى|اخرى)|و?أعقب ذلك"
-    r"|(?:This|That|These|It|He|She|They|Meanwhile|In the same context|On the other hand)\b)"
+    r"^\W*(?:و?ياتي ذلك|و?جاء ذلك|و?في السياق (?:ذاته|نفسه)|و?في سياق متصل|و?من جهه اخري|و?اعقب ذلك"
+    r"|(?:this|that|these|it|he|she|they|meanwhile|in the same context|on the other hand)\b)"
 )
 
 
@@ -105,8 +107,6 @@ _TOKEN = re.compile(r"\w+")
 
 def content_words(text: str) -> frozenset[str]:
     """Light-stemmed content words of an Arabic or English sentence, for matching only."""
-    from brief.clean import normalise_for_matching
-
     words = set()
     for word in _TOKEN.findall(normalise_for_matching(text)):
         if "\u0600" <= word[0] <= "\u06ff":
@@ -185,7 +185,9 @@ def select(
     # A sentence that ends in a colon introduces what follows (a list, a quote): it is not a fact on its own.
     introduces = np.array([s.original.rstrip().endswith((":", "：")) for s in sentences])
     eligible = (original_words >= MIN_WORDS) & (original_words <= MAX_POINT_WORDS) & ~introduces
-    leaning = np.array([bool(_ANAPHORIC.match(s.original) or _ANAPHORIC.match(s.english)) for s in sentences])
+    leaning = np.array(
+        [bool(_ANAPHORIC.match(normalise_for_matching(s.original)) or _ANAPHORIC.match(s.english.lower())) for s in sentences]
+    )
     score = 1.0 * agreement + 2.0 * (centrality - np.nanmean(centrality)) + 0.3 * position - 0.2 * leaning
     order = [i for i in np.argsort(-score, kind="stable") if eligible[i]]
 
