@@ -92,12 +92,12 @@ class RichReporter:
         self.task = None
 
     def __enter__(self) -> RichReporter:
-        self.progress.start()
-        return self
+        return self  # the display starts with the first stage, so an early error prints only its own line
 
     def __exit__(self, *exc: object) -> None:
-        self._finish()
-        self.progress.stop()
+        if self.task is not None:
+            self._finish()
+            self.progress.stop()
 
     def _finish(self) -> None:
         if self.task is not None:
@@ -106,6 +106,8 @@ class RichReporter:
 
     def stage(self, name: str, total: int | None = None) -> None:
         """Start a stage (closing the previous one)."""
+        if self.task is None:
+            self.progress.start()
         self._finish()
         self.task = self.progress.add_task(name, total=total)
 

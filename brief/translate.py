@@ -67,16 +67,21 @@ class Translator:
             pieces.extend((i, piece) for piece in self.split_long(text))
         order = sorted(range(len(pieces)), key=lambda k: len(pieces[k][1]))
         english = [""] * len(pieces)
+        remaining = [0] * len(unique)  # pieces of each text still to translate: a text is done at zero
+        for i, _ in pieces:
+            remaining[i] += 1
         for start in range(0, len(order), self.batch_size):
             batch = order[start : start + self.batch_size]
             for k, out in zip(batch, self.translate_batch([pieces[k][1] for k in batch], language)):
                 english[k] = out
+                remaining[pieces[k][0]] -= 1
             if progress:
-                progress(len({pieces[k][0] for k in batch}))
+                progress(len({pieces[k][0] for k in batch if remaining[pieces[k][0]] == 0}))
         joined: dict[str, list[str]] = {text: [] for text in unique}
         for (i, _), out in zip(pieces, english):
             joined[unique[i]].append(out)
-        return [" ".join(joined[text]).strip() for text in texts]
+        # A model that returns nothing for a text (it can happen) leaves the text as it was, never a blank.
+        return [" ".join(joined[text]).strip() or text for text in texts]
 
     def split_long(self, text: str) -> list[str]:
         """Split a sentence into pieces the model can read whole (under max_input_tokens)."""

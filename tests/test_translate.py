@@ -159,11 +159,6 @@ def test_progress_counts_each_text_once(tiny_registry: Path) -> None:
     assert sum(progress) == len(DISTINCT)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="translate.py Translator.translate advances progress once per batch for every text with a piece in "
-    "it, so a sentence split into pieces that land in several batches is counted several times",
-)
 def test_progress_counts_a_split_sentence_once(tiny_models: dict[str, Path], tmp_path: Path) -> None:
     registry = write_registry(tmp_path, tiny_models["marian"], "marian", {"max_input_tokens": 24, "batch_size": 2})
     translator = load(registry, "t")
