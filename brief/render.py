@@ -65,7 +65,7 @@ def signature(brief: Brief) -> str:
     made = brief.made_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return (
         f"Made by brief {brief.version} on {made} · {models} · "
-        f"{generated} of {total} sentences rewritten by the summariser, the rest quoted from the sources · "
+        f"{generated} of {total} sentences rewritten by the summariser, the rest are source sentences as translated · "
         f"budget {brief.word_budget} words"
     )
 

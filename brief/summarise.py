@@ -195,7 +195,8 @@ def select(
     used = 0
 
     def redundant(i: int) -> bool:
-        return any(duplicate[i, j] for f in chosen for j in f.support)
+        # Already said: it backs a chosen fact, or nearly repeats a sentence that does.
+        return any(i == j or duplicate[i, j] for f in chosen for j in f.support)
 
     def take(i: int) -> bool:
         nonlocal used
