@@ -188,9 +188,7 @@ def make(
         with RichReporter(quiet, verbose) as reporter:
             brief = pipeline.make(settings, inputs, reporter)
         emit(render.RENDERERS[fmt](brief), output)
-    except (BriefError, KeyboardInterrupt) as err:
-        _fail(err)
-    except Exception as err:  # noqa: BLE001 - the last line of defence: one line, not a traceback
+    except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
         _fail(err)
     if brief.skipped:
         print(
@@ -213,9 +211,7 @@ def inspect(
     _State.verbose = verbose
     try:
         articles, skipped = pipeline.read_articles(inputs)
-    except (BriefError, KeyboardInterrupt) as err:
-        _fail(err)
-    except Exception as err:  # noqa: BLE001
+    except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
         _fail(err)
     items = [a.to_json() for a in articles] + [{"path": s.location, "skipped": s.reason} for s in skipped]
     print(json.dumps(items, ensure_ascii=False, indent=2))
@@ -244,7 +240,7 @@ def models_list(models: ModelsOpt = None) -> None:
                 cached = "yes" if registry_mod.cached_folder(spec) else "no"
             default = "*" if registry.defaults.get(spec.kind) == spec.name else ""
             table.add_row(spec.kind, spec.name, default, spec.backend, spec.ref, spec.licence or "", cached)
-    except (BriefError, KeyboardInterrupt) as err:
+    except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
         _fail(err)
     from rich.console import Console
 
@@ -286,9 +282,7 @@ def models_pull(
                 continue
             folder = registry_mod.fetch(spec, offline=settings.offline)
             print(f"{spec.name}: {registry_mod.resolved_revision(spec, folder)} in {folder}", file=sys.stderr)
-    except (BriefError, KeyboardInterrupt) as err:
-        _fail(err)
-    except Exception as err:  # noqa: BLE001
+    except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
         _fail(err)
 
 

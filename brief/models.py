@@ -184,11 +184,12 @@ def fetch(spec: ModelSpec, *, offline: bool) -> Path:
         return folder
     if spec.path is not None:
         raise ModelNotAvailableError(f"model {spec.name!r}: no model folder at {spec.path} (config.json missing)")
-    hint = f"run `brief models pull {spec.name}` while online"
+    not_cached = ModelNotAvailableError(
+        f"model {spec.name!r} ({spec.ref}) is not in the local cache and the Hub is offline; "
+        f"run `brief models pull {spec.name}` while online"
+    )
     if offline:
-        raise ModelNotAvailableError(
-            f"model {spec.name!r} ({spec.ref}) is not in the local cache and the Hub is offline; {hint}"
-        )
+        raise not_cached
     from huggingface_hub import HfApi, snapshot_download
     from huggingface_hub.errors import OfflineModeIsEnabled
 
@@ -200,9 +201,7 @@ def fetch(spec: ModelSpec, *, offline: bool) -> Path:
             snapshot_download(spec.repo, revision=spec.revision, allow_patterns=_OTHER_FILES + weights)
         )
     except OfflineModeIsEnabled:
-        raise ModelNotAvailableError(
-            f"model {spec.name!r} ({spec.ref}) is not in the local cache and the Hub is offline; {hint}"
-        ) from None
+        raise not_cached from None
     except Exception as err:  # noqa: BLE001 - hub, HTTP and network errors come from several libraries
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise ModelNotAvailableError(

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from brief.errors import ConfigError, MissingExtraError, ModelError, UnknownNameError
-from brief.models import ModelSpec
+from brief.models import ModelSpec, resolved_revision
 
 # Settings passed straight to ``model.generate``.
 GENERATION_KEYS = frozenset(
@@ -72,6 +72,11 @@ class Seq2SeqModel:
                 f"{spec.kind} {spec.name!r}: max_input_tokens {max_input_tokens} exceeds the model's limit {limit}"
             )
         self.max_input_tokens = max_input_tokens
+
+    @property
+    def ref(self) -> str:
+        """The exact weights loaded, as the footer names them."""
+        return resolved_revision(self.spec, self.folder)
 
     def count_tokens(self, text: str) -> int:
         """How many tokens the encoder sees for ``text`` (special tokens included)."""

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from brief.clean import normalise_for_matching
+from brief.clean import normalise_for_matching, split_sentences
 from brief.models import ModelSpec
 from brief.records import BriefSentence, SourceSentence, TranslatedArticle
 from brief.seq2seq import Seq2SeqModel, split_params
@@ -61,9 +61,7 @@ class Seq2SeqSummariser:
     @property
     def ref(self) -> str:
         """What the footer names."""
-        from brief.models import resolved_revision
-
-        return resolved_revision(self.spec, self.model.folder)
+        return self.model.ref
 
     def summarise_batch(self, texts: Sequence[str]) -> list[str]:
         """Rewrite each text as a short summary."""
@@ -277,10 +275,6 @@ def unsupported(generated: str, support: Sequence[str]) -> list[str]:
     return problems
 
 
-def _split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z\"“])", text) if s.strip()]
-
-
 def summarise(
     docs: Sequence[TranslatedArticle],
     embedder: object,
@@ -317,7 +311,7 @@ def summarise(
     covered: set[int] = set()
     if summariser is not None:
         joined = " ".join(sentences[f.lead].english for f in top)
-        generated = _split_sentences(summariser.summarise_batch([joined])[0])[:3]
+        generated = split_sentences(summariser.summarise_batch([joined])[0])[:3]
         support = [j for f in top for j in f.support]
         union = _Fact(lead=top[0].lead, support=tuple(dict.fromkeys(support)), score=0.0)
         if generated and all(faithful(g, union) for g in generated):
@@ -343,7 +337,7 @@ def summarise(
     if summariser is not None and rest:
         inputs = [" ".join(sentences[j].english for j in f.support[:3]) for f in rest]
         for k, (f, out) in enumerate(zip(rest, summariser.summarise_batch(inputs))):
-            first = (_split_sentences(out) or [""])[0]
+            first = (split_sentences(out) or [""])[0]
             if faithful(first, f):
                 points[k] = BriefSentence(
                     text=first, cites=points[k].cites, generated=True, support=points[k].support

@@ -55,9 +55,7 @@ class Translator:
     @property
     def ref(self) -> str:
         """What the footer names."""
-        from brief.models import resolved_revision
-
-        return resolved_revision(self.spec, self.model.folder)
+        return self.model.ref
 
     def translate(self, texts: Sequence[str], language: str, progress: ProgressFn | None = None) -> list[str]:
         """Translate many texts: deduplicated, split under the input limit, length-sorted batches."""
@@ -161,6 +159,11 @@ def needs_translation(text: str, language: str) -> bool:
     return True
 
 
+def texts_to_translate(article: Article) -> list[str]:
+    """The headline and sentences of an article that go through the translator."""
+    return [t for t in (article.title or "", *article.sentences) if t and needs_translation(t, article.language)]
+
+
 def translate_articles(
     articles: Sequence[Article],
     translator: Translator | None,
@@ -184,9 +187,8 @@ def translate_articles(
     # Gather every text per language, so each language goes through the model in full batches.
     wanted: dict[str, list[str]] = {}
     for article in kept:
-        for text in (article.title or "", *article.sentences):
-            if text and needs_translation(text, article.language):
-                wanted.setdefault(article.language, []).append(text)
+        if texts := texts_to_translate(article):  # English articles have none, and need no translator
+            wanted.setdefault(article.language, []).extend(texts)
     english: dict[tuple[str, str], str] = {}
     for language, texts in wanted.items():
         assert translator is not None
@@ -213,11 +215,4 @@ def translate_articles(
 
 def count_to_translate(articles: Sequence[Article]) -> int:
     """How many distinct texts translation will process (for a progress bar)."""
-    return len(
-        {
-            (a.language, t)
-            for a in articles
-            for t in (a.title or "", *a.sentences)
-            if t and needs_translation(t, a.language)
-        }
-    )
+    return len({(a.language, t) for a in articles for t in texts_to_translate(a)})
