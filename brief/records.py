@@ -24,6 +24,10 @@ class RawDocument:
     text: str  # decoded text (HTML stays HTML)
     kind: str  # "txt", "md" or "html"
     encoding: str  # the encoding it was decoded from, e.g. "utf-8", "utf-16", "cp1256"
+    url: str | None = None  # the address it was fetched from, after redirects (web documents only)
+    publisher: str | None = None  # named by the user (sources file): wins over what the page says
+    title: str | None = None  # from the feed item that led here: used when the page names no headline
+    date: dt.date | None = None  # likewise, the feed item's date
 
 
 @dataclass(frozen=True)
@@ -62,15 +66,23 @@ class Article:
     language: str  # ISO 639-1 code ("ar", "en", ...) or "und"
     sentences: tuple[str, ...]
     dropped: tuple[Dropped, ...] = ()
+    url: str | None = None  # canonical address (page metadata, front matter, or where it was fetched)
+    byline: str | None = None  # "بقلم ..." / "By ...": metadata, not article text
+    credit: str | None = None  # "المصدر: ..." (the agency a story is credited to)
+    also_at: tuple[str, ...] = ()  # other places the same article was found (duplicates merged into this one)
 
     def to_json(self) -> dict[str, Any]:
         """The form ``brief inspect`` prints."""
         return {
             "id": self.id,
             "path": self.location,
+            "also_at": list(self.also_at),
+            "url": self.url,
             "publisher": self.publisher,
             "title": self.title,
             "date": self.date.isoformat() if self.date else None,
+            "byline": self.byline,
+            "credit": self.credit,
             "language": self.language,
             "sentences": list(self.sentences),
             "dropped": [d.to_json() for d in self.dropped],

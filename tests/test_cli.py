@@ -356,7 +356,10 @@ def test_inspect_prints_each_seed_cleaned(inspected: list[dict]) -> None:
     assert len(inspected) == 5
     for item, name in zip(inspected, SEED_NAMES):
         facts = GOLDEN_FACTS[name]
-        assert set(item) == {"id", "path", "publisher", "title", "date", "language", "sentences", "dropped"}
+        assert set(item) == {
+            *("id", "path", "also_at", "url", "publisher", "title", "date", "byline", "credit"),
+            *("language", "sentences", "dropped"),
+        }
         assert item["path"] == f"seeds/{name}"
         assert item["language"] == "ar"
         assert (item["publisher"], item["title"], item["date"]) == (facts["publisher"], facts["title"], facts["date"])

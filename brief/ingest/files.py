@@ -1,4 +1,4 @@
-"""Ingest stage: files and folders in, decoded ``RawDocument``s out (and a ``Skipped`` for each bad input).
+"""Files and folders on disk in, decoded ``RawDocument``s out (and a ``Skipped`` for each bad input).
 
 Nothing here writes to disk, and one bad input never stops the others: it becomes a ``Skipped`` with the
 reason, and the caller decides what to do when nothing was usable.
