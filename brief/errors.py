@@ -7,10 +7,15 @@ BriefError                       exit 1  anything not more specific below
 ├── ModelError                   exit 5  a model could not be had or loaded
 │   ├── ModelNotAvailableError           offline and not cached, or the download failed
 │   └── MissingExtraError                an optional package the backend needs is not installed
-└── OutputError                  exit 6  the brief could not be written
+├── OutputError                  exit 6  the brief could not be written
+├── DeliveryError                exit 8  the brief was made and saved but could not be emailed
+│   ├── SmtpAuthError            exit 10 the mail server refused the login
+│   └── RecipientRefusedError    exit 11 the mail server refused a recipient
+├── LockedError                  exit 9  another run holds the lock
+└── StoreError                   exit 12 the local store (SQLite) cannot be opened or is damaged
 
 Exit 2 is a usage error (bad flags, from typer) and exit 7 means the brief was made but some sources
-were skipped (see ``cli.py``).
+were skipped (see ``cli``).
 """
 
 from __future__ import annotations
@@ -63,3 +68,33 @@ class OutputError(BriefError):
     """The brief could not be written."""
 
     exit_code = 6
+
+
+class DeliveryError(BriefError):
+    """The brief was made (and saved) but could not be sent."""
+
+    exit_code = 8
+
+
+class SmtpAuthError(DeliveryError):
+    """The mail server refused the user name or password."""
+
+    exit_code = 10
+
+
+class RecipientRefusedError(DeliveryError):
+    """The mail server refused one or more recipients."""
+
+    exit_code = 11
+
+
+class LockedError(BriefError):
+    """Another run holds the lock."""
+
+    exit_code = 9
+
+
+class StoreError(BriefError):
+    """The local store cannot be opened, migrated or written."""
+
+    exit_code = 12

@@ -9,7 +9,15 @@ Exit codes:
   5  a model is not available (offline and not cached, download failed, cannot be loaded)
   6  the brief could not be written
   7  partial: the brief was made, but some inputs were skipped (listed in its footer)
+  8  the brief was made and saved, but could not be emailed (server down, timeout, TLS failure)
+  9  another brief run is going (it holds the lock); this one did nothing
+  10 the mail server refused the login
+  11 the mail server refused a recipient
+  12 the local store cannot be opened or is damaged
   130 interrupted
+
+Sub-commands beyond make/inspect/models live in modules of this package, each registering itself on ``app``
+with the import at the end of this file.
 """
 
 from __future__ import annotations
@@ -291,5 +299,4 @@ def main() -> None:
     app()
 
 
-if __name__ == "__main__":
-    main()
+# Sub-command modules register themselves on ``app`` when imported (one line each).
