@@ -74,6 +74,9 @@ class _Meta:
     title: str | None = None
     publisher: str | None = None
     date: dt.date | None = None
+    url: str | None = None  # canonical address, from the markup or front matter
+    byline: str | None = None  # "بقلم ..." kept as metadata rather than text
+    credit: str | None = None  # "المصدر: ..." likewise
 
 
 @dataclass
