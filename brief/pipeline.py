@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Protocol
 
 from brief import __version__, clean, ingest, models
+from brief.clean.duplicates import merge_duplicates
 from brief.config import Settings
 from brief.errors import InputError
 from brief.records import Article, Brief, ModelUse, Skipped, SourceEntry, TranslatedArticle
@@ -42,7 +43,7 @@ class SilentReporter:
 
 
 def read_articles(inputs: Sequence[str | Path]) -> tuple[list[Article], list[Skipped]]:
-    """Ingest and clean every input; one that fails or has no text is skipped with its reason."""
+    """Ingest and clean every input; one that fails or has no text is skipped with its reason; copies are merged."""
     documents, skipped = ingest.read_inputs(inputs)
     articles: list[Article] = []
     for doc in documents:
@@ -51,7 +52,7 @@ def read_articles(inputs: Sequence[str | Path]) -> tuple[list[Article], list[Ski
             articles.append(article)
         else:
             skipped.append(Skipped(doc.location, "no article text left after removing page boilerplate"))
-    return articles, skipped
+    return merge_duplicates(articles), skipped
 
 
 def make(settings: Settings, inputs: Sequence[str | Path], reporter: Reporter | None = None) -> Brief:
@@ -133,4 +134,6 @@ def _source_entry(doc: TranslatedArticle) -> SourceEntry:
         language=article.language,
         date=article.date,
         location=article.location,
+        url=article.url if article.url != article.location else None,
+        also_at=article.also_at,
     )

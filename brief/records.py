@@ -152,6 +152,8 @@ class SourceEntry:
     language: str
     date: dt.date | None
     location: str
+    url: str | None = None  # the article's canonical web address, when known and not already the location
+    also_at: tuple[str, ...] = ()  # other places the same article was found
 
     def to_json(self) -> dict[str, Any]:
         """Plain-JSON form."""
@@ -165,6 +167,8 @@ class SourceEntry:
             "language": self.language,
             "date": self.date.isoformat() if self.date else None,
             "location": self.location,
+            "url": self.url,
+            "also_at": list(self.also_at),
         }
 
 

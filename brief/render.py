@@ -42,7 +42,7 @@ def _sentence(s: BriefSentence) -> str:
 
 
 def source_line(s: SourceEntry) -> str:
-    """'[n] Publisher — English headline — original headline — date or "undated" — location'."""
+    """'[n] Publisher — English headline — original headline — date or "undated" — location — URL (also found at: …)'."""
     original = f"{_RLI}{s.title_original}{_PDI}" if s.title_original and s.language == "ar" else s.title_original
     parts = [
         f"[{s.n}] {s.publisher or 'Unknown publisher'}",
@@ -50,8 +50,12 @@ def source_line(s: SourceEntry) -> str:
         *([original] if original and original != s.title_en else []),
         s.date.isoformat() if s.date else "undated",
         s.location,
+        *([s.url] if s.url else []),
     ]
-    return " — ".join(parts)
+    line = " — ".join(parts)
+    if s.also_at:
+        line += f" (also found at: {'; '.join(s.also_at)})"
+    return line
 
 
 def signature(brief: Brief) -> str:
