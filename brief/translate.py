@@ -37,6 +37,13 @@ NLLB_CODES = {
     "zh": "zho_Hans",
 }
 
+# English names for the messages of a skipped article.
+LANGUAGE_NAMES = {
+    "ar": "Arabic", "en": "English", "fa": "Persian", "ur": "Urdu", "ku": "Kurdish", "tr": "Turkish",
+    "he": "Hebrew", "fr": "French", "de": "German", "es": "Spanish", "ru": "Russian", "zh": "Chinese",
+    "ja": "Japanese", "it": "Italian", "pt": "Portuguese", "id": "Indonesian", "hi": "Hindi",
+}  # fmt: skip
+
 ProgressFn = Callable[[int], None]
 
 
@@ -180,10 +187,7 @@ def translate_articles(
         if article.language == "en" or (translator is not None and article.language in translator.languages):
             kept.append(article)
         else:
-            can = ", ".join(sorted(translator.languages)) if translator else "none"
-            skipped.append(
-                Skipped(article.location, f"language {article.language!r} is not one the translator reads ({can})")
-            )
+            skipped.append(Skipped(article.location, _unreadable(article.language, translator)))
     # Gather every text per language, so each language goes through the model in full batches.
     wanted: dict[str, list[str]] = {}
     for article in kept:
@@ -211,6 +215,18 @@ def translate_articles(
             )
         )
     return result, skipped
+
+
+def _unreadable(language: str, translator: Translator | None) -> str:
+    """Why an article in ``language`` is skipped, and what would read it."""
+    if language == "und":
+        return "language could not be identified (too little text?)"
+    can = ", ".join(sorted(translator.languages)) if translator else "none"
+    name = LANGUAGE_NAMES.get(language)
+    said = f"language {language!r}" + (f" ({name})" if name else "")
+    multilingual = isinstance(translator, NllbTranslator) or language not in NLLB_CODES
+    hint = "" if multilingual else "; a multilingual translator reads it (e.g. --translator nllb-600m)"
+    return f"{said} is not one the translator reads ({can}){hint}"
 
 
 def count_to_translate(articles: Sequence[Article]) -> int:

@@ -284,3 +284,16 @@ def test_without_a_translator_a_foreign_article_is_skipped() -> None:
     assert docs == []
     assert [s.location for s in skipped] == ["a.txt"]
     assert "'ar'" in skipped[0].reason
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fr", "language 'fr' (French) is not one the translator reads (none); a multilingual translator reads it"),
+        ("ja", "language 'ja' (Japanese) is not one the translator reads (none)"),
+        ("und", "language could not be identified"),
+    ],
+)
+def test_a_skipped_article_says_its_language_and_what_would_read_it(language: str, expected: str) -> None:
+    _, skipped = translate_articles([article("x.txt", language, [SHORT])], None)
+    assert skipped[0].reason.startswith(expected)
