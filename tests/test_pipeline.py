@@ -169,3 +169,29 @@ def test_no_usable_input_is_an_input_error(tiny_registry: Path, tmp_path: Path) 
     empty.write_text("", encoding="utf-8")
     with pytest.raises(InputError, match="empty.txt"):
         pipeline.make(Settings(registry=tiny_registry), [empty, tmp_path / "missing.txt"])
+
+
+FRENCH = (
+    "La Turquie et la Syrie signent un accord militaire\n\n"
+    "La Turquie et la Syrie ont convenu mardi de créer un centre de formation militaire près de Damas. "
+    "Le ministère turc de la Défense a déclaré que le centre formerait des officiers syriens à la défense aérienne. "
+    "Les responsables des deux pays se sont réunis à Ankara pour deux jours de discussions.\n"
+)
+
+
+@pytest.mark.parametrize(("translator", "french_kept"), [("tiny-marian", False), ("tiny-nllb", True)])
+def test_each_language_goes_where_the_translator_can_read_it(
+    tiny_registry: Path, tmp_path: Path, translator: str, french_kept: bool
+) -> None:
+    french = tmp_path / "fr.txt"
+    french.write_text(FRENCH, encoding="utf-8")
+    inputs = [SEEDS / "002_53188c940ec2cd34.txt", french, *english_inputs(tmp_path)]
+
+    brief = pipeline.make(Settings(registry=tiny_registry, translator=translator, offline=True), inputs)
+
+    languages = [s.language for s in brief.sources]
+    assert languages == (["ar", "fr", "en", "en"] if french_kept else ["ar", "en", "en"])
+    if french_kept:
+        assert brief.skipped == ()
+    else:
+        assert [(s.location, s.reason.split(" is ")[0]) for s in brief.skipped] == [(str(french), "language 'fr' (French)")]
