@@ -164,3 +164,14 @@ def test_empty_folder_is_reported(tmp_path: Path) -> None:
 )
 def test_sniff_kind(name: str, text: str, kind: str) -> None:
     assert sniff_kind(Path(name), text) == kind
+
+
+def test_a_file_mixing_utf8_and_cp1256_lines_decodes_each_line_in_its_own_encoding() -> None:
+    first, second, third = "عاجل: اجتماع في بغداد", "قال الوزير إن المحادثات ستستمر.", "وأضاف أن الاتفاق قريب."
+    data = "\n".join([first, second]).encode("utf-8") + b"\n" + third.encode("cp1256")
+    assert decode(data) == ("\n".join([first, second, third]), "utf-8+cp1256")
+
+
+def test_a_mostly_cp1256_file_is_not_taken_for_mixed() -> None:
+    text = "قال الوزير إن المحادثات ستستمر.\nوأضاف أن الاتفاق قريب.\nوتابع: لا تعليق."
+    assert decode(text.encode("cp1256")) == (text, "cp1256")

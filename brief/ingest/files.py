@@ -76,6 +76,9 @@ def decode(data: bytes) -> tuple[str, str]:
         if _looks_binary(text):
             raise InputError("binary file (control characters)")
         return _newlines(text), "utf-8"
+    mixed = _decode_mixed(data)
+    if mixed is not None:
+        return mixed
     # Legacy Arabic pages are cp1256. Every byte decodes as something in cp1256, so only accept the result
     # when it reads as Arabic; a silent Latin-1-style guess would hand mojibake to the translator.
     try:
@@ -165,6 +168,33 @@ def _walk(root: Path) -> tuple[list[PurePath], list[tuple[PurePath, str]]]:
         stack.extend(reversed(subfolders))
     found.sort(key=lambda p: p.parts)
     return found, problems
+
+
+def _decode_mixed(data: bytes) -> tuple[str, str] | None:
+    """A file pasted together from UTF-8 and Windows-1256 parts: each line in the encoding it is valid in.
+
+    Only when most lines with non-ASCII bytes are valid UTF-8 (a pure cp1256 file almost never is) and every other
+    line reads as Arabic in cp1256.
+    """
+    lines = data.split(b"\n")
+    utf8, legacy = 0, 0
+    decoded: list[str] = []
+    for line in lines:
+        try:
+            text = line.decode("utf-8")
+            utf8 += not line.isascii()
+        except UnicodeDecodeError:
+            text = line.decode("cp1256", errors="replace")
+            if not _looks_arabic(text) or "\ufffd" in text:
+                return None
+            legacy += 1
+        decoded.append(text)
+    if not legacy or utf8 < legacy:
+        return None
+    text = "\n".join(decoded)
+    if _looks_binary(text):
+        return None
+    return _newlines(text), "utf-8+cp1256"
 
 
 def _sniff_utf16(data: bytes) -> tuple[str, str] | None:
