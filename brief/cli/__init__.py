@@ -300,3 +300,4 @@ def main() -> None:
 
 
 # Sub-command modules register themselves on ``app`` when imported (one line each).
+from brief.cli import send as _send  # noqa: E402,F401  (registers "brief send")
