@@ -5,10 +5,67 @@ Nothing here writes to disk, and one bad input never stops the others: it become
 reason, and the caller decides what to do when nothing was usable.
 
     files.py    files and folders on disk; decoding (UTF-8/16/32, cp1256); kind sniffing
+    web.py      one page per address: timeouts, deadline, size limit, retries, redirects, charsets
+    feeds.py    RSS and Atom feeds: the newest items, each link fetched as a page
+    sources.py  the sources file (named folders, files, pages and feeds), reading and checking it
 """
 
 from __future__ import annotations
 
-from brief.ingest.files import DEFAULT_MAX_BYTES, SUFFIX_KINDS, decode, read_inputs, sniff_kind
+from collections.abc import Sequence
+from pathlib import Path
 
-__all__ = ["DEFAULT_MAX_BYTES", "SUFFIX_KINDS", "decode", "read_inputs", "sniff_kind"]
+from brief.ingest import files
+from brief.ingest.feeds import is_feed, read_feed
+from brief.ingest.files import DEFAULT_MAX_BYTES, SUFFIX_KINDS, decode, sniff_kind
+from brief.ingest.web import FetchError, WebSettings, download, fetch, is_url, to_document
+from brief.records import RawDocument, Skipped
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "SUFFIX_KINDS",
+    "FetchError",
+    "WebSettings",
+    "decode",
+    "fetch",
+    "is_url",
+    "read_inputs",
+    "read_url",
+    "sniff_kind",
+]
+
+
+def read_inputs(
+    inputs: Sequence[str | Path],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    web: WebSettings | None = None,
+) -> tuple[list[RawDocument], list[Skipped]]:
+    """Read paths and http(s) addresses, in the order given; a feed address yields its newest items."""
+    web = web or WebSettings(max_bytes=max_bytes)
+    documents: list[RawDocument] = []
+    skipped: list[Skipped] = []
+    for given in inputs:
+        if is_url(given):
+            found, missed = read_url(str(given), web)
+        else:
+            found, missed = files.read_inputs([given], max_bytes=max_bytes)
+        documents.extend(found)
+        skipped.extend(missed)
+    return documents, skipped
+
+
+def read_url(
+    url: str, web: WebSettings, *, limit: int | None = None, feed_only: bool = False
+) -> tuple[list[RawDocument], list[Skipped]]:
+    """Fetch one address: a page gives one document, a feed its newest items; a failure gives a Skipped."""
+    try:
+        response = download(url, web)
+        if is_feed(response):
+            return read_feed(url, response, web, limit=limit)
+        if feed_only:
+            what = response.content_type or "no content type"
+            return [], [Skipped(url, f"not a feed ({what}); for a page, use url: instead of feed:")]
+        return [to_document(url, response)], []
+    except FetchError as err:
+        return [], [Skipped(url, str(err))]

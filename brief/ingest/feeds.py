@@ -1,0 +1,144 @@
+"""RSS and Atom feeds in: each recent item's link fetched as a page, with the item's title and date as hints.
+
+The feed is parsed by feedparser from the bytes ``web.download`` already fetched; feedparser never fetches
+anything itself. One item that fails becomes a ``Skipped`` (at the item's link) and the others go on.
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import datetime as dt
+import html
+import io
+import re
+import urllib.parse
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from brief.ingest.web import FEED_TYPES, FetchError, Response, WebSettings, fetch
+from brief.records import RawDocument, Skipped
+
+# What may come before a feed's root element: a byte-order mark, white space, the XML declaration,
+# processing instructions (stylesheets), comments and a doctype.
+_FEED_START = re.compile(
+    rb"(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)*<(?:rss|feed|(?:[a-z]+:)?rdf)[\s>/]",
+    re.IGNORECASE | re.DOTALL,
+)
+_TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One entry of a feed, as much of it as brief uses."""
+
+    link: str | None  # absolute http(s) address of the article, if the item has one
+    title: str | None
+    date: dt.date | None
+    timestamp: float | None  # seconds since the epoch (UTC), for ordering
+    content: str | None  # full HTML content (content:encoded, atom:content), used only when there is no link
+
+
+def is_feed(response: Response) -> bool:
+    """Whether a fetched body is an RSS or Atom feed: by its media type, or by how it starts."""
+    if response.content_type in FEED_TYPES - {"application/xml", "text/xml"}:
+        return True
+    # Generic XML may be anything, and some servers send feeds as text/html: look at the root element.
+    head = response.body[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode("utf-8", errors="ignore")
+    return _FEED_START.match(head) is not None
+
+
+def parse_feed(response: Response) -> list[FeedItem]:
+    """The feed's items, newest first (undated ones last, in feed order); raise FetchError if it is unreadable."""
+    import feedparser  # only when a feed is actually read: importing brief stays light
+
+    content_type = response.content_type or "application/xml"
+    if response.charset:
+        content_type += f"; charset={response.charset}"
+    # A file-like object, never a string: given a string feedparser may treat it as an address and fetch it.
+    parsed = feedparser.parse(
+        io.BytesIO(response.body),
+        response_headers={"content-location": response.url, "content-type": content_type},
+    )
+    if not parsed.entries and not parsed.version:
+        problem = parsed.get("bozo_exception") if parsed.bozo else "no RSS or Atom root element"
+        problem = problem.getMessage() if hasattr(problem, "getMessage") else problem  # SAX errors: no file:line
+        raise FetchError(f"not a readable feed ({problem})")
+    items = [_item(entry, response.url) for entry in parsed.entries]
+    # sorted() is stable, so entries of the same time (or none) keep the order the feed gives them.
+    return sorted(items, key=lambda item: item.timestamp if item.timestamp is not None else float("-inf"), reverse=True)
+
+
+def read_feed(
+    location: str, response: Response, settings: WebSettings, *, limit: int | None = None
+) -> tuple[list[RawDocument], list[Skipped]]:
+    """Fetch a feed's newest items (at most ``limit``, else ``settings.max_items``), newest first."""
+    try:
+        items = parse_feed(response)
+    except FetchError as err:
+        return [], [Skipped(location, str(err))]
+    if not items:
+        return [], [Skipped(location, "feed has no items")]
+    chosen: list[FeedItem] = []
+    seen: set[str] = set()
+    for item in items:
+        key = item.link or f"#{len(chosen)}"
+        if key not in seen:  # the same article listed twice is fetched once
+            seen.add(key)
+            chosen.append(item)
+    chosen = chosen[: limit or settings.max_items]
+    # Items are fetched a few at a time: a feed of slow pages takes the time of the slowest few, not their sum.
+    with ThreadPoolExecutor(max_workers=min(settings.workers, len(chosen))) as pool:
+        results = list(pool.map(lambda pair: _read_item(location, pair[0], pair[1], settings), enumerate(chosen, 1)))
+    documents = [r for r in results if isinstance(r, RawDocument)]
+    skipped = [r for r in results if isinstance(r, Skipped)]
+    return documents, skipped
+
+
+def _read_item(feed: str, n: int, item: FeedItem, settings: WebSettings) -> RawDocument | Skipped:
+    if item.link is None:
+        where = f"{feed} (item {n})"
+        if item.content and _TAG.sub("", item.content).strip():
+            return RawDocument(
+                location=where, text=item.content, kind="html", encoding="utf-8", title=item.title, date=item.date
+            )
+        return Skipped(where, "feed item has neither a link nor its text")
+    try:
+        document = fetch(item.link, settings)
+    except FetchError as err:
+        return Skipped(item.link, str(err))
+    return dataclasses.replace(document, title=item.title, date=item.date)
+
+
+def _item(entry: Any, base: str) -> FeedItem:
+    link = entry.get("link") or None
+    if link is not None:
+        link = urllib.parse.urljoin(base, link.strip())
+        if urllib.parse.urlsplit(link).scheme.lower() not in ("http", "https"):
+            link = None
+    parsed_time = entry.get("published_parsed") or entry.get("updated_parsed")  # UTC, as feedparser gives it
+    timestamp = calendar.timegm(parsed_time) if parsed_time else None
+    date = dt.date(parsed_time.tm_year, parsed_time.tm_mon, parsed_time.tm_mday) if parsed_time else None
+    return FeedItem(link=link, title=_plain(entry.get("title")), date=date, timestamp=timestamp, content=_content(entry))
+
+
+def _plain(value: str | None) -> str | None:
+    """A title as plain text: feeds may carry HTML titles, with tags and entities."""
+    if not value:
+        return None
+    text = " ".join(html.unescape(_TAG.sub(" ", value)).split())
+    return text or None
+
+
+def _content(entry: Any) -> str | None:
+    contents: Sequence[Any] = entry.get("content") or ()
+    for content in contents:
+        value = content.get("value")
+        if value and value.strip():
+            return str(value)
+    return None
+

@@ -1,0 +1,435 @@
+"""Page URLs in, decoded ``RawDocument``s out: one careful HTTP GET per address, standard library only.
+
+Careful means: a timeout on connecting and on every read, plus an overall deadline per address, so a server
+that hangs or trickles cannot hang a run; a size limit checked while the body streams in, never after; a few
+retries with exponential backoff, only for failures that may pass (connection errors, timeouts, 429, 5xx);
+redirects followed, to web addresses only; and content that is not a web page refused before its body is read.
+Every failure is a ``FetchError`` whose message is a short reason a user can read ("HTTP 404 Not Found").
+"""
+
+from __future__ import annotations
+
+import codecs
+import email.utils
+import http.client
+import re
+import socket
+import ssl
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from http import HTTPStatus
+from pathlib import PurePosixPath
+from typing import IO
+
+from brief import __version__
+from brief.errors import ConfigError, InputError
+from brief.ingest.files import DEFAULT_MAX_BYTES, decode, sniff_kind
+from brief.records import RawDocument
+
+PROJECT_URL = "https://github.com/brief-news/brief"
+DEFAULT_USER_AGENT = f"brief/{__version__} (+{PROJECT_URL})"
+
+# Media types read as pages, with the kind they become (the cleaner treats "html" as markup).
+PAGE_KINDS = {
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "text/plain": "txt",
+    "text/markdown": "md",
+    "text/x-markdown": "md",
+}
+# Media types a feed may come as; generic XML is let through too and judged by how the body starts.
+FEED_TYPES = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/x-rss+xml",
+        "application/feed+xml",
+        "application/xml",
+        "text/xml",
+    }
+)
+
+_ACCEPT = (
+    "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
+    "application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.1"
+)
+_CHUNK = 64 * 1024
+# Where a page may declare its encoding: <meta charset=...>, <meta http-equiv ... content="...; charset=...">,
+# or an XML declaration (XHTML). Pages put it early, but heavy <head>s push it past the 1 KiB HTML's prescan uses.
+_META_CHARSET = re.compile(
+    rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([a-z0-9_.:\-]+)|<\?xml\b[^>]*?encoding\s*=\s*["']([a-z0-9_.:\-]+)""",
+    re.IGNORECASE,
+)
+_META_WINDOW = 8192
+# Single-byte Western labels that Arabic sites often declare by mistake (a CMS default) over UTF-8 or cp1256.
+_WESTERN = frozenset({"ascii", "latin-1", "iso8859-1", "cp1252", "iso8859-15"})
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+class FetchError(InputError):
+    """An address could not be fetched as a page; ``str(err)`` is the short reason."""
+
+    def __init__(self, reason: str, *, temporary: bool = False, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.temporary = temporary  # worth another try
+        self.retry_after = retry_after  # seconds the server asked us to wait, if it did
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """How brief talks to web servers; built once (by config) and passed down."""
+
+    timeout: float = 20.0  # seconds to connect, and for each read
+    retries: int = 2  # further attempts after a temporary failure
+    backoff: float = 1.0  # seconds before the first retry; doubles for each further one
+    max_bytes: int = DEFAULT_MAX_BYTES  # largest body read, after decompression
+    user_agent: str = DEFAULT_USER_AGENT
+    max_items: int = 20  # newest items read from a feed (a source's own limit wins)
+    deadline: float = 60.0  # seconds for one address in all, retries and redirects included
+    max_retry_after: float = 30.0  # a server asking to wait longer than this is not waited for
+    workers: int = 4  # feed items fetched at the same time
+    proxy: str | None = None  # "http://host:port" for http and https; None: connect directly
+
+    def __post_init__(self) -> None:
+        for name in ("timeout", "deadline", "max_bytes", "max_items", "workers"):
+            if not getattr(self, name) > 0:
+                raise ConfigError(f"web setting {name} must be more than 0, not {getattr(self, name)!r}")
+        for name in ("retries", "backoff", "max_retry_after"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"web setting {name} must not be negative, not {getattr(self, name)!r}")
+
+
+@dataclass(frozen=True)
+class Response:
+    """A fetched body and what the server said about it."""
+
+    url: str  # where it came from in the end, after redirects
+    status: int
+    content_type: str  # media type in lower case without parameters; "" when the server sent none
+    charset: str | None  # the charset parameter of Content-Type, as sent
+    body: bytes  # decompressed
+
+
+def is_url(given: object) -> bool:
+    """Whether an input names a web address (http:// or https://) rather than a path."""
+    return isinstance(given, str) and given[:8].lower().startswith(("http://", "https://"))
+
+
+def fetch(url: str, settings: WebSettings) -> RawDocument:
+    """Fetch one web page (HTML or plain text) as a document; raise FetchError with a short reason."""
+    return to_document(url, download(url, settings))
+
+
+def download(url: str, settings: WebSettings) -> Response:
+    """GET an address, following redirects and retrying temporary failures; refuse what is not a page or feed."""
+    _check_url(url)
+    deadline = time.monotonic() + settings.deadline
+    opener = _opener(settings)
+    attempt = 1
+    while True:
+        try:
+            return _get(opener, url, settings, deadline)
+        except FetchError as err:
+            if not err.temporary or attempt > settings.retries:
+                raise _tried(err, attempt) from None
+            if err.retry_after is not None and err.retry_after > settings.max_retry_after:
+                raise _tried(FetchError(f"{err.reason} (the server asks to wait {err.retry_after:g} s)"), attempt)
+            wait = err.retry_after if err.retry_after is not None else settings.backoff * 2 ** (attempt - 1)
+            if time.monotonic() + wait >= deadline:
+                raise _tried(err, attempt) from None
+            time.sleep(wait)
+            attempt += 1
+
+
+def to_document(location: str, response: Response) -> RawDocument:
+    """Decode a fetched page into a document; raise FetchError for content that is not a page."""
+    kind = PAGE_KINDS.get(response.content_type)
+    if kind is None and response.content_type:
+        raise FetchError(f"not a web page ({response.content_type})")
+    if not response.body.strip():
+        raise FetchError("empty page")
+    text, encoding = decode_page(response.body, response.charset, markup=kind != "txt" and kind != "md")
+    if not text.strip():
+        raise FetchError("empty page")
+    if kind is None:  # the server did not say: judge by the address's suffix and the first characters
+        kind = sniff_kind(PurePosixPath(urllib.parse.urlsplit(response.url).path), text)
+    return RawDocument(location=location, text=text, kind=kind, encoding=encoding, url=response.url)
+
+
+def decode_page(body: bytes, charset: str | None, *, markup: bool = True) -> tuple[str, str]:
+    """Decode a page by its byte-order mark, declared charset or <meta charset>, else by ``files.decode``."""
+    if body.startswith(_BOMS):
+        return _decode_or_fail(body)
+    labels = [charset]
+    if markup:
+        match = _META_CHARSET.search(body[:_META_WINDOW])
+        if match:
+            labels.append((match.group(1) or match.group(2)).decode("ascii"))
+    for label in labels:
+        codec = _codec(label)
+        if codec is None or codec.startswith(("utf-16", "utf-32")):
+            continue  # a body without a byte-order mark that claims UTF-16 is not (HTML says so too)
+        if codec in _WESTERN:
+            try:
+                return decode(body)  # UTF-8 or Arabic cp1256 under a wrong Western label
+            except InputError:
+                pass
+        try:
+            return _newlines(body.decode(codec)), codec
+        except UnicodeDecodeError:
+            continue  # declared wrongly: try the next declaration, then guess
+    return _decode_or_fail(body)
+
+
+def _decode_or_fail(body: bytes) -> tuple[str, str]:
+    try:
+        text, encoding = decode(body)
+    except InputError as err:
+        nearly = _nearly_utf8(body)
+        if nearly is None:
+            raise FetchError(str(err)) from None
+        return nearly, "utf-8"
+    if "cp1256" in encoding:  # "cp1256", or "utf-8+cp1256" for a file pasted together from both
+        # A UTF-8 page cut off mid-character also "decodes" as cp1256, into mojibake: UTF-8 wins if it nearly fits.
+        nearly = _nearly_utf8(body)
+        if nearly is not None:
+            return nearly, "utf-8"
+    return text, encoding
+
+
+def _nearly_utf8(body: bytes) -> str | None:
+    """UTF-8 with a stray bad byte or a character cut off at the end (a truncated download); None otherwise."""
+    text = body.decode("utf-8", errors="replace")
+    if text.count("\ufffd") > max(1, len(text) // 1000) or "\x00" in text:
+        return None
+    return _newlines(text.rstrip("\ufffd"))
+
+
+def _codec(label: str | None) -> str | None:
+    if not label:
+        return None
+    try:
+        return codecs.lookup(label.strip().strip("\"'")).name
+    except LookupError:
+        return None
+
+
+def _newlines(text: str) -> str:
+    # The same line endings files.decode gives, so a page reads alike fetched or saved.
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+
+
+def _check_url(url: str) -> None:
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as err:
+        raise FetchError(f"not a valid web address ({err})") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise FetchError("not a web address (only http:// and https:// are fetched)")
+    if not parts.hostname:
+        raise FetchError("not a valid web address (no host name)")
+
+
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    max_redirections = 10
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001, ANN201 - urllib's signature
+        scheme = urllib.parse.urlsplit(newurl).scheme.lower()
+        if scheme not in ("http", "https"):
+            raise FetchError(f"redirected to a non-web address ({newurl})")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _opener(settings: WebSettings) -> urllib.request.OpenerDirector:
+    """http and https only: no file://, ftp:// or data: handlers, and no proxy unless the settings name one."""
+    opener = urllib.request.OpenerDirector()
+    proxies = {"http": settings.proxy, "https": settings.proxy} if settings.proxy else {}
+    for handler in (
+        urllib.request.ProxyHandler(proxies),
+        urllib.request.HTTPHandler(),
+        urllib.request.HTTPSHandler(context=_tls_context()),
+        _Redirects(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
+        opener.add_handler(handler)
+    return opener
+
+
+@lru_cache(maxsize=1)
+def _tls_context() -> ssl.SSLContext:
+    return ssl.create_default_context()  # loading the system's certificates once is enough
+
+
+def _get(opener: urllib.request.OpenerDirector, url: str, settings: WebSettings, deadline: float) -> Response:
+    """One attempt: GET, judge the headers, stream the body within the size limit and the deadline."""
+    timeout = min(settings.timeout, deadline - time.monotonic())
+    if timeout <= 0:
+        raise _out_of_time(settings)
+    request = urllib.request.Request(
+        url,
+        headers={
+            "User-Agent": settings.user_agent,
+            "Accept": _ACCEPT,
+            "Accept-Encoding": "gzip, deflate",
+            "Accept-Language": "ar,en;q=0.8,*;q=0.5",
+        },
+    )
+    try:
+        response = opener.open(request, timeout=timeout)
+    except urllib.error.HTTPError as err:
+        err.close()
+        raise _http_error(err) from None
+    except (OSError, http.client.HTTPException, ValueError) as err:
+        raise _network_error(err, timeout) from None
+    with response:
+        headers = response.headers
+        content_type = headers.get_content_type() if headers.get("Content-Type") else ""
+        if content_type and content_type not in PAGE_KINDS and content_type not in FEED_TYPES:
+            raise FetchError(f"not a web page ({content_type})")
+        length = (headers.get("Content-Length") or "").strip()
+        if length.isdigit() and int(length) > settings.max_bytes:
+            raise FetchError(_too_large(int(length), settings.max_bytes))
+        try:
+            body = _read_body(response, headers.get("Content-Encoding"), settings, deadline)
+        except (OSError, http.client.HTTPException) as err:
+            raise _network_error(err, timeout) from None
+        return Response(
+            url=response.geturl(),
+            status=response.status,
+            content_type=content_type,
+            charset=headers.get_content_charset() if content_type else None,
+            body=body,
+        )
+
+
+def _read_body(response: IO[bytes], coding: str | None, settings: WebSettings, deadline: float) -> bytes:
+    """Read what is available chunk by chunk, so the limit and the deadline are checked as the bytes arrive."""
+    coding = (coding or "identity").strip().lower()
+    if coding in ("gzip", "x-gzip", "deflate"):
+        inflater = zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib header, found from the first bytes
+    elif coding == "identity":
+        inflater = None
+    else:
+        raise FetchError(f"unsupported content encoding ({coding})")
+    limit = settings.max_bytes
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        if time.monotonic() > deadline:
+            raise _out_of_time(settings)
+        # read1 returns what has arrived rather than waiting for a whole chunk: a slow trickle meets the deadline.
+        chunk = response.read1(_CHUNK)  # type: ignore[attr-defined]
+        if not chunk:
+            break
+        if inflater is not None:
+            try:
+                # Inflate at most one byte past the limit: a small compressed body must not balloon in memory.
+                chunk = inflater.decompress(chunk, limit + 1 - size)
+            except zlib.error:
+                raise FetchError(f"damaged {coding} body") from None
+        size += len(chunk)
+        if size > limit:
+            raise FetchError(_too_large(None, limit))
+        chunks.append(chunk)
+    if inflater is not None:
+        try:
+            rest = inflater.flush()
+        except zlib.error:
+            raise FetchError(f"damaged {coding} body") from None
+        if size + len(rest) > limit:
+            raise FetchError(_too_large(None, limit))
+        chunks.append(rest)
+    return b"".join(chunks)
+
+
+def _http_error(err: urllib.error.HTTPError) -> FetchError:
+    code = err.code
+    if 300 <= code < 400:
+        if "infinite loop" in str(err.msg):
+            return FetchError(f"too many redirects (more than {_Redirects.max_redirections})")
+        return FetchError(f"HTTP {code} {_phrase(err)} with no address to follow")
+    reason = f"HTTP {code} {_phrase(err)}".rstrip()
+    if code == 429 or code >= 500:
+        return FetchError(reason, temporary=True, retry_after=_retry_after(err.headers.get("Retry-After")))
+    return FetchError(reason)
+
+
+def _phrase(err: urllib.error.HTTPError) -> str:
+    try:
+        return HTTPStatus(err.code).phrase
+    except ValueError:
+        return str(err.msg or "")
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header: a number of seconds or an HTTP date; None if absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _network_error(err: BaseException, timeout: float) -> FetchError:
+    """A short reason for a failure below HTTP; temporary when another try may go better."""
+    cause = err.reason if isinstance(err, urllib.error.URLError) else err
+    if isinstance(cause, FetchError):
+        return cause
+    if isinstance(cause, (TimeoutError, socket.timeout)):
+        return FetchError(f"timed out after {timeout:g} s", temporary=True)
+    if isinstance(cause, ConnectionRefusedError):
+        return FetchError("connection refused", temporary=True)
+    if isinstance(cause, socket.gaierror):
+        # "Try again" is a resolver hiccup; anything else means the name does not exist.
+        return FetchError("host not found", temporary=cause.errno == socket.EAI_AGAIN)
+    if isinstance(cause, ssl.SSLCertVerificationError):
+        return FetchError(f"TLS certificate not accepted ({cause.verify_message or cause.reason})")
+    if isinstance(cause, ssl.SSLError):
+        return FetchError(f"TLS error ({cause.reason or cause})")
+    if isinstance(cause, http.client.RemoteDisconnected):
+        return FetchError("the server closed the connection without answering", temporary=True)
+    if isinstance(cause, http.client.IncompleteRead):
+        return FetchError("the connection closed before the whole page arrived", temporary=True)
+    if isinstance(cause, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)):
+        return FetchError("connection reset by the server", temporary=True)
+    if isinstance(cause, http.client.InvalidURL) or isinstance(cause, ValueError):
+        return FetchError(f"not a valid web address ({cause})")
+    if isinstance(cause, http.client.HTTPException):
+        return FetchError(f"not a valid HTTP answer ({type(cause).__name__})")
+    if isinstance(cause, str):  # urllib's own complaints, e.g. "unknown url type"
+        return FetchError(f"not a valid web address ({cause})")
+    if isinstance(cause, OSError):
+        return FetchError(f"network error ({cause.strerror or cause})", temporary=True)
+    return FetchError(f"network error ({cause})", temporary=True)
+
+
+def _tried(err: FetchError, attempts: int) -> FetchError:
+    if attempts == 1:
+        return err
+    return FetchError(f"{err.reason} (tried {attempts} times)")
+
+
+def _out_of_time(settings: WebSettings) -> FetchError:
+    return FetchError(f"gave up after {settings.deadline:g} s (the time allowed for one address)")
+
+
+def _too_large(size: int | None, limit: int) -> str:
+    if size is None:
+        return f"too large (more than the limit of {limit:,} bytes)"
+    return f"too large ({size:,} bytes; the limit is {limit:,})"
