@@ -33,7 +33,7 @@ import datetime as dt
 import json
 import re
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType, ModuleType
@@ -48,56 +48,28 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 _EXTENSIONS = {"markdown": "md", "json": "json"}  # file name of a brief written into output_dir
 
-# Keys a [defaults] or [profiles.<name>] table may hold, in the order ``show_config`` prints them.
-PROFILE_KEYS = (
-    "inputs",
-    "sources",
-    "models",
-    "translator",
-    "summariser",
-    "words",
-    "extractive",
-    "format",
-    "output_dir",
-    "output",
-    "email",
-    "new",
-    "since",
-)
+# What each key of a [defaults] or [profiles.<name>] table holds, in the order ``show_config`` prints them.
+_KINDS = {
+    "inputs": "locations",  # paths and URLs
+    "sources": "path",
+    "models": "path",
+    "translator": "name",
+    "summariser": "name",
+    "words": "int",
+    "extractive": "bool",
+    "format": "format",
+    "output_dir": "path",
+    "output": "path",
+    "email": "addresses",
+    "new": "bool",
+    "since": "duration",
+}
+PROFILE_KEYS = tuple(_KINDS)
 TABLES = ("defaults", "profiles", "smtp")
-
-# The BRIEF_* variable for each key; inputs come from the command line or a config file only.
-ENV_VARS = {
-    "sources": "BRIEF_SOURCES",
-    "models": "BRIEF_MODELS",
-    "translator": "BRIEF_TRANSLATOR",
-    "summariser": "BRIEF_SUMMARISER",
-    "words": "BRIEF_WORDS",
-    "extractive": "BRIEF_EXTRACTIVE",
-    "format": "BRIEF_FORMAT",
-    "output_dir": "BRIEF_OUTPUT_DIR",
-    "output": "BRIEF_OUTPUT",
-    "email": "BRIEF_EMAIL",  # comma-separated
-    "new": "BRIEF_NEW",
-    "since": "BRIEF_SINCE",
-}
+# BRIEF_WORDS and so on; inputs come from the command line or a config file only. BRIEF_EMAIL is comma-separated.
+ENV_VARS = {key: f"BRIEF_{key.upper()}" for key in PROFILE_KEYS if key != "inputs"}
 # The command-line spelling of each key, for messages and ``show_config``.
-FLAGS = {
-    "inputs": "INPUTS",
-    "sources": "--sources",
-    "models": "--models",
-    "translator": "--translator",
-    "summariser": "--summariser",
-    "words": "--words",
-    "extractive": "--extractive",
-    "format": "--format",
-    "output_dir": "--output-dir",
-    "output": "--output",
-    "email": "--email",
-    "new": "--new",
-    "since": "--since",
-    "profile": "--profile",
-}
+FLAGS = {**{key: "--" + key.replace("_", "-") for key in PROFILE_KEYS}, "inputs": "INPUTS", "profile": "--profile"}
 
 _PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -230,7 +202,9 @@ def _want_format(value: object, where: str) -> str:
 
     name = _want_str(value, where)
     if name not in RENDERERS:
-        raise ConfigError(f"{where}: unknown format {name!r}; valid: {', '.join(sorted(RENDERERS))}")
+        err = UnknownNameError("format", name, RENDERERS)
+        err.args = (f"{where}: {err}",)
+        raise err
     return name
 
 
@@ -251,73 +225,54 @@ def _want_duration(value: object, where: str) -> dt.timedelta:
         raise ConfigError(f"{where}: {err}") from None
 
 
-def _file_value(key: str, value: object, where: str, base: Path) -> object:
-    """Check and normalise one value of a [defaults] or [profiles.*] table."""
-    if key == "inputs":
-        return tuple(item if _is_url(item) else str(_file_path(item, base)) for item in _want_str_list(value, where))
-    if key in ("sources", "models", "output_dir", "output"):
-        return _file_path(_want_str(value, where), base)
-    if key in ("translator", "summariser"):
+def _check(key: str, value: object, where: str, base: Path | None) -> object:
+    """Check and normalise one value; ``base``: the config file's folder, None for flags and the environment."""
+    kind = _KINDS[key]
+    if kind == "locations":
+        items = _want_str_list(value, where)
+        return tuple(item if base is None or _is_url(item) else str(_file_path(item, base)) for item in items)
+    if kind == "path":
+        text = _want_str(value, where)
+        return _file_path(text, base) if base is not None else Path(text).expanduser()
+    if kind == "name":
         return _want_str(value, where)
-    if key == "words":
+    if kind == "int":
         return _want_int(value, where)
-    if key in ("extractive", "new"):
+    if kind == "bool":
         return _want_bool(value, where)
-    if key == "format":
+    if kind == "format":
         return _want_format(value, where)
-    if key == "email":
+    if kind == "addresses":
         return _want_email(value, where)
-    if key == "since":
-        return _want_duration(value, where)
-    raise AssertionError(key)  # the caller checked the key against PROFILE_KEYS
+    return _want_duration(value, where)
 
 
 def _env_value(key: str, text: str, variable: str) -> object:
     """Parse one BRIEF_* variable; relative paths are relative to the working folder, as on the command line."""
     where = f"environment variable {variable}"
-    if key in ("sources", "models", "output_dir", "output"):
-        return Path(text).expanduser()
-    if key in ("translator", "summariser"):
-        return text
-    if key == "words":
+    kind = _KINDS[key]
+    value: object = text
+    if kind == "int":
         try:
-            return int(text)
+            value = int(text)
         except ValueError:
             raise ConfigError(f"{where}={text!r} is not a whole number") from None
-    if key in ("extractive", "new"):
-        lowered = text.lower()
-        if lowered not in _TRUE | _FALSE:
+    elif kind == "bool":
+        if text.lower() not in _TRUE | _FALSE:
             raise ConfigError(f"{where}={text!r} is not one of 1/0, true/false, yes/no, on/off")
-        return lowered in _TRUE
-    if key == "format":
-        return _want_format(text, where)
-    if key == "email":
-        return _want_email([part for part in text.split(",") if part.strip()] or text, where)
-    if key == "since":
-        return _want_duration(text, where)
-    raise AssertionError(key)
+        value = text.lower() in _TRUE
+    elif kind == "addresses":
+        value = [part for part in text.split(",") if part.strip()] or text
+    return _check(key, value, where, None)
 
 
 def _flag_value(key: str, value: object) -> object:
-    """Normalise one command-line value (typer has checked its type)."""
-    if key == "format":
-        from brief.render import RENDERERS
-
-        if value not in RENDERERS:
-            raise UnknownNameError("format", str(value), RENDERERS)
-        return value
-    if key == "since":
-        if isinstance(value, dt.timedelta):
-            return value
-        try:
-            return parse_duration(str(value))
-        except ConfigError as err:
-            raise ConfigError(f"--since: {err}") from None
-    if key in ("inputs", "email"):
-        return tuple(str(item) for item in value)  # type: ignore[union-attr]  # a sequence, per resolve
-    if key in ("sources", "models", "output_dir", "output"):
-        return Path(value).expanduser()  # type: ignore[arg-type]
-    return value
+    """Check one command-line value; typer has parsed it, but a library caller may pass Paths or a timedelta."""
+    if isinstance(value, (list, tuple)):
+        value = [str(item) for item in value]
+    elif isinstance(value, Path):
+        value = str(value)
+    return _check(key, value, FLAGS[key], None)
 
 
 # --- the user config file -----------------------------------------------------------------------------------
@@ -343,9 +298,7 @@ class UserConfig:
         return self.profiles[name]
 
 
-def _check_table(
-    table: object, where: str, base: Path, check: Callable[[str, object, str, Path], object]
-) -> dict[str, object]:
+def _check_table(table: object, where: str, base: Path) -> dict[str, object]:
     if not isinstance(table, dict):
         raise ConfigError(f"{where} must be a table, not {_kind(table)}")
     unknown = sorted(set(table) - set(PROFILE_KEYS))
@@ -354,7 +307,7 @@ def _check_table(
             f"{where}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
             f"valid: {', '.join(PROFILE_KEYS)}"
         )
-    values = {key: check(key, value, f"{where} {key}", base) for key, value in table.items()}
+    values = {key: _check(key, value, f"{where} {key}", base) for key, value in table.items()}
     if "output" in values and "output_dir" in values:
         raise ConfigError(f"{where}: set output (one file) or output_dir (a folder of dated briefs), not both")
     return values
@@ -368,7 +321,7 @@ def _toml_reader() -> ModuleType:
         try:
             import tomli as tomllib
         except ImportError:
-            raise ConfigError("reading the config file needs the 'tomli' package on Python 3.10: pip install tomli") from None
+            raise ConfigError("on Python 3.10 the config file needs the tomli package: pip install tomli") from None
     return tomllib
 
 
@@ -398,7 +351,7 @@ def load_user_config(env: Mapping[str, str]) -> UserConfig:
             f"valid: {', '.join(f'[{name}]' for name in TABLES)} (profiles as [profiles.<name>])"
         )
     base = path.parent
-    defaults = _check_table(data.get("defaults", {}), f"{path}: [defaults]", base, _file_value)
+    defaults = _check_table(data.get("defaults", {}), f"{path}: [defaults]", base)
     profiles_raw = data.get("profiles", {})
     if not isinstance(profiles_raw, dict):
         raise ConfigError(f"{path}: profiles must be tables written [profiles.<name>], not {_kind(profiles_raw)}")
@@ -409,7 +362,7 @@ def load_user_config(env: Mapping[str, str]) -> UserConfig:
                 f"{path}: profile name {name!r}: use letters, digits, '-' and '_' only "
                 "(the name becomes part of file names and commands)"
             )
-        profiles[name] = MappingProxyType(_check_table(table, f"{path}: [profiles.{name}]", base, _file_value))
+        profiles[name] = MappingProxyType(_check_table(table, f"{path}: [profiles.{name}]", base))
     smtp_raw = data.get("smtp", {})
     if not isinstance(smtp_raw, dict):
         raise ConfigError(f"{path}: smtp must be a table written [smtp], not {_kind(smtp_raw)}")
@@ -453,7 +406,8 @@ class Settings:
     since: dt.timedelta | None = None  # leave out articles first seen longer ago than this
     smtp_values: Mapping[str, object] = field(default_factory=dict, hash=False)  # the [smtp] table for brief.mail
     config_file: Path | None = None  # the user config file looked at (it may not exist)
-    origins: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)  # key -> where its value came from
+    # key -> where its value came from ("flag --words", "env BRIEF_WORDS", "profile morning", "defaults", "built-in")
+    origins: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def destination(self, now: dt.datetime) -> Path | None:
         """Where to write the brief made at ``now``: the output file, a dated file in output_dir, or None (stdout)."""
@@ -538,7 +492,8 @@ def resolve(
 
     words_value = int(values.get("words", DEFAULT_WORDS))  # type: ignore[call-overload]
     if words_value < MIN_WORDS:
-        said = f"--words {words_value}" if origins["words"].startswith("flag") else f"words {words_value} ({origins['words']})"
+        origin = origins["words"]
+        said = f"--words {words_value}" if origin.startswith("flag") else f"words {words_value} ({origin})"
         raise ConfigError(f"{said} is too small for a brief; use at least {MIN_WORDS}")
 
     origins["profile"] = profile_origin if chosen is not None else BUILT_IN
