@@ -301,3 +301,5 @@ def main() -> None:
 
 # Sub-command modules register themselves on ``app`` when imported (one line each).
 from brief.cli import send as _send  # noqa: E402,F401  (registers "brief send")
+from brief.cli import config as _config_cmd  # noqa: E402,F401  (registers "brief config")
+from brief.cli import schedule as _schedule  # noqa: E402,F401  (registers "brief schedule")
