@@ -301,5 +301,6 @@ def main() -> None:
 
 # Sub-command modules register themselves on ``app`` when imported (one line each).
 from brief.cli import send as _send  # noqa: E402,F401  (registers "brief send")
+from brief.cli import logs as _logs  # noqa: E402,F401  (registers "brief logs")
 from brief.cli import config as _config_cmd  # noqa: E402,F401  (registers "brief config")
 from brief.cli import schedule as _schedule  # noqa: E402,F401  (registers "brief schedule")

@@ -1,0 +1,164 @@
+"""``brief logs``: past runs, from the store in the data folder.
+
+    brief logs [--limit N]   the latest runs, newest first: number, when, status, articles, output, duration
+    brief logs show N        one run in full: command, inputs, models, timings, counts, error, its brief
+
+Exit codes: 0 shown (an empty or not yet created store prints "no runs yet" on stderr); 3 ``logs show N``
+names a run that does not exist (the run number is the input, and it is not usable); 12 the store cannot be
+opened or is damaged. Listing never creates the data folder or the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Mapping
+from typing import Annotated
+
+import typer
+
+from brief.cli import _fail, app
+
+logs_app = typer.Typer(help="List past runs, or show one in full.", invoke_without_command=True)
+app.add_typer(logs_app, name="logs")
+
+
+@logs_app.callback(invoke_without_command=True)
+def logs(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many runs to list.")] = 20,
+) -> None:
+    """List the latest runs, newest first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from rich.table import Table
+
+    try:
+        store = _open()
+        if store is None:
+            runs = []
+        else:
+            with store:
+                runs = store.runs(limit)
+    except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
+        _fail(err)
+    if not runs:
+        print("no runs yet", file=sys.stderr)
+        return
+    table = Table(box=None, pad_edge=False)
+    for column in ("#", "started", "status", "articles", "output", "took"):
+        table.add_column(column, justify="right" if column in ("#", "articles", "took") else "left")
+    for run in runs:
+        table.add_row(
+            str(run.id),
+            _when(run.started),
+            _status(run.status, run.exit_code),
+            _articles(run.counts, run.brief.article_ids if run.brief else None),
+            _output(run.output, run.status),
+            _took(run.duration),
+        )
+    _print(table)
+
+
+@logs_app.command("show")
+def show(n: Annotated[int, typer.Argument(help="The run's number, as `brief logs` lists it.")]) -> None:
+    """Show one run in full: command, inputs, models, timings, counts, error and its brief."""
+    try:
+        store = _open()
+        if store is None:
+            from brief.config import data_home
+            from brief.errors import InputError
+            from brief.store import db_path
+
+            raise InputError(f"no run {n}: there are no runs yet (no store at {db_path(data_home(os.environ))})")
+        with store:
+            run = store.run(n)
+    except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
+        _fail(err)
+    rows: list[tuple[str, str]] = [
+        ("started", _when(run.started, seconds=True)),
+        ("finished", f"{_when(run.finished, seconds=True)} (took {_took(run.duration)})" if run.finished else "-"),
+        ("status", _status(run.status, run.exit_code)),
+    ]
+    if run.profile:
+        rows.append(("profile", run.profile))
+    if run.argv:
+        rows.append(("command", " ".join(run.argv)))
+    rows.append(("inputs", "\n".join(run.inputs) or "-"))
+    for m in run.models:
+        beams = f", beams {m.params['num_beams']}" if "num_beams" in m.params else ""
+        rows.append((m.kind, f"{m.name} ({m.ref}{beams})"))
+    if run.timings:
+        rows.append(("timings", "\n".join(f"{stage}: {seconds:.1f} s" for stage, seconds in run.timings.items())))
+    rows.append(("skipped", f"{run.counts.get('skipped', 0)} input(s)"))
+    if others := {k: v for k, v in run.counts.items() if k != "skipped"}:
+        rows.append(("counts", "\n".join(f"{name.replace('_', ' ')}: {v}" for name, v in others.items())))
+    if run.error:
+        rows.append(("error", run.error))
+    if run.brief is not None:
+        rows.append(("brief", run.brief.title))
+        rows.append(("made", _when(run.brief.made_at, seconds=True)))
+        rows.append(("written to", run.brief.output or "stdout"))
+        rows.append(("sources", str(len(run.brief.article_ids))))
+    elif run.output:
+        rows.append(("output", run.output))
+    from rich.table import Table
+
+    table = Table(title=f"Run {run.id}", title_justify="left", show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    for key, value in rows:
+        table.add_row(key, value)
+    _print(table)
+
+
+def _open():  # noqa: ANN202 - brief.store is imported lazily, so the annotation would be a string anyway
+    """The store of the data folder, or None when there is none yet (listing must not create it)."""
+    from brief.config import data_home
+    from brief.store import Store, db_path
+
+    home = data_home(os.environ)
+    return Store.open(home) if db_path(home).exists() else None
+
+
+def _print(table: object) -> None:
+    from rich.console import Console
+
+    # Piped output gets whole lines rather than columns cut to 80 characters.
+    Console(highlight=False, width=None if sys.stdout.isatty() else 200).print(table)
+
+
+def _when(moment: dt.datetime | None, seconds: bool = False) -> str:
+    """In the user's local time, as they scheduled it."""
+    if moment is None:
+        return "-"
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def _status(status: str, exit_code: int | None) -> str:
+    if status == "running":
+        return "unfinished"  # still going, or killed before it could say how it ended
+    return status if exit_code is None else f"{status} (exit {exit_code})"
+
+
+def _articles(counts: Mapping[str, int], article_ids: tuple[str, ...] | None) -> str:
+    if "articles" in counts:
+        return str(counts["articles"])
+    return str(len(article_ids)) if article_ids is not None else "-"
+
+
+def _output(output: str | None, status: str) -> str:
+    if output:
+        return output
+    return "stdout" if status in ("ok", "partial") else "-"
+
+
+def _took(span: dt.timedelta | None) -> str:
+    if span is None:
+        return "-"
+    seconds = span.total_seconds()
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(int(round(seconds)), 60)
+    return f"{minutes} min {rest:02d} s"
