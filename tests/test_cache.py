@@ -1,0 +1,235 @@
+"""The translation cache: a fake translator that counts its calls for hits, misses, keys and progress; a store
+that fails for the fallback; and the tiny real Marian model through the registry for the real plumbing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from brief import models
+from brief.cache import CachedTranslator, cache_key, normalise_text
+from brief.models import ModelSpec
+from brief.records import Article
+from brief.store import Store
+from brief.translate import Translator, translate_articles
+
+SPEC = ModelSpec(
+    kind="translator", name="fake", backend="marian", repo="org/fake", revision="rev1",
+    params={"num_beams": 4, "batch_size": 2},
+)  # fmt: skip
+ARABIC_LINES = (Path(__file__).parent / "fixtures" / "text" / "ar.txt").read_text(encoding="utf-8").splitlines()
+
+
+class FakeTranslator(Translator):
+    """Translates by tagging the text; counts every call and batch. Honours the real base class's batching."""
+
+    def __init__(self, spec: ModelSpec = SPEC, ref: str = "org/fake@rev1") -> None:
+        self.spec = spec
+        self._ref = ref
+        self.batch_size = int(spec.params.get("batch_size", 16))
+        self.languages = frozenset({"ar", "fr"})
+        self.calls: list[list[str]] = []  # texts of each translate() call
+        self.batches: list[list[str]] = []
+
+    @property
+    def ref(self) -> str:
+        """The weights it pretends to be."""
+        return self._ref
+
+    def split_long(self, text: str) -> list[str]:
+        """Nothing is too long for the fake."""
+        return [text]
+
+    def translate(self, texts: Sequence[str], language: str, progress: Any = None) -> list[str]:
+        """Record the call, then translate as the base class does."""
+        self.calls.append(list(texts))
+        return super().translate(texts, language, progress)
+
+    def translate_batch(self, texts: Sequence[str], language: str) -> list[str]:
+        """'EN(ar): text'."""
+        self.batches.append(list(texts))
+        return [f"EN({language}): {t}" for t in texts]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    """A fresh store, closed after the test."""
+    with Store.open(tmp_path / "data") as opened:
+        yield opened
+
+
+def test_misses_are_translated_once_then_served_from_the_cache(store: Store) -> None:
+    inner = FakeTranslator()
+    cached = CachedTranslator(inner, store)
+    texts = ["واحد", "اثنان", "واحد", "ثلاثة"]
+    expected = [f"EN(ar): {t}" for t in texts]
+    assert cached.translate(texts, "ar") == expected
+    assert inner.calls == [["واحد", "اثنان", "ثلاثة"]]
+    assert (cached.hits, cached.misses) == (0, 3)
+    assert cached.translate(texts, "ar") == expected
+    assert inner.calls == [["واحد", "اثنان", "ثلاثة"]]  # not called again
+    assert (cached.hits, cached.misses) == (3, 3)
+    assert cached.counts() == {"cache_hits": 3, "cache_misses": 3, "cache_errors": 0}
+
+
+def test_only_the_misses_go_to_the_translator_in_one_call_so_they_still_batch(store: Store) -> None:
+    inner = FakeTranslator()
+    cached = CachedTranslator(inner, store)
+    cached.translate(["a1", "a2"], "ar")
+    inner.calls.clear()
+    inner.batches.clear()
+    texts = ["b1", "a1", "b2", "b3", "a2", "b4", "b5"]
+    assert cached.translate(texts, "ar") == [f"EN(ar): {t}" for t in texts]
+    assert inner.calls == [["b1", "b2", "b3", "b4", "b5"]]
+    assert [len(b) for b in inner.batches] == [2, 2, 1]  # batch_size 2
+    assert (cached.hits, cached.misses) == (2, 7)
+
+
+def test_the_cache_outlives_the_store_connection(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        CachedTranslator(FakeTranslator(), store).translate(["نص"], "ar")
+    inner = FakeTranslator()
+    with Store.open(tmp_path) as store:
+        assert CachedTranslator(inner, store).translate(["نص"], "ar") == ["EN(ar): نص"]
+    assert inner.calls == []
+
+
+@pytest.mark.parametrize("hits_first", [0, 2, 5])
+def test_progress_counts_every_distinct_text_once_hit_or_miss(store: Store, hits_first: int) -> None:
+    texts = [f"t{i}" for i in range(5)]
+    CachedTranslator(FakeTranslator(), store).translate(texts[:hits_first], "ar")
+    steps: list[int] = []
+    cached = CachedTranslator(FakeTranslator(), store)
+    cached.translate([*texts, *texts[:2]], "ar", steps.append)  # repeats count once, as without the cache
+    assert sum(steps) == 5
+    assert (cached.hits, cached.misses) == (hits_first, 5 - hits_first)
+
+
+@pytest.mark.parametrize(
+    "change, shares",
+    [
+        ({"ref": "org/fake@rev2"}, False),  # other weights
+        ({"spec": replace(SPEC, name="other")}, False),
+        ({"spec": replace(SPEC, params={"num_beams": 1, "batch_size": 2})}, False),  # other generation
+        ({"spec": replace(SPEC, params={"num_beams": 4, "batch_size": 2, "max_input_tokens": 200})}, False),
+        ({"language": "fr"}, False),
+        ({"text": "نص  آخر"}, False),
+        ({"spec": replace(SPEC, params={"num_beams": 4, "batch_size": 32})}, True),  # speed only, same English
+        ({"text": " نص\tواحد \n"}, True),  # whitespace
+        ({"text": "نصّ واحد"}, False),  # a shadda: the spelling translation sees is kept
+    ],
+    ids=["ref", "model", "params", "max-input", "language", "text", "batch-size", "whitespace", "diacritics"],
+)
+def test_the_key_changes_with_whatever_shapes_the_english(change: dict[str, Any], shares: bool) -> None:
+    base: dict[str, Any] = {"spec": SPEC, "ref": "org/fake@rev1", "language": "ar", "text": "نص واحد"}
+    assert (cache_key(**{**base, **change}) == cache_key(**base)) is shares
+
+
+def test_the_key_is_a_sha256_and_canonical_forms_share_it() -> None:
+    key = cache_key(SPEC, "r", "ar", "cafe\u0301")
+    assert len(key) == 64 and int(key, 16) >= 0
+    assert key == cache_key(SPEC, "r", "ar", "café")  # NFC: composed and decomposed é are one text
+    assert normalise_text("  a \u00a0 b\n") == "a b"
+
+
+def test_a_changed_model_ref_translates_again_through_the_wrapper(store: Store) -> None:
+    CachedTranslator(FakeTranslator(ref="org/fake@rev1"), store).translate(["نص"], "ar")
+    newer = FakeTranslator(ref="org/fake@rev2")
+    CachedTranslator(newer, store).translate(["نص"], "ar")
+    assert newer.calls == [["نص"]]
+    french = FakeTranslator()
+    CachedTranslator(french, store).translate(["نص"], "fr")
+    assert french.calls == [["نص"]]
+
+
+def test_a_closed_store_falls_back_to_translating_and_says_so(tmp_path: Path) -> None:
+    store = Store.open(tmp_path)
+    store.close()
+    inner = FakeTranslator()
+    cached = CachedTranslator(inner, store)
+    assert cached.translate(["a", "b"], "ar") == ["EN(ar): a", "EN(ar): b"]
+    assert inner.calls == [["a", "b"]]
+    assert len(cached.errors) == 2
+    assert cached.errors[0].startswith("translation cache not read")
+    assert "could not read the translation cache" in cached.errors[0]
+    assert cached.errors[1].startswith("translation cache not written")
+    assert cached.counts()["cache_errors"] == 2
+
+
+def test_a_busy_store_still_gives_the_translations(tmp_path: Path) -> None:
+    with Store.open(tmp_path, busy_timeout=0.1) as store:
+        CachedTranslator(FakeTranslator(), store).translate(["a"], "ar")
+        blocker = sqlite3.connect(tmp_path / "brief.db", isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        blocker.execute("INSERT INTO runs (started) VALUES ('x')")
+        cached = CachedTranslator(FakeTranslator(), store)
+        assert cached.translate(["a", "b"], "ar") == ["EN(ar): a", "EN(ar): b"]
+        assert (cached.hits, cached.misses) == (1, 1)  # WAL: reading goes on while another writes
+        assert len(cached.errors) == 1 and "busy" in cached.errors[0]
+        blocker.execute("ROLLBACK")
+        blocker.close()
+
+
+def test_the_wrapper_is_a_translator_with_the_inner_ones_identity(store: Store) -> None:
+    inner = FakeTranslator()
+    cached = CachedTranslator(inner, store)
+    assert isinstance(cached, Translator)
+    assert (cached.spec, cached.ref, cached.languages, cached.batch_size) == (SPEC, "org/fake@rev1", inner.languages, 2)
+    assert cached.translate([], "ar") == [] and inner.calls == []
+
+
+# --- the tiny real Marian model ----------------------------------------------------------------------------
+
+
+def load_marian(registry: Path) -> Translator:
+    """The tiny Marian translator, built as the pipeline builds it."""
+    return models.load_backend(models.Registry.load(registry).get("translator", "tiny-marian"), offline=True)
+
+
+def test_with_the_tiny_marian_cached_english_equals_fresh_english(
+    tiny_registry: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = [ARABIC_LINES[i] for i in (0, 5, 1, 6, 11)]
+    plain = load_marian(tiny_registry)
+    fresh = plain.translate(texts, "ar")
+
+    marian = load_marian(tiny_registry)
+    batches: list[int] = []
+    real = marian.translate_batch
+
+    def counting(batch: Sequence[str], language: str) -> list[str]:
+        batches.append(len(batch))
+        return real(batch, language)
+
+    monkeypatch.setattr(marian, "translate_batch", counting)
+    cached = CachedTranslator(marian, store)
+    assert cached.translate(texts[:2], "ar") == fresh[:2]
+    assert cached.ref == marian.ref and str(Path(cached.ref)) == cached.ref  # a local model: its folder
+    batches.clear()
+    assert cached.translate(texts, "ar") == fresh
+    assert sum(batches) == 3  # only the three new lines went to the model
+    batches.clear()
+    assert cached.translate(texts, "ar") == fresh and batches == []
+
+
+def test_translate_articles_through_the_cache_matches_the_plain_translator(tiny_registry: Path, store: Store) -> None:
+    articles = [
+        Article(
+            id=f"a{n}", location=f"{n}.txt", publisher=None, title=ARABIC_LINES[n], date=dt.date(2025, 10, 24),
+            language="ar", sentences=tuple(ARABIC_LINES[n + 1 : n + 4]),
+        )
+        for n in (0, 10)
+    ]  # fmt: skip
+    plain, _ = translate_articles(articles, load_marian(tiny_registry))
+    cached = CachedTranslator(load_marian(tiny_registry), store)
+    first, _ = translate_articles(articles, cached)
+    again, _ = translate_articles(articles, cached)
+    assert first == plain and again == plain
+    assert cached.misses == 8 and cached.hits == 8
