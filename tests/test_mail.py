@@ -639,3 +639,38 @@ def test_nothing_in_os_environ_is_read_by_the_library(monkeypatch: pytest.Monkey
     with pytest.raises(ConfigError, match="BRIEF_SMTP_HOST"):
         mail.smtp_settings({}, {})  # only the mapping handed in counts
     assert os.environ["BRIEF_SMTP_HOST"] == "env.example.org"
+
+
+def write_config(tmp_path: Path, smtp_table: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(f"[smtp]\n{smtp_table}\n", encoding="utf-8")
+    return path
+
+
+def test_cli_reads_the_smtp_table_of_the_config_file(monkeypatch: pytest.MonkeyPatch, brief_file: Path,
+                                                     tmp_path: Path) -> None:
+    secret = tmp_path / "smtp-password"
+    secret.write_text(PASSWORD + "\n", encoding="utf-8")
+    secret.chmod(0o600)
+    with smtp_server(starttls=True, user="ann", password=PASSWORD) as server:
+        config = write_config(tmp_path, (
+            f'host = "127.0.0.1"\nport = {server.port}\nsecurity = "starttls"\nuser = "ann"\n'
+            'sender = "brief@example.org"\npassword_file = "smtp-password"\nretries = 0\n'
+        ))
+        env = {"BRIEF_CONFIG": str(config), "SSL_CERT_FILE": str(server.write_ca(tmp_path / "ca.pem"))}
+        result = run_send(monkeypatch, env, brief_file, "--to", "bo@example.org")
+    assert result.exit_code == 0, result.stderr
+    [got] = server.received
+    assert got.tls and got.authenticated
+
+
+def test_cli_refuses_a_password_file_others_can_read(monkeypatch: pytest.MonkeyPatch, brief_file: Path,
+                                                    tmp_path: Path) -> None:
+    secret = tmp_path / "smtp-password"
+    secret.write_text(PASSWORD, encoding="utf-8")
+    secret.chmod(0o644)
+    config = write_config(tmp_path, f'host = "127.0.0.1"\nsender = "b@example.org"\nuser = "ann"\n'
+                                    f'password_file = "{secret}"\n')
+    result = run_send(monkeypatch, {"BRIEF_CONFIG": str(config)}, brief_file, "--to", "bo@example.org")
+    assert result.exit_code == 4 and f"chmod 600 {secret}" in result.stderr
+    assert PASSWORD not in result.stderr + result.stdout

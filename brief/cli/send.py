@@ -14,9 +14,10 @@ from brief.cli import _State, _fail, app
 
 
 def _smtp_table() -> Mapping[str, object]:
-    """The ``[smtp]`` table of the user's config file."""
-    # The user config file is not read yet; until it is, SMTP settings come from the BRIEF_SMTP_* environment only.
-    return {}
+    """The ``[smtp]`` table of the user's config file (empty when there is no file)."""
+    from brief import config
+
+    return config.load_user_config(os.environ).smtp
 
 
 def _check_to(values: list[str]) -> list[str]:
