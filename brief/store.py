@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from brief.errors import ConfigError, InputError, StoreError
+from brief.errors import InputError, StoreError
 from brief.records import Article, Brief, ModelUse
 
 DB_NAME = "brief.db"
@@ -647,28 +647,8 @@ def select_new(
     return kept, LeftOut(already_briefed=tuple(already), seen_before=tuple(older), since=since)
 
 
-_DURATION_PART = re.compile(r"(\d+)\s*(w|d|h|m)")
-_UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
-
-
-def parse_duration(text: str) -> dt.timedelta:
-    """'90m', '24h', '2d', '1w' or a combination ('1d12h') as a timedelta; ConfigError when it is not one."""
-    cleaned = text.strip().lower()
-    parts = _DURATION_PART.findall(cleaned)
-    if not cleaned or _DURATION_PART.sub("", cleaned).strip():
-        raise ConfigError(
-            f"--since {text!r} is not a duration; give a whole number and a unit: 90m, 24h, 2d, 1w (or 1d12h)"
-        )
-    span = dt.timedelta()
-    for number, unit in parts:
-        span += dt.timedelta(**{_UNITS[unit]: int(number)})
-    if span <= dt.timedelta(0):
-        raise ConfigError(f"--since {text!r} is no time at all; give a span such as 24h")
-    return span
-
-
 def human_duration(span: dt.timedelta | None) -> str:
-    """'1 day', '36 hours', '90 minutes': how --since is echoed back."""
+    """'1 day', '36 hours', '90 minutes': --since in words, for the footer (``config.parse_duration`` reads it)."""
     if span is None:
         return "ever"
     minutes = int(span.total_seconds() // 60)

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from brief.cli import app
-from brief.errors import ConfigError, InputError, StoreError
+from brief.errors import InputError, StoreError
 from brief.records import Article, Brief, BriefSentence, ModelUse, SourceEntry
 from brief.store import (
     APPLICATION_ID,
@@ -27,7 +27,6 @@ from brief.store import (
     human_duration,
     migrate,
     name_stems,
-    parse_duration,
     previously,
     select_new,
 )
@@ -376,27 +375,6 @@ def test_without_new_or_since_everything_is_kept(store: Store) -> None:
     store.record_brief(run, make_brief(["art1"]), "md", "{}", None)
     kept, left = select_new([article(1)], store, new=False, since=None)
     assert [a.id for a in kept] == ["art1"] and left.count == 0
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("90m", dt.timedelta(minutes=90)),
-        ("24h", dt.timedelta(hours=24)),
-        ("2d", dt.timedelta(days=2)),
-        ("1w", dt.timedelta(weeks=1)),
-        ("1d12h", dt.timedelta(hours=36)),
-        (" 36H ", dt.timedelta(hours=36)),
-    ],
-)
-def test_parse_duration(text: str, expected: dt.timedelta) -> None:
-    assert parse_duration(text) == expected
-
-
-@pytest.mark.parametrize("text", ["", "24", "h", "1.5h", "-2d", "2 days", "yesterday", "1y", "0h", "24h!"])
-def test_parse_duration_refuses_what_is_not_a_duration(text: str) -> None:
-    with pytest.raises(ConfigError, match="--since"):
-        parse_duration(text)
 
 
 @pytest.mark.parametrize(
