@@ -235,6 +235,41 @@ def test_a_redirect_without_a_location(server: WebServer) -> None:
         fetch(server.url("/nowhere"), FAST)
 
 
+@pytest.fixture
+def tls_server(tmp_path: Path) -> Iterator[tuple[WebServer, str]]:
+    """The news site over https with a certificate from a throwaway CA; yields it and the CA's PEM file."""
+    import ssl
+
+    import trustme
+
+    authority = trustme.CA()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    ca_file = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+    with WebServer(news_routes(), tls=context) as running:
+        yield running, str(ca_file)
+
+
+def test_https_with_a_trusted_certificate(tls_server: tuple[WebServer, str]) -> None:
+    server, ca_file = tls_server
+    document = fetch(server.url("/news/water"), dataclasses.replace(FAST, ca_file=ca_file))
+    assert document.url is not None and document.url.startswith("https://")
+    assert WATER_TITLE in document.text
+
+
+def test_https_with_an_unknown_certificate_is_refused_at_once(tls_server: tuple[WebServer, str]) -> None:
+    server, _ = tls_server
+    with pytest.raises(FetchError, match=r"^TLS certificate not accepted \(.*\)$"):
+        fetch(server.url("/news/water"), FAST)
+    assert server.hits["/news/water"] == 0
+
+
+def test_a_missing_ca_file_is_a_configuration_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot use CA file"):
+        fetch("https://127.0.0.1:1/", dataclasses.replace(FAST, ca_file=str(tmp_path / "none.pem")))
+
+
 # --- decoding ------------------------------------------------------------------------------------------------------
 
 

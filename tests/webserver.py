@@ -15,6 +15,7 @@ closing the server also wakes every handler that is still waiting.
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 from collections import Counter
@@ -66,9 +67,9 @@ class _Server(ThreadingHTTPServer):
 
 
 class WebServer:
-    """A threaded HTTP server on an ephemeral port of 127.0.0.1."""
+    """A threaded HTTP server on an ephemeral port of 127.0.0.1; HTTPS when given a server-side TLS context."""
 
-    def __init__(self, routes: dict[str, Route] | None = None) -> None:
+    def __init__(self, routes: dict[str, Route] | None = None, *, tls: ssl.SSLContext | None = None) -> None:
         self.routes: dict[str, Route] = dict(routes or {})
         self.hits: Counter[str] = Counter()
         self.requests: list[tuple[str, dict[str, str]]] = []  # (path, headers) in arrival order
@@ -76,8 +77,10 @@ class WebServer:
         self.stopping = threading.Event()
         self._server = _Server(("127.0.0.1", 0), Handler)
         self._server.owner = self
+        if tls is not None:  # https: every accepted connection does the TLS handshake first
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         host, port = self._server.server_address[:2]
-        self.base = f"http://{host}:{port}"
+        self.base = f"{'https' if tls else 'http'}://{host}:{port}"
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
 
     def url(self, path: str) -> str:

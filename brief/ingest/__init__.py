@@ -41,7 +41,10 @@ def read_inputs(
     max_bytes: int = DEFAULT_MAX_BYTES,
     web: WebSettings | None = None,
 ) -> tuple[list[RawDocument], list[Skipped]]:
-    """Read paths and http(s) addresses, in the order given; a feed address yields its newest items."""
+    """Read paths and http(s) addresses, in the order given; a feed address yields its newest items.
+
+    ``max_bytes`` limits files; addresses follow ``web`` (by default the usual web settings with this limit).
+    """
     web = web or WebSettings(max_bytes=max_bytes)
     documents: list[RawDocument] = []
     skipped: list[Skipped] = []

@@ -92,10 +92,13 @@ class WebSettings:
     max_bytes: int = DEFAULT_MAX_BYTES  # largest body read, after decompression
     user_agent: str = DEFAULT_USER_AGENT
     max_items: int = 20  # newest items read from a feed (a source's own limit wins)
-    deadline: float = 60.0  # seconds for one address in all, retries and redirects included
+    # Seconds for one address in all, retries and redirects included; checked between reads, so the last read
+    # may run over by up to one timeout.
+    deadline: float = 60.0
     max_retry_after: float = 30.0  # a server asking to wait longer than this is not waited for
     workers: int = 4  # feed items fetched at the same time
     proxy: str | None = None  # "http://host:port" for http and https; None: connect directly
+    ca_file: str | None = None  # PEM certificates to trust instead of the system's (a company's TLS proxy)
 
     def __post_init__(self) -> None:
         for name in ("timeout", "deadline", "max_bytes", "max_items", "workers"):
@@ -155,7 +158,7 @@ def to_document(location: str, response: Response) -> RawDocument:
         raise FetchError(f"not a web page ({response.content_type})")
     if not response.body.strip():
         raise FetchError("empty page")
-    text, encoding = decode_page(response.body, response.charset, markup=kind != "txt" and kind != "md")
+    text, encoding = decode_page(response.body, response.charset, markup=kind not in ("txt", "md"))
     if not text.strip():
         raise FetchError("empty page")
     if kind is None:  # the server did not say: judge by the address's suffix and the first characters
@@ -255,7 +258,7 @@ def _opener(settings: WebSettings) -> urllib.request.OpenerDirector:
     for handler in (
         urllib.request.ProxyHandler(proxies),
         urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(context=_tls_context()),
+        urllib.request.HTTPSHandler(context=_tls_context(settings.ca_file)),
         _Redirects(),
         urllib.request.HTTPDefaultErrorHandler(),
         urllib.request.HTTPErrorProcessor(),
@@ -264,9 +267,13 @@ def _opener(settings: WebSettings) -> urllib.request.OpenerDirector:
     return opener
 
 
-@lru_cache(maxsize=1)
-def _tls_context() -> ssl.SSLContext:
-    return ssl.create_default_context()  # loading the system's certificates once is enough
+@lru_cache(maxsize=4)
+def _tls_context(ca_file: str | None) -> ssl.SSLContext:
+    """Loading the certificates once is enough; a missing CA file is a configuration error."""
+    try:
+        return ssl.create_default_context(cafile=ca_file)
+    except (OSError, ssl.SSLError) as err:
+        raise ConfigError(f"cannot use CA file {ca_file}: {getattr(err, 'strerror', None) or err}") from None
 
 
 def _get(opener: urllib.request.OpenerDirector, url: str, settings: WebSettings, deadline: float) -> Response:
