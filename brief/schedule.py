@@ -269,8 +269,8 @@ def install(
     """Install (or replace) the daily schedule of ``profile``; returns what was installed."""
     planned = plan(profile, at, env=env, cron=cron, executable=executable)
     if cron:
-        _make_log_folder(planned.log_file)
         lines = [line for line in _read_crontab(runner) if _marked(line) != profile]
+        _make_log_folder(planned.log_file)
         _write_crontab(runner, [*lines, planned.cron])
         return planned
     _require_systemd(runner)

@@ -394,6 +394,7 @@ def test_install_cron_carries_brief_config(env: dict[str, str], tmp_path: Path) 
 def test_install_cron_without_cron_says_so(env: dict[str, str]) -> None:
     with pytest.raises(ConfigError, match="crontab is not installed; install cron, or leave out --cron"):
         schedule.install("morning", "07:05", env=env, cron=True, runner=FakeSystem(cron=False), executable=EXE)
+    assert not log_of("morning").parent.exists()  # a failed install leaves nothing behind
 
 
 def test_a_failing_crontab_is_reported(env: dict[str, str]) -> None:
