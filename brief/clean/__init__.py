@@ -9,13 +9,16 @@ A scraped news page, once it is text, is a column of lines in three zones:
 Each line is judged by its shape (length, punctuation, repetition, position) and a short table of
 well-known Arabic boilerplate phrases. Lines that do not go on to translation are kept in
 ``Article.dropped`` with a short reason, so ``brief inspect`` can show why. HTML is first turned into lines
-by an extractor from ``HTML_EXTRACTORS``; the same line cleaner then runs on its output.
+by an extractor from ``HTML_EXTRACTORS`` (trafilatura by default), which also reads the metadata the markup
+declares; a text or Markdown file may declare its metadata in a front-matter block. The same line cleaner
+then runs on every kind of input (``extract_lines`` is the step before it).
 
     text.py         normalisation for translation and for matching; sentence splitting
-    dates.py        month names, date finding, datelines
+    dates.py        month names, date finding (Gregorian and Hijri), datelines, relative dates
     boilerplate.py  reasons a line is dropped; rules that judge one line on its own
     lines.py        the line cleaner: passes over one page's lines (header, title, body, tail)
     markup.py       HTML extractors (``HTML_EXTRACTORS``) and Markdown, turned into plain lines
+    frontmatter.py  the ``---`` metadata block at the top of a text or Markdown file
     language.py     language identification
 
 This module is the stage itself (``clean_document``) and the public API; the names are re-exported here.
@@ -23,69 +26,112 @@ This module is the stage itself (``clean_document``) and the public API; the nam
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
 import unicodedata
+from urllib.parse import urljoin, urlsplit
 
 from brief.clean.boilerplate import (
+    ADVERT,
     BYLINE,
     CAPTION,
     COMMENT,
+    COOKIE,
+    COPYRIGHT,
     DATELINE,
+    DISCLAIMER,
     DUPLICATE_HEADLINE,
     DUPLICATE_LINE,
     IMAGE,
+    LINK_LIST,
     LOADING,
     LOGO,
     MENU,
     NAVIGATION,
+    NEWSLETTER,
+    PROMO,
     PUBLISHER,
     RELATED,
+    REPEATED,
     SEE_ALSO,
     SEPARATOR,
     SHARE,
+    SIGN_OFF,
+    SOCIAL,
     SOURCE,
     SUBHEADING,
+    TAGS,
     TEASER,
     TITLE,
 )
-from brief.clean.dates import find_date
+from brief.clean.dates import DateMention, find_date, relative_dates
+from brief.clean.frontmatter import FRONT_MATTER, FrontMatter, split_front_matter
 from brief.clean.language import identify_language
 from brief.clean.lines import _Meta, _clean_lines
-from brief.clean.markup import HTML_EXTRACTORS, Extracted, _markdown_lines, extract_html_lxml
+from brief.clean.markup import (
+    HTML_EXTRACTORS,
+    OUTSIDE_MAIN,
+    TABLE,
+    Extracted,
+    _markdown_lines,
+    extract_html_lxml,
+    extract_html_trafilatura,
+)
 from brief.clean.text import normalise_for_matching, prepare_for_translation, split_sentences
 from brief.errors import UnknownNameError
 from brief.records import Article, Dropped, RawDocument
 
 __all__ = [
     "HTML_EXTRACTORS",
+    "DateMention",
     "Extracted",
+    "FrontMatter",
     "article_id",
     "clean_document",
     "extract_html_lxml",
+    "extract_html_trafilatura",
+    "extract_lines",
     "find_date",
     "identify_language",
     "normalise_for_matching",
     "prepare_for_translation",
+    "relative_dates",
+    "split_front_matter",
     "split_sentences",
     # reasons a line is dropped
+    "ADVERT",
     "BYLINE",
     "CAPTION",
     "COMMENT",
+    "COOKIE",
+    "COPYRIGHT",
     "DATELINE",
+    "DISCLAIMER",
     "DUPLICATE_HEADLINE",
     "DUPLICATE_LINE",
+    "FRONT_MATTER",
     "IMAGE",
+    "LINK_LIST",
     "LOADING",
     "LOGO",
     "MENU",
     "NAVIGATION",
+    "NEWSLETTER",
+    "OUTSIDE_MAIN",
+    "PROMO",
     "PUBLISHER",
     "RELATED",
+    "REPEATED",
     "SEE_ALSO",
     "SEPARATOR",
     "SHARE",
+    "SIGN_OFF",
+    "SOCIAL",
     "SOURCE",
     "SUBHEADING",
+    "TABLE",
+    "TAGS",
     "TEASER",
     "TITLE",
 ]
@@ -94,32 +140,83 @@ __all__ = [
 # --- the stage ---------------------------------------------------------------------------------------------
 
 
-def clean_document(doc: RawDocument, *, html_extractor: str = "lxml") -> Article:
-    """Turn one decoded document into an Article: metadata, sentences to translate, and what was dropped."""
-    meta = _Meta()
-    pre_dropped: list[Dropped] = []
+def extract_lines(doc: RawDocument, *, html_extractor: str = "trafilatura") -> tuple[list[str], _Meta, list[Dropped]]:
+    """A document as plain lines for the line cleaner, the metadata it declares, and lines already dropped.
+
+    HTML goes through the named extractor; a text or Markdown file may open with a front-matter block. The
+    user-declared publisher (``doc.publisher``) wins over the page's; the canonical URL is made absolute
+    against the address the page was fetched from, which stands in when the page names none.
+    """
+    if html_extractor not in HTML_EXTRACTORS:
+        raise UnknownNameError("HTML extractor", html_extractor, HTML_EXTRACTORS)
     if doc.kind == "html":
-        if html_extractor not in HTML_EXTRACTORS:
-            raise UnknownNameError("HTML extractor", html_extractor, HTML_EXTRACTORS)
         extracted = HTML_EXTRACTORS[html_extractor](doc.text)
-        meta = _Meta(extracted.title, extracted.publisher, extracted.date)
-        raw_lines = extracted.text.split("\n")
-    elif doc.kind == "md":
-        raw_lines, pre_dropped = _markdown_lines(doc.text)
+        meta = _Meta(extracted.title, extracted.publisher, extracted.date, extracted.url, extracted.byline)
+        raw_lines, pre_dropped = extracted.text.split("\n"), list(extracted.dropped)
     else:
-        raw_lines = doc.text.split("\n")
-    cleaned = _clean_lines(raw_lines, meta, pre_dropped)
+        front, raw_lines, pre_dropped = split_front_matter(doc.text)
+        if front is not None:
+            meta = _Meta(front.title, front.publisher, front.date, front.url, front.byline)
+        else:
+            meta = _Meta()
+        if doc.kind == "md":
+            raw_lines, markdown_dropped = _markdown_lines("\n".join(raw_lines))
+            pre_dropped += markdown_dropped
+    meta.publisher = doc.publisher or meta.publisher
+    meta.url = _absolute(meta.url, doc.url) or doc.url
+    return raw_lines, meta, pre_dropped
+
+
+def clean_document(
+    doc: RawDocument, *, html_extractor: str = "trafilatura", repeated: frozenset[str] = frozenset()
+) -> Article:
+    """Turn one decoded document into an Article: metadata, sentences to translate, and what was dropped.
+
+    ``repeated`` holds the normalised keys of lines this publisher prints on many pages (see ``extract_lines``).
+    What the page says comes first; then the feed item's headline and date (``doc.title``, ``doc.date``);
+    then, for the date only, one written in the URL's path (``/2024/06/20/``).
+    """
+    raw_lines, meta, pre_dropped = extract_lines(doc, html_extractor=html_extractor)
+    cleaned = _clean_lines(raw_lines, meta, pre_dropped, repeated=repeated)
+    meta = cleaned.meta
     body = " ".join(cleaned.sentences)
     return Article(
         id=article_id(body),
         location=doc.location,
         publisher=_tidy(meta.publisher),
-        title=_tidy(meta.title),
-        date=meta.date,
+        title=_tidy(meta.title) or _tidy(doc.title),
+        date=meta.date or doc.date or _date_in_url(meta.url),
         language=identify_language(body),
         sentences=tuple(cleaned.sentences),
         dropped=tuple(cleaned.dropped),
+        url=meta.url,
+        byline=_tidy(meta.byline),
+        credit=_tidy(meta.credit),
     )
+
+
+def _absolute(url: str | None, base: str | None) -> str | None:
+    """An absolute http(s) URL, resolved against base when relative; None when it cannot be made one."""
+    if not url:
+        return None
+    try:
+        url = urljoin(base, url.strip()) if base else url.strip()
+        parts = urlsplit(url)
+    except ValueError:  # "http://[::1": a page's markup is not to be trusted
+        return None
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?=[/_.-]|$)")
+
+
+def _date_in_url(url: str | None) -> dt.date | None:
+    """A date written in a URL's path, e.g. ``/2024/06/20/``: the last resort, after everything the page says."""
+    try:
+        found = _URL_DATE.search(urlsplit(url).path) if url else None
+        return dt.date(*map(int, found.groups())) if found else None
+    except ValueError:  # a malformed URL, or 2024/02/31
+        return None
 
 
 def _tidy(value: str | None) -> str | None:
