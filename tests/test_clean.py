@@ -16,6 +16,7 @@ import pytest
 
 from brief import clean
 from brief.clean import (
+    REPEATED,
     clean_document,
     find_date,
     identify_language,
@@ -23,6 +24,7 @@ from brief.clean import (
     prepare_for_translation,
     split_sentences,
 )
+from brief.clean.repeats import clean_documents, group_key, repeated_lines
 from brief.errors import UnknownNameError
 from brief.records import Article, Dropped, RawDocument
 
@@ -308,8 +310,9 @@ def test_text_without_headline_has_no_title() -> None:
 @pytest.mark.parametrize(
     ("top", "title", "dropped"),
     [
+        # The site's name above the headline is the publisher, not navigation.
         ("الجزيرة نت\nالرئيس يزور أنقرة لبحث التعاون العسكري\n", "الرئيس يزور أنقرة لبحث التعاون العسكري",
-         Dropped("الجزيرة نت", clean.NAVIGATION)),
+         Dropped("الجزيرة نت", clean.PUBLISHER)),
         ("الرئيسية | أخبار | سياسة\nالرئيس يزور أنقرة لبحث التعاون العسكري\n", "الرئيس يزور أنقرة لبحث التعاون العسكري",
          Dropped("الرئيسية | أخبار | سياسة", clean.MENU)),
         ("الرئيس يزور أنقرة لبحث التعاون العسكري\nالقاهرة - 12 مارس 2025\n", "الرئيس يزور أنقرة لبحث التعاون العسكري",
@@ -439,3 +442,292 @@ def test_markdown() -> None:
     assert article.title == "تركيا وسوريا توقعان اتفاقية"
     assert article.sentences[0] == "قال مصدر إن تركيا وقعت اتفاقية أمنية مع سوريا أمس في أنقرة."
     assert {d.reason for d in article.dropped} >= {clean.IMAGE, clean.SUBHEADING}
+
+
+# --- site furniture between the paragraphs ---------------------------------------------------------------
+
+FIRST, SECOND = BODY.split("\n\n")
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("إعلان", clean.ADVERT),
+        ("اضافة اعلان", clean.ADVERT),
+        ("Advertisement", clean.ADVERT),
+        ("تابعونا على فيسبوك وإنستغرام وتويتر", clean.SOCIAL),
+        ("لايك لصفحتنا على فيسبوك", clean.SOCIAL),
+        ("انضم لقناتنا على تيليجرام", clean.SOCIAL),
+        ("📌 تابع قناة الموقع على واتساب", clean.SOCIAL),
+        ("للاشتراك في خدمة الأخبار عبر الواتساب أرسل كلمة اشتراك إلى الرقم 96890000000", clean.SOCIAL),
+        ("Follow us on X", clean.SOCIAL),
+        ("لمتابعة آخر أخبار مصر اضغط هنا", clean.PROMO),
+        ("حمل تطبيق الموقع على هاتفك وتابع الأخبار لحظة بلحظة", clean.PROMO),
+        ("اشترك في نشرتنا البريدية ليصلك أهم الأخبار يوميا على بريدك الإلكتروني.", clean.NEWSLETTER),
+        ("النشرة البريدية", clean.NEWSLETTER),
+        ("Get the top stories delivered to your inbox every morning.", clean.NEWSLETTER),
+        ("يستخدم هذا الموقع ملفات تعريف الارتباط (الكوكيز) لتحسين تجربتك. باستمرارك في التصفح فإنك توافق على "
+         "سياسة الخصوصية.", clean.COOKIE),
+        ("We use cookies to improve your experience on our site.", clean.COOKIE),
+        ("جميع الحقوق محفوظة لبوابة النيل © 2025", clean.COPYRIGHT),
+        ("© 2025 The Gulf Ledger. All rights reserved.", clean.COPYRIGHT),
+        ("يمنع نسخ أو إعادة نشر المحتوى دون إذن خطي من إدارة الموقع.", clean.COPYRIGHT),
+        ("المقالات المنشورة تعبر عن آراء كتابها ولا تعبر بالضرورة عن رأي الموقع.", clean.DISCLAIMER),
+        ("الوسوم: الأرصاد أمطار السيول", clean.TAGS),
+        ("كلمات مفتاحية: الخبز، وزارة الاقتصاد، الأفران", clean.TAGS),
+        ("Topics: Energy Oman Iran", clean.TAGS),
+        ("#السودان #الكوليرا #الخرطوم", clean.TAGS),
+        ("ع.م / ح.س", clean.SIGN_OFF),
+        ("(انتهى)", clean.SIGN_OFF),
+        ("[صورة المقال]", clean.IMAGE),
+        ("الرئيسيةأخبار مصرحوادثرياضةاقتصاد", clean.MENU),
+        ("AccueilPolitiqueÉconomieSociétéSport", clean.MENU),
+        ("Accueil Nationale Monde Économie Sport Culture", clean.MENU),
+        ("الرئيسية » أخبار مصر", clean.NAVIGATION),
+        ("منذ ساعتين", clean.NAVIGATION),
+        ("محطة وقود بالجيزة - أرشيفية", clean.CAPTION),
+        ("(أرشيف المشرق)", clean.CAPTION),
+        ("تصوير: أحمد علي", clean.CAPTION),
+        ("Oil storage tanks at Ceyhan port. Photo: AFP", clean.CAPTION),
+        ("شارك عبر واتساب", clean.SHARE),
+        ("Partager : Facebook Twitter WhatsApp", clean.SHARE),
+        ("Lire aussi : Le prix de l'huile d'olive en baisse", clean.SEE_ALSO),
+    ],
+)
+def test_site_furniture_is_dropped_with_reason(line: str, reason: str) -> None:
+    article = text_article(f"عنوان الخبر عن التعاون\n\n{FIRST}\n\n{line}\n\n{SECOND}")
+    assert Dropped(line, reason) in article.dropped
+    assert article.sentences == tuple(split_sentences(BODY))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "كان يوما صعبا.",  # a short one-sentence paragraph
+        "«زحلة قالت كلمتها».",  # a one-line quote
+        "يكفي.",
+        "وارتفعت مبيعات الكوكيز والبسكويت بنسبة 12 في المئة خلال رمضان.",  # cookies, but not a cookie notice
+        "وأكد أن جميع الحقوق محفوظة للمودعين وفق القانون.",  # not a copyright notice
+        "وقال المذيع في النشرة الإخبارية المسائية إن الحكومة ستجتمع غدا.",  # not a newsletter box
+        "تابع الوزير حديثه عبر قناة محلية قائلا إن الأزمة ستنتهي.",  # "he went on", not "follow us"
+        "Follow-up talks are planned for next week.",
+        "By March 18, 2025, all companies must comply with the new rules.",  # not a byline
+        "وسيطر الأهلي على مجريات الشوط الأول، وأهدر مهاجمه فرصتين محققتين للتسجيل",  # running text, no full stop
+    ],
+)
+def test_content_that_looks_like_furniture_is_kept(line: str) -> None:
+    article = text_article(f"عنوان الخبر عن التعاون\n\n{FIRST}\n\n{line}\n\n{SECOND}")
+    assert article.sentences == (FIRST, *split_sentences(line), SECOND)
+
+
+def test_list_of_figures_without_bullets_is_kept() -> None:
+    # What an HTML list looks like once extracted: one item a line, blank lines between, no bullets.
+    items = ["الإيرادات: 1184 مليار ريال", "النفقات: 1285 مليار ريال", "العجز: 101 مليار ريال"]
+    text = "\n\n".join(["عنوان الخبر عن الميزانية", FIRST, "وجاءت أبرز أرقام الميزانية كما يلي:", *items, SECOND])
+    article = text_article(text)
+    assert article.sentences == (FIRST, "وجاءت أبرز أرقام الميزانية كما يلي:", *items, SECOND)
+
+
+def test_list_items_shaped_alike_are_kept_and_a_heading_after_a_tight_list_is_not() -> None:
+    text = (
+        "عنوان الخبر عن الغرامات\n\n" + FIRST + "\n\nCompanies that break the rule face the following penalties:\n"
+        "A fine for each worker made to work\nA lower classification for the company\n\nNew rules next year\n\n"
+        + SECOND
+    )
+    article = text_article(text)
+    assert "A lower classification for the company" in article.sentences
+    assert Dropped("New rules next year", clean.SUBHEADING) in article.dropped
+
+
+def test_question_headings_of_an_explainer_are_dropped_but_interview_questions_kept() -> None:
+    article = text_article(
+        "Midday work ban returns\n\nWhat are the hours?\n\n"
+        "Outdoor work under direct sunlight is banned between 12.30pm and 3pm every day.\n\n"
+        "Q: Will flights be affected?\n\nNo, the current airport will keep working at full capacity for now.\n"
+    )
+    assert Dropped("What are the hours?", clean.SUBHEADING) in article.dropped
+    assert "Q: Will flights be affected?" in article.sentences
+
+
+# --- bylines, credits and page metadata ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "byline", "date"),
+    [
+        ("كتب - محمد عبد الحليمالجمعة، 18 أكتوبر 2024 08:15 ص", "محمد عبد الحليم", dt.date(2024, 10, 18)),
+        ("كتبت ريتا خوري | الثلاثاء ١٤ كانون الثاني ٢٠٢٥ | ١٠:٣٠", "ريتا خوري", dt.date(2025, 1, 14)),
+        ("By Sarah Khan, Senior Business ReporterPublished: Mon 10 Feb 2025, 8:15 AM", "Sarah Khan",
+         dt.date(2025, 2, 10)),
+        ("بقلم: سمير الحسيني", "سمير الحسيني", None),
+        ("حاوره: سالم الكعبي", "سالم الكعبي", None),
+        ("كتبت - نورهان سعيد", "نورهان سعيد", None),
+    ],
+)
+def test_byline_is_metadata(line: str, byline: str, date: dt.date | None) -> None:
+    article = text_article(f"عنوان الخبر عن التعاون\n{line}\n\n{BODY}")
+    assert (article.byline, article.date) == (byline, date)
+    assert Dropped(line, clean.BYLINE) in article.dropped
+    assert article.sentences == tuple(split_sentences(BODY))
+
+
+def test_source_credit_is_metadata() -> None:
+    article = text_article(f"عنوان الخبر عن التعاون\n\n{BODY}\n\nالمصدر: وكالة أنباء الضاد\n")
+    assert article.credit == "وكالة أنباء الضاد"
+    assert Dropped("المصدر: وكالة أنباء الضاد", clean.SOURCE) in article.dropped
+
+
+def test_line_of_page_metadata_gives_the_date() -> None:
+    line = "مسقط - العمانية نشر في: 4 مارس 2025 المشاهدات: 1,245"
+    article = text_article(f"عنوان الخبر عن التعاون\n{line}\n\n{BODY}")
+    assert article.date == dt.date(2025, 3, 4)
+    assert Dropped(line, clean.DATELINE) in article.dropped
+
+
+def test_section_label_printed_twice_is_not_the_headline() -> None:
+    article = text_article(f"أخبار لبنان\nأخبار لبنان\nمطار بيروت يسجل ارتفاعا في عدد المسافرين\n\n{BODY}")
+    assert article.title == "مطار بيروت يسجل ارتفاعا في عدد المسافرين"
+
+
+def test_site_name_at_the_top_of_a_copied_page_is_the_publisher() -> None:
+    article = text_article(f"السودان الآن\nالرئيسية\nأخبار السودان\nعنوان الخبر عن التعاون\n\n{BODY}")
+    assert article.publisher == "السودان الآن"
+    assert article.title == "عنوان الخبر عن التعاون"
+
+
+def test_headline_alone_at_the_top_is_not_the_publisher() -> None:
+    article = text_article(f"عنوان الخبر\n\n{BODY}")
+    assert (article.title, article.publisher) == ("عنوان الخبر", None)
+
+
+# --- text dumps: lynx and hard-wrapped lines --------------------------------------------------------------
+
+LYNX = """   [1]Skip to content
+   [2]The Gulf Ledger
+
+     * [3]UAE
+     * [4]Business
+
+Oman and Iran agree to revive gas pipeline project
+
+   Oman and Iran have agreed to revive a long-delayed project to pipe Iranian
+   gas across the Gulf of Oman, the two governments said on Tuesday.
+
+   The project was first agreed in 2013 but stalled because of [5]US
+   sanctions on Iran's energy sector. Officials did not say how the new plan
+   would deal with those sanctions.
+
+References
+
+   Visible links:
+   1. https://www.gulfledger.com/#main
+   2. https://www.gulfledger.com/
+   3. https://www.gulfledger.com/uae
+   4. https://www.gulfledger.com/business
+   5. https://www.gulfledger.com/topics/sanctions
+"""
+
+
+def test_lynx_dump_is_unwrapped_and_its_link_numbers_and_list_dropped() -> None:
+    article = text_article(LYNX)
+    assert article.sentences == (
+        "Oman and Iran have agreed to revive a long-delayed project to pipe Iranian gas across the Gulf of Oman, "
+        "the two governments said on Tuesday.",
+        "The project was first agreed in 2013 but stalled because of US sanctions on Iran's energy sector.",
+        "Officials did not say how the new plan would deal with those sanctions.",
+    )
+    assert article.title == "Oman and Iran agree to revive gas pipeline project"
+    assert Dropped("1. https://www.gulfledger.com/#main", clean.LINK_LIST) in article.dropped
+
+
+def test_unwrapping_and_link_numbers_leave_pasted_text_alone() -> None:
+    # Short lines one under the other that were never wrapped, and bracketed numbers that are not lynx's
+    # (lynx numbers every link 1, 2, 3 ... in order).
+    marked = "وقال التقرير [2]إن الإنفاق ارتفع [5]بنسبة كبيرة [9]خلال العام."
+    text = "عنوان الخبر عن التعاون\nالقاهرة - 12 مارس 2025\n" + FIRST + "\n" + marked + "\n" + SECOND + "\n"
+    article = text_article(text)
+    assert article.sentences == (FIRST, marked, SECOND)
+    assert article.date == dt.date(2025, 3, 12)
+
+
+# --- lines a publisher repeats on every page -------------------------------------------------------------
+
+SLOGAN = "بوابة النيل موقع إخباري مصري مستقل يقدم تغطية شاملة لأخبار مصر والعالم العربي على مدار الساعة"
+SHARED = "ويعيش المغرب على وقع جفاف متواصل للسنة السادسة على التوالي، ما أثر على الموارد المائية والإنتاج الفلاحي."
+
+
+def test_repeated_lines_counts_pages_within_a_group() -> None:
+    pages = [
+        ("a", ["شعار الموقع هنا", "سطر أول مختلف"]),
+        ("a", ["شعار الموقع هنا", "شعار الموقع هنا", "سطر ثان مختلف"]),  # twice on one page is one page
+        ("a", ["شعار الموقع هنا"]),
+        ("b", ["شعار الموقع هنا", "سطر مختلف"]),
+        ("b", ["قائمة الموقع الأخرى"]),
+        ("b", ["قائمة الموقع الأخرى"]),
+    ]
+    assert repeated_lines(pages) == {normalise_for_matching("شعار الموقع هنا")}
+    assert repeated_lines(pages, min_pages=2) == {
+        normalise_for_matching("شعار الموقع هنا"),
+        normalise_for_matching("قائمة الموقع الأخرى"),
+    }
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        SHARED,  # a sentence: a republished wire paragraph or stock background, the article's text each time
+        "وأضاف الوزير في المؤتمر:",  # a lead-in
+        "- البنزين 92: 15.25 جنيه للتر",  # a figure in a list: weekly price lists repeat honestly
+        "ويشهد السودان منذ أبريل 2023 حربا بين الجيش وقوات الدعم السريع، أدت إلى نزوح الملايين",  # no full stop
+    ],
+)
+def test_repeated_lines_leaves_sentences_lead_ins_and_figures(line: str) -> None:
+    assert repeated_lines([("a", [line])] * 4) == frozenset()
+
+
+def test_repeated_lines_wants_at_least_two_pages() -> None:
+    with pytest.raises(ValueError, match="min_pages"):
+        repeated_lines([], min_pages=1)
+
+
+def test_clean_documents_drops_what_a_publisher_repeats_and_keeps_order() -> None:
+    bodies = [
+        "أعلنت وزارة الصحة إطلاق حملة للتطعيم ضد شلل الأطفال تستهدف 14 مليون طفل في جميع المحافظات.",
+        "أعلن وزير النقل تشغيل أربع محطات جديدة في الخط الثالث لمترو الأنفاق الشهر المقبل.",
+        "تعادل الأهلي مع الزمالك دون أهداف في قمة الدوري المصري الممتاز على ستاد القاهرة.",
+    ]
+    docs = [
+        RawDocument(f"saved/nile/{i}.txt", f"عنوان الخبر رقم {i} هنا\n\n{body}\n\n{SHARED}\n\n{SLOGAN}\n", "txt", "utf-8")
+        for i, body in enumerate(bodies)
+    ]
+    alone = clean_document(docs[0])
+    assert SLOGAN in alone.sentences  # one page cannot tell the site's blurb from text without a full stop
+    articles = clean_documents(docs)
+    assert [a.location for a in articles] == [d.location for d in docs]
+    for article, body in zip(articles, bodies):
+        assert article.sentences == (body, SHARED)
+        assert Dropped(SLOGAN, REPEATED) in article.dropped
+
+
+def test_clean_documents_does_not_mix_publishers() -> None:
+    docs = [
+        RawDocument(f"in/{i}.txt", f"عنوان الخبر رقم {i} هنا\n\n{FIRST}\n\n{SLOGAN}\n", "txt", "utf-8",
+                    publisher=f"ناشر {i}")
+        for i in range(3)
+    ]
+    assert all(SLOGAN in a.sentences for a in clean_documents(docs))
+
+
+@pytest.mark.parametrize(
+    ("doc", "key"),
+    [
+        (RawDocument("x/a.html", "", "html", "utf-8", url="https://www.site.com/a", publisher="بوابة النيل"),
+         "publisher:بوابه النيل"),
+        (RawDocument("x/a.html", "", "html", "utf-8", url="https://www.site.com/a"), "host:site.com"),
+        (RawDocument("https://news.site.com/a", "", "html", "utf-8"), "host:news.site.com"),
+        (RawDocument("saved/nile/a.txt", "", "txt", "utf-8"), "folder:saved/nile"),
+        (RawDocument(r"saved\nile\a.txt", "", "txt", "utf-8"), "folder:saved/nile"),
+    ],
+)
+def test_group_key(doc: RawDocument, key: str) -> None:
+    assert group_key(doc) == key

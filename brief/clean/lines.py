@@ -7,27 +7,35 @@ import re
 from dataclasses import dataclass, field
 
 from brief.clean.boilerplate import (
+    BYLINE,
     CAPTION,
     DATELINE,
     DUPLICATE_HEADLINE,
     DUPLICATE_LINE,
+    LINK_LIST,
     LOGO,
     NAVIGATION,
     PUBLISHER,
     RELATED,
+    REPEATED,
+    SOURCE,
     SUBHEADING,
+    TAGS,
     TEASER,
     TITLE,
     _BULLET,
+    _BYLINE,
+    _BYLINE_WORD,
     _LOGO,
     _PUBLISHER_WORDS,
     _QUOTE_OPEN,
     _RELATED,
+    _SECTION,
     _TEASER,
     _TERMINAL,
     _context_free_reason,
 )
-from brief.clean.dates import _dateline
+from brief.clean.dates import _dateline, find_date
 from brief.clean.text import _CLOSERS, _TERMINATORS, normalise_for_matching, prepare_for_translation, split_sentences
 from brief.records import Dropped
 
@@ -42,6 +50,7 @@ class _Line:
     key: str = ""
     reason: str | None = None
     content: bool = False
+    tight: bool = False  # printed directly under the line before it, with no blank line between
 
     def __post_init__(self) -> None:
         self.text = prepare_for_translation(self.raw)
@@ -86,20 +95,49 @@ class _Cleaned:
     dropped: list[Dropped] = field(default_factory=list)
 
 
-def _clean_lines(raw_lines: list[str], meta: _Meta, pre_dropped: list[Dropped] | None = None) -> _Cleaned:
-    """Sort the lines of one page into metadata, article text and dropped boilerplate."""
-    page = _Page([_Line(i, raw.strip()) for i, raw in enumerate(raw_lines) if raw.strip()], meta)
+def _clean_lines(
+    raw_lines: list[str],
+    meta: _Meta,
+    pre_dropped: list[Dropped] | None = None,
+    repeated: frozenset[str] = frozenset(),
+) -> _Cleaned:
+    """Sort the lines of one page into metadata, article text and dropped boilerplate.
+
+    ``repeated`` holds the normalised keys of lines the publisher prints on many pages (``repeats.py``).
+    """
+    raw_lines = prepare_lines(raw_lines)
+    lines = [
+        _Line(i, raw.strip(), tight=i > 0 and bool(raw_lines[i - 1].strip()))
+        for i, raw in enumerate(raw_lines)
+        if raw.strip()
+    ]
+    page = _Page(lines, meta)
+    page.mark_link_list()
     for line in page.lines:
+        if line.reason is not None:
+            continue
         line.reason = _context_free_reason(line.text, line.key)
         if line.reason == LOGO and meta.publisher is None:
             meta.publisher = _group(_LOGO.match(line.text), "name", "name2")
+        elif line.reason is None and line.key in repeated:
+            line.reason = REPEATED
+            if meta.publisher is None and _looks_like_publisher(line, strict=True):
+                meta.publisher = line.text  # the site's name is on every page: still its name
+        page.take_byline_and_credit(line)
+    page.mark_tag_lists()
     free = [ln for ln in page.lines if ln.reason is None]
     first_para = next((ln.index for ln in free if ln.paragraph and not page.above_caption(ln)), len(raw_lines))
+    page.mark_meta_lines(first_para)
     page.mark_tail(first_para)
     header = [ln for ln in page.lines if ln.index < first_para and ln.reason is None]
+    # A page copied whole starts with the site's name ("السودان الآن"); find it before the menu below it is
+    # taken for navigation, and name it once the headline is known (the headline itself is never the site).
+    site = next((ln for ln in page.lines[:3] if _site_name(ln)), None)
     datelines = page.mark_datelines(header)
     page.mark_navigation([ln for ln in header if ln.reason is None])
     title_at = page.mark_title([ln for ln in header if ln.reason is None])
+    if meta.publisher is None and site is not None and site.index < title_at and site.reason != TITLE:
+        meta.publisher, site.reason = site.text, PUBLISHER
     page.mark_header_rest([ln for ln in header if ln.reason is None], title_at, datelines)
     if meta.publisher is None:
         teaser = next((ln for ln in page.lines if ln.reason == TEASER), None)
@@ -130,10 +168,65 @@ class _Page:
     def __post_init__(self) -> None:
         self.by_index = {line.index: line for line in self.lines}
 
+    def next_free(self, line: _Line) -> _Line | None:
+        """The next line below this one that no rule has dropped yet."""
+        return next((ln for ln in self.lines if ln.index > line.index and ln.reason is None and not ln.content), None)
+
     def above_caption(self, line: _Line) -> bool:
         """The line just above a photo caption (no blank line between) describes the photo."""
         below = self.by_index.get(line.index + 1)
         return below is not None and below.reason == CAPTION and not line.ends_with_colon
+
+    def mark_link_list(self) -> None:
+        """lynx ends a dump with the addresses of the page's links ("References"): none of it is the article."""
+        for line in self.lines:
+            if line.text == "References" and _is_lynx_reference_list(self.lines, line):
+                for later in self.lines:
+                    if later.index >= line.index:
+                        later.reason = LINK_LIST
+                return
+
+    def take_byline_and_credit(self, line: _Line) -> None:
+        """A byline (often printed with the date) or a source credit becomes metadata, not text."""
+        if line.reason is None and _BYLINE_LOOSE.match(line.key) and not _TERMINAL.search(line.text):
+            _, date = _split_byline(line.text)
+            # "كتبت ريتا خوري | الثلاثاء 14 كانون الثاني 2025": a byline label and a date, and little else.
+            if date is not None and len(re.split(r"\d", line.text, maxsplit=1)[0].split()) <= 10:
+                line.reason = BYLINE
+        if line.reason == BYLINE:
+            name, date = _split_byline(line.text)
+            self.meta.byline = self.meta.byline or name
+            self.meta.date = self.meta.date or date
+        elif line.reason == SOURCE and self.meta.credit is None:
+            self.meta.credit = line.text.split(":", 1)[1].strip() or None
+
+    def mark_meta_lines(self, first_para: int) -> None:
+        """Lines of page metadata run together: "مسقط - العمانية نشر في: 4 مارس 2025 المشاهدات: 1,245".
+
+        Their date is the article's only above the article: below it, such lines belong to other stories.
+        """
+        for line in self.lines:
+            if line.reason is not None or line.words > 16 or _TERMINAL.search(line.text):
+                continue
+            if not _META_WORDS.search(line.key) or (date := find_date(line.text)) is None:
+                continue
+            line.reason = DATELINE
+            if line.index < first_para:
+                self.meta.date = self.meta.date or date
+                for part in re.split(r"\s[|•·]\s", line.text):
+                    if _BYLINE.match(normalise_for_matching(part)) and self.meta.byline is None:
+                        self.meta.byline = _split_byline(part)[0]
+
+    def mark_tag_lists(self) -> None:
+        """A tags label alone on its line ("الوسوم:") is followed by the tags, one short line each."""
+        after_label = False
+        for line in self.lines:
+            if line.reason == TAGS:
+                after_label = line.words <= 3
+            elif after_label and line.reason is None and line.words <= 4 and not _TERMINAL.search(line.text):
+                line.reason = TAGS
+            else:
+                after_label = False
 
     def mark_tail(self, first_para: int) -> None:
         """From the first related-news heading after the article has begun, everything goes."""
@@ -175,7 +268,8 @@ class _Page:
         if self.meta.title is None:
             candidates = [ln for ln in header if ln.words >= 2 and not ln.text.endswith(".")]
             keys = [ln.key for ln in header]
-            repeated = [ln for ln in candidates if keys.count(ln.key) > 1]  # a headline printed twice at the top
+            # A headline printed twice at the top; a two-word section label ("أخبار لبنان") printed twice is not one.
+            repeated = [ln for ln in candidates if keys.count(ln.key) > 1 and ln.words >= 3]
             # Not a site name or section label above it: headlines run to a few words.
             named = [ln for ln in candidates if ln.words >= 4 and not _looks_like_publisher(ln)]
             title_line = (repeated or named or candidates or [None])[0]
@@ -198,7 +292,11 @@ class _Page:
                 line.reason = DATELINE  # e.g. "القاهرة - 12 مارس 2025"
                 self.meta.date = self.meta.date or datelines[line.index][0]
             elif line.index < title_at:
-                line.reason = NAVIGATION
+                # Above the headline: the site's name if it says so ("وكالة أنباء الضاد"), else navigation.
+                if self.meta.publisher is None and _looks_like_publisher(line, strict=True):
+                    self.meta.publisher, line.reason = line.text, PUBLISHER
+                else:
+                    line.reason = NAVIGATION
             elif self.meta.publisher is None and _looks_like_publisher(line):
                 self.meta.publisher, line.reason = line.text, PUBLISHER
 
@@ -206,10 +304,13 @@ class _Page:
         """Mark each line not yet judged as article text, or as a subheading, caption, dateline or repeat."""
         seen: set[str] = set()
         previous: _Line | None = None
+        in_list = False  # the content lines just before were a lead-in ("كما يلي:") or items of its list
+        last_item: _Line | None = None  # the lead-in or list item just judged, which the next item must match
         for line in self.lines:
             if line.reason is not None:
                 continue
             found = _dateline(line.raw) if line.words <= 8 else None
+            after_colon = previous is not None and previous.ends_with_colon
             if found and not found[1]:
                 self.meta.date, line.reason = self.meta.date or found[0], DATELINE
             elif self.above_caption(line):
@@ -219,23 +320,195 @@ class _Page:
             elif (
                 not line.bullet
                 and not line.text.startswith(tuple(_QUOTE_OPEN))
-                and not (previous is not None and previous.ends_with_colon)
+                and not after_colon
+                and not (in_list and _list_item(line, last_item))
                 and line.words <= 12
                 and not line.ends_with_colon
                 and not any(ch in _TERMINATORS for ch in line.text)
-            ):
+                and not _running_text(line)
+            ) or _question_heading(line, self.next_free(line), after_colon):
                 line.reason = SUBHEADING  # short, no sentence punctuation: a section heading, not a sentence
             else:
                 line.content = True
                 seen.add(line.key)
                 previous = line
+            continues_list = (in_list or after_colon) and _list_item(line, last_item)
+            in_list = line.content and (line.ends_with_colon or continues_list)
+            last_item = line if in_list else None
 
 
-def _looks_like_publisher(line: _Line) -> bool:
-    """A short line naming a news organisation, e.g. "وكالة أنباء آسيا"."""
+def _list_item(line: _Line, before: _Line | None) -> bool:
+    """The next item of a list: short, with a figure or a "label: value" shape, or shaped like the item before.
+
+    A list ends where its style does: a line without the bullet the items had, or a gap after items that were
+    printed one under the other.
+    """
+    if line.words > 15 or line.ends_with_colon:
+        return False
+    if before is None or before.ends_with_colon:
+        return True  # the first line under the lead-in opens the list
+    if before.bullet and not line.bullet:
+        return False
+    if before.tight and line.index > before.index + 1:
+        return False
+    like_before = (
+        before.words / 2 <= line.words <= before.words * 2
+        and bool(_TERMINAL.search(before.text)) == bool(_TERMINAL.search(line.text))
+    )
+    return any(ch.isdigit() for ch in line.text) or ":" in line.text or like_before
+
+
+_QA_LABEL = re.compile(r"^(?:س|سؤال|ج|جواب|q|a|question|answer)\s*[:\-–]")
+
+
+def _question_heading(line: _Line, following: _Line | None, after_colon: bool) -> bool:
+    """An explainer's section heading put as a question ("What are the fines?"), answered by the paragraph below.
+
+    Interview questions are kept: they carry a label ("س:", "Q:") or run longer than a heading does.
+    """
+    text = line.text.rstrip(_CLOSERS + " ")
+    return (
+        text.endswith(("?", "؟"))
+        and line.words <= 4
+        and len(split_sentences(line.text)) == 1
+        and not after_colon
+        and not line.text.startswith(tuple(_QUOTE_OPEN))
+        and not _QA_LABEL.match(line.key)
+        and following is not None
+        and following.paragraph
+        and not following.text.rstrip(_CLOSERS + " ").endswith(("?", "؟"))
+    )
+
+
+def _running_text(line: _Line) -> bool:
+    """A clause with commas is running text even without a full stop (many sites drop the last one)."""
+    return line.words >= 6 and any(ch in "،,؛;" for ch in line.text)
+
+
+# Words that mark a line as the page's metadata rather than a sentence, when a date comes with them.
+_META_WORDS = re.compile(
+    r"(?<!\w)(?:نشر في|نشر بتاريخ|تاريخ النشر|اخر تحديث|تم التحديث|المشاهدات|عدد القراءات|عدد المشاهدات|القراءات|"
+    r"published|updated|posted|views|publié le|mis à jour)(?!\w)"
+)
+_BYLINE_LOOSE = re.compile(rf"^{_BYLINE_WORD}(?:\s*[:\-–—]|\s)\s*\S")  # the label without a colon, e.g. "كتبت ريتا"
+_BYLINE_TAIL = re.compile(
+    r"(?:\s*(?:الأحد|الاحد|الإثنين|الاثنين|الثلاثاء|الأربعاء|الاربعاء|الخميس|الجمعة|الجمعه|السبت|"
+    r"(?<![^\W\d_])(?:published|updated|posted|on|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)\s*[:,،|\-–]?)+\s*$",
+    re.IGNORECASE,
+)
+
+
+def _split_byline(text: str) -> tuple[str | None, dt.date | None]:
+    """A byline's name and the date printed with it: "كتب - محمد عليالجمعة، 18 أكتوبر 2024" -> name, date."""
+    date = find_date(text)
+    head = re.split(r"\d", text, maxsplit=1)[0] if date else text
+    head = _BYLINE_TAIL.sub("", head.rstrip(" |-–—:,،"))  # the weekday and "Published:" before the date
+    label = re.match(rf"{_BYLINE_WORD}\s*[:\-–—]?\s*", normalise_for_matching(head))
+    name = head[len(label.group(0)) :] if label else head  # normalising keeps the length of these labels
+    name = name.strip(" -–—:|").split(",")[0].split("،")[0].strip()
+    return name or None, date
+
+
+def _is_lynx_reference_list(lines: list[_Line], heading: _Line) -> bool:
+    """"References" followed by lynx's numbered addresses, not a heading of the article."""
+    after = [ln.text for ln in lines if ln.index > heading.index][:2]
+    return bool(after) and all(_LYNX_REFERENCE.match(text) for text in after)
+
+
+# --- text dumps: lynx link numbers and hard-wrapped paragraphs ---------------------------------------------
+
+_LYNX_LINK = re.compile(r"\[(\d{1,4})\](?=\S)")
+_LYNX_REFERENCE = re.compile(r"^(?:(?:Visible|Hidden) links:|\d{1,4}\. (?:[a-z][a-z0-9+.-]*:|/)\S*)$")
+
+
+def prepare_lines(raw_lines: list[str]) -> list[str]:
+    """Undo what a text dump did to a page: lynx's "[12]" before each link, paragraphs hard-wrapped to a width."""
+    lines = _unwrap(raw_lines)  # first: the wrapping was done with the link numbers in place
+    numbers = [int(n) for line in lines for n in _LYNX_LINK.findall(line)]
+    # lynx numbers links 1, 2, 3 ... in order; a footnote "[1]" in an article is not that.
+    if len(numbers) >= 3 and numbers == list(range(1, len(numbers) + 1)):
+        lines = [_LYNX_LINK.sub("", line) for line in lines]
+    return lines
+
+
+def _unwrap(raw_lines: list[str]) -> list[str]:
+    """Join the lines of paragraphs that a text dump wrapped at a fixed width (lynx, "save as text")."""
+    # lynx's list of link addresses at the end is not wrapped text; it would blur the measure.
+    end = next((i for i, line in enumerate(raw_lines) if line.strip() == "References"), len(raw_lines))
+    width = _wrap_width(raw_lines[:end])
+    if width is None:
+        return raw_lines
+    out: list[str] = []
+    last = ""  # the last physical line, which decides whether the next one continues it
+    for line in raw_lines:
+        if out and last.strip() and line.strip() and _continues(last, line, width):
+            out[-1] = f"{out[-1].rstrip()} {line.strip()}"
+        else:
+            out.append(line)
+        last = line
+    return out
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width a dump was wrapped at, or None when its lines were not wrapped."""
+    lengths = [len(line.rstrip()) for line in lines if line.strip()]
+    fitting = [n for n in lengths if n <= 100]
+    # Wrapped text has almost no line past the width (only an unbreakable address); pasted text has many.
+    if len(fitting) < 5 or len(lengths) - len(fitting) > max(2, len(lengths) // 20):
+        return None
+    width = max(fitting)
+    # Lines that run on into the next one: in wrapped text nearly all of them stop close to the width.
+    running = [
+        len(line.rstrip())
+        for line, following in zip(lines, lines[1:])
+        if line.strip() and following.strip() and _continues(line, following, 0) and len(line.rstrip()) > width / 2
+    ]
+    full = [n for n in running if n >= width - 15]
+    if width < 50 or len(full) < 3 or len(full) < len(running) / 2:
+        return None
+    return width
+
+
+def _continues(previous: str, line: str, width: int) -> bool:
+    """The line is the rest of the previous one: the next word would not have fitted after it."""
+    before, text = previous.rstrip(), line.strip()
+    if _TERMINAL.search(before) or _BULLET.match(text):
+        return False  # a wrap after a full stop changes nothing the sentence splitter needs; a bullet starts anew
+    if len(line) - len(line.lstrip()) < len(previous) - len(previous.lstrip()):
+        return False  # lynx indents a paragraph's lines alike; less indent is a heading or a new block
+    return len(before) + 1 + len(text.split()[0]) > width
+
+
+def _looks_like_publisher(line: _Line, *, strict: bool = False) -> bool:
+    """A short line naming a news organisation, e.g. "وكالة أنباء آسيا".
+
+    ``strict`` is for lines among menus: there "أخبار السودان" is a section, so "news" words do not count.
+    """
+    words = _STRONG_PUBLISHER_WORDS if strict else _PUBLISHER_WORDS
     return (
         line.words <= 5
         and not _TERMINAL.search(line.text)
         and not any(ch.isdigit() for ch in line.text)
-        and bool(_PUBLISHER_WORDS.search(line.key))
+        and bool(words.search(line.key))
+        and not _RELATED.match(line.key)
     )
+
+
+def _site_name(line: _Line) -> bool:
+    """A short line that can be a site's name: a few words, no punctuation, not a section label or a date."""
+    words = line.text.split()
+    return (
+        line.reason in (None, REPEATED)
+        and not line.bullet
+        and 1 <= len(words) <= 4
+        and not any(ch in _TERMINATORS + ":|»>" for ch in line.text)
+        and not any(ch.isdigit() for ch in " ".join(words[:-1]))  # "الرافدين 24", not "12 يناير"
+        and not _SECTION.search(line.key)
+        and _dateline(line.raw) is None
+    )
+
+
+_STRONG_PUBLISHER_WORDS = re.compile(
+    r"(?<!\w)(?:وكاله|صحيفه|جريده|موقع|قناه|شبكه|مجله|اذاعه|تلفزيون|بوابه|agency|times|post|journal|herald|"
+    r"gazette)(?!\w)"
+)
