@@ -158,7 +158,7 @@ def _hijri_to_gregorian(year: int, month: int, day: int) -> dt.date | None:
 # Words a dateline carries besides the date: weekday, "published", "updated", time zone, era marks.
 _DATELINE_WORDS = frozenset(
     "الاحد الاثنين الاتنين الثلاثاء الاربعاء الخميس الجمعه السبت نشر في تاريخ النشر اخر تحديث التحديث بتاريخ "
-    "بتوقيت مكه المكرمه القدس دمشق غرينتش ص م ه الموافق الموافق: sunday monday tuesday wednesday thursday "
+    "بتوقيت مكه المكرمه القدس دمشق غرينتش ص م ه الموافق sunday monday tuesday wednesday thursday "
     "friday saturday published updated on at gmt utc am pm".split()
 )
 _TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
