@@ -64,8 +64,8 @@ _LEADING_SYMBOLS = re.compile(r"^[^\w\"«“'(\[#©]+")  # "📌 تابع ...", 
 _SECTION = re.compile(
     r"(?<!\w)(?:الرئيسيه|محليات|اقتصاد|رياضه|سياسه|ثقافه|فن|فنون|منوعات|تكنولوجيا|صحه|حوادث|عربي|دولي|العالم|"
     r"راي|مقالات|فيديو|فيديوهات|صور|اخبار|home|news|world|business|sport|sports|culture|opinion|lifestyle|"
-    r"politics|economy|videos?|accueil|actualites?|actualité|nationale?|monde|economie|économie|politique|société|societe|"
-    r"vidéos)(?!\w)"
+    r"politics|economy|videos?|accueil|actualites?|actualité|nationale?|monde|economie|économie|politique|"
+    r"société|societe|vidéos)(?!\w)"
 )
 _HOME = re.compile(r"^(?:الرئيسيه|الصفحه الرئيسيه|home|accueil)\s+[|>»›/•·]")
 _COMMENT = re.compile(
