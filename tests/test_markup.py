@@ -117,6 +117,20 @@ def test_tables_are_dropped_as_tables_and_lists_of_figures_kept() -> None:
     assert not any(d.line in {"2026", "100"} for d in article.dropped)  # cells are not listed again one by one
 
 
+def test_page_laid_out_in_a_table_keeps_its_text() -> None:
+    # Older sites put the whole page in a <table>: a row whose cells hold running text is layout, not data.
+    paragraph = "أعلنت وزارة الكهرباء خطة لإعادة تأهيل ثلاث محطات لتوليد الكهرباء في محافظة حلب خلال العام الجاري."
+    html = (
+        '<html><head><meta property="og:title" content="خطة الكهرباء في حلب"></head><body><table><tr>'
+        "<td class=menu><a>الرئيسية</a><br><a>أخبار</a></td>"
+        f"<td><h1>خطة الكهرباء في حلب</h1><p>{paragraph}</p><p>وقال مدير المؤسسة إن الخطة ستنفذ على مراحل.</p></td>"
+        "</tr></table></body></html>"
+    )
+    article = html_article(html)
+    assert article.sentences == (paragraph, "وقال مدير المؤسسة إن الخطة ستنفذ على مراحل.")
+    assert not any(d.reason == clean.TABLE for d in article.dropped)
+
+
 def test_div_soup_page_with_open_graph() -> None:
     article = cleaned("og_divs.html")
     assert article.sentences == (

@@ -7,8 +7,9 @@ Two HTML extractors, both one paragraph per line (blank lines between, as betwee
                  boundaries are put back. When the markup names no headline or no date, the few short lines
                  just above the article (headline, dateline) are put back too, so the line cleaner can find them.
                  Lines of the page that do not make it are kept as dropped ("outside main content"); tables
-                 are dropped as "table". When trafilatura finds nothing, or fails, the lxml extractor's lines
-                 are used.
+                 of data are dropped as "table" (a table whose cells hold running text is a page laid out in
+                 a table, and its cells are text). When trafilatura finds nothing, or fails, the lxml
+                 extractor's lines are used.
     lxml         every block of the page except scripts, menus, headers, footers, asides, forms and figures.
 
 Both read the page's declared metadata the same way (``_page_metadata``): headline, site name, publication
@@ -305,7 +306,7 @@ def extract_html_trafilatura(html: str) -> Extracted:
     if not main:
         return dataclasses.replace(metadata, text="\n\n".join(b.text for b in blocks if not b.furniture))
     keys = [_key(b.text) for b in blocks]
-    main = _resegment(main, blocks, keys)
+    main = _resegment([cell for line in main for cell in _layout_cells(line)], blocks, keys)
     rows = [line for line in main if _TABLE_ROW.match(line)]
     main = [line for line in main if not _TABLE_ROW.match(line)]
     if metadata.title is None or metadata.date is None:
@@ -347,6 +348,15 @@ def _quiet_trafilatura() -> None:
 _TABLE_ROW = re.compile(r"^\|.*\|$")
 _TABLE_RULE = re.compile(r"^[|\-:\s]+$")
 _BULLET = re.compile(r"^(?:[-*•]|\d{1,2}\.)\s+")
+
+
+def _layout_cells(line: str) -> list[str]:
+    """A table row whose cells hold running text (an old site laid out in a <table>) as its cells; else [line]."""
+    if not _TABLE_ROW.match(line):
+        return [line]
+    cells = [cell for c in line.strip("|").split("|") if (cell := c.strip())]
+    layout = any(_is_paragraph(cell) or len(cell.split()) >= 25 for cell in cells)
+    return cells if layout else [line]
 
 
 def _table_cells(row: str) -> str:
