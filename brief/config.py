@@ -39,10 +39,13 @@ from pathlib import Path
 from types import MappingProxyType, ModuleType
 
 from brief.errors import ConfigError, UnknownNameError
+from brief.ingest.web import WebSettings
 from brief.models import packaged_registry
 
 DEFAULT_WORDS = 500
 MIN_WORDS = 50
+# A one-page brief draws on a few dozen articles at most; translating thousands would take hours on a CPU.
+DEFAULT_MAX_ARTICLES = 50
 DEFAULT_FORMAT = "markdown"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -56,6 +59,7 @@ _KINDS = {
     "translator": "name",
     "summariser": "name",
     "words": "int",
+    "max_articles": "int",
     "extractive": "bool",
     "format": "format",
     "output_dir": "path",
@@ -394,6 +398,8 @@ class Settings:
     words: int = DEFAULT_WORDS
     rewrite: bool = True  # False: extractive only, no summariser model
     offline: bool = False
+    max_articles: int = DEFAULT_MAX_ARTICLES  # the newest this many are briefed; the rest are left out, counted
+    web: WebSettings = field(default_factory=WebSettings)  # timeouts, retries, size limit, proxy for URLs and feeds
     home: Path | None = None  # brief's data folder (store, lock, logs); ``resolve`` always sets it
     profile: str | None = None
     inputs: tuple[str, ...] = ()  # paths and URLs
@@ -426,6 +432,7 @@ def resolve(
     translator: str | None = None,
     summariser: str | None = None,
     words: int | None = None,
+    max_articles: int | None = None,
     rewrite: bool | None = None,
     inputs: Sequence[str | Path] | None = None,
     sources: Path | None = None,
@@ -442,6 +449,7 @@ def resolve(
         "translator": translator,
         "summariser": summariser,
         "words": words,
+        "max_articles": max_articles,
         "extractive": None if rewrite is None else not rewrite,
         "inputs": inputs or None,  # no inputs on the command line: take the profile's
         "sources": sources,
@@ -496,6 +504,10 @@ def resolve(
         said = f"--words {words_value}" if origin.startswith("flag") else f"words {words_value} ({origin})"
         raise ConfigError(f"{said} is too small for a brief; use at least {MIN_WORDS}")
 
+    max_value = int(values.get("max_articles", DEFAULT_MAX_ARTICLES))  # type: ignore[call-overload]
+    if max_value < 1:
+        raise ConfigError(f"max_articles {max_value} ({origins['max_articles']}): brief at least one article")
+
     origins["profile"] = profile_origin if chosen is not None else BUILT_IN
     home_set = bool(env.get("BRIEF_HOME", "").strip())
     origins["home"] = "env BRIEF_HOME" if home_set else BUILT_IN
@@ -509,6 +521,9 @@ def resolve(
         words=words_value,
         rewrite=not values.get("extractive", False),
         offline=offline,
+        max_articles=max_value,
+        # The usual proxy variables, read here because stages never read the environment.
+        web=WebSettings(proxy=env.get("https_proxy") or env.get("HTTPS_PROXY") or env.get("http_proxy") or None),
         home=data_home(env),
         profile=chosen,
         inputs=tuple(values.get("inputs", ())),  # type: ignore[arg-type]
@@ -580,6 +595,7 @@ def show_config(settings: Settings) -> str:
     line("translator", settings.translator, "(the registry's default)")
     line("summariser", settings.summariser, "(the registry's default)")
     line("words", settings.words)
+    line("max_articles", settings.max_articles)
     line("extractive", not settings.rewrite)
     line("format", settings.fmt)
     if settings.output is not None or settings.output_dir is None:

@@ -2,6 +2,7 @@
 
 BriefError                       exit 1  anything not more specific below
 ├── InputError                   exit 3  no usable input (missing path, nothing readable)
+├── NothingNewError              exit 0  --new/--since left nothing to brief: not a failure, no brief made
 ├── ConfigError                  exit 4  a bad models.yaml, an unknown model or backend name
 │   └── UnknownNameError                 lists the valid names
 ├── ModelError                   exit 5  a model could not be had or loaded
@@ -98,3 +99,12 @@ class StoreError(BriefError):
     """The local store cannot be opened, migrated or written."""
 
     exit_code = 12
+
+
+class NothingNewError(BriefError):
+    """Every article read was in an earlier brief (--new) or seen too long ago (--since); no brief is made.
+
+    Not a failure: a scheduled run on a quiet morning exits 0 and says so.
+    """
+
+    exit_code = 0

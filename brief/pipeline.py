@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from brief import __version__, clean, ingest, models
+from brief import __version__, ingest, models
 from brief.clean.duplicates import merge_duplicates
+from brief.clean.repeats import clean_documents
 from brief.config import Settings
-from brief.errors import InputError
+from brief.errors import ConfigError, InputError, NothingNewError
+from brief.ingest.web import WebSettings
 from brief.records import Article, Brief, ModelUse, Skipped, SourceEntry, TranslatedArticle
 from brief.summarise import summarise
 from brief.translate import count_to_translate, translate_articles
+
+if TYPE_CHECKING:
+    from brief.store import Store
 
 
 class Reporter(Protocol):
@@ -42,12 +50,25 @@ class SilentReporter:
         """Ignore."""
 
 
-def read_articles(inputs: Sequence[str | Path]) -> tuple[list[Article], list[Skipped]]:
-    """Ingest and clean every input; one that fails or has no text is skipped with its reason; copies are merged."""
-    documents, skipped = ingest.read_inputs(inputs)
+def read_articles(
+    inputs: Sequence[str | Path],
+    *,
+    web: WebSettings | None = None,
+    sources: Path | None = None,
+) -> tuple[list[Article], list[Skipped]]:
+    """Ingest and clean every input (and every source of a sources file); copies are merged into one article.
+
+    One that fails or has no text is skipped with its reason.
+    """
+    documents, skipped = ingest.read_inputs(inputs, web=web)
+    if sources is not None:
+        from brief.ingest.sources import load_sources, read_sources
+
+        found, missed = read_sources(load_sources(sources), web=web)
+        documents += found
+        skipped += missed
     articles: list[Article] = []
-    for doc in documents:
-        article = clean.clean_document(doc)
+    for doc, article in zip(documents, clean_documents(documents)):
         if article.sentences:
             articles.append(article)
         else:
@@ -55,44 +76,111 @@ def read_articles(inputs: Sequence[str | Path]) -> tuple[list[Article], list[Ski
     return merge_duplicates(articles), skipped
 
 
-def make(settings: Settings, inputs: Sequence[str | Path], reporter: Reporter | None = None) -> Brief:
-    """Make a brief from the inputs."""
+@dataclass
+class RunStats:
+    """What a run counted and how long each stage took, for the store's run record."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        """Add the time spent inside to ``stage``."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] = round(self.timings.get(stage, 0.0) + time.perf_counter() - start, 3)
+
+
+def make(
+    settings: Settings,
+    inputs: Sequence[str | Path],
+    reporter: Reporter | None = None,
+    *,
+    store: Store | None = None,
+    run_id: int | None = None,
+    stats: RunStats | None = None,
+) -> Brief:
+    """Make a brief from the inputs (and the settings' sources file).
+
+    With a ``store``: articles are recorded as seen (under ``run_id``), translations are cached, ``settings.new``
+    and ``settings.since`` leave out what earlier briefs had, and a story that continues gets a "previously" line.
+    """
     reporter = reporter or SilentReporter()
+    stats = stats if stats is not None else RunStats()
     registry = models.Registry.load(settings.registry)
     # Resolve every name before any work, so a typo fails at once.
     specs = {"translator": registry.get("translator", settings.translator)}
     if settings.rewrite:
         specs["summariser"] = registry.get("summariser", settings.summariser)
     specs["embedder"] = registry.get("embedder", settings.embedder)
+    if (settings.new or settings.since is not None) and store is None:
+        raise ConfigError("--new and --since need the store, to know what earlier briefs had")
 
     reporter.stage("Reading and cleaning")
-    articles, skipped = read_articles(inputs)
+    with stats.timed("read"):
+        articles, skipped = read_articles(inputs, web=settings.web, sources=settings.sources)
+    stats.counts.update(read=len(articles), skipped=len(skipped))
     reporter.info(f"{len(articles)} article(s) read, {len(skipped)} input(s) skipped")
     if not articles:
         reasons = "; ".join(f"{s.location}: {s.reason}" for s in skipped) or "no inputs given"
         raise InputError(f"no usable article in the input ({reasons})")
+    left_out: list[str] = []
+    if store is not None:
+        from brief.store import select_new
+
+        if settings.new or settings.since is not None:
+            articles, gone = select_new(articles, store, new=settings.new, since=settings.since)
+            stats.counts["left_out"] = gone.count
+            if note := gone.describe():
+                left_out.append(note)
+        if run_id is not None:
+            store.record_articles(articles, run_id)
+        if not articles:
+            raise NothingNewError(f"nothing new to brief: {left_out[0] if left_out else 'no articles'}")
+    articles, note = _newest(articles, settings.max_articles)
+    if note:
+        left_out.append(note)
     if all(a.language == "en" for a in articles):
         del specs["translator"]  # nothing to translate, so no translator to fetch
     # Fetch (or find in the cache) every model before the slow work, so a missing one fails first.
-    for kind, spec in specs.items():
-        if spec.needs_files:
-            reporter.stage(f"Finding {kind} {spec.name}")
-            models.fetch(spec, offline=settings.offline)
+    with stats.timed("models"):
+        for kind, spec in specs.items():
+            if spec.needs_files:
+                reporter.stage(f"Finding {kind} {spec.name}")
+                models.fetch(spec, offline=settings.offline)
 
     translator = None
     if "translator" in specs:
         reporter.stage(f"Loading translator {specs['translator'].name}")
-        translator = models.load_backend(specs["translator"], offline=settings.offline)
+        with stats.timed("models"):
+            translator = models.load_backend(specs["translator"], offline=settings.offline)
+        if store is not None:
+            from brief.cache import CachedTranslator
+
+            translator = CachedTranslator(translator, store)
     reporter.stage("Translating", total=count_to_translate(articles))
-    docs, untranslatable = translate_articles(articles, translator, progress=reporter.advance)
+    with stats.timed("translate"):
+        docs, untranslatable = translate_articles(articles, translator, progress=reporter.advance)
+    if translator is not None and hasattr(translator, "counts"):
+        stats.counts.update(translator.counts())
     skipped += untranslatable
     if not docs:
         raise InputError("no article could be translated: " + "; ".join(s.reason for s in untranslatable))
 
     reporter.stage("Summarising")
-    embedder = models.load_backend(specs["embedder"], offline=settings.offline)
-    summariser = models.load_backend(specs["summariser"], offline=settings.offline) if settings.rewrite else None
-    summary = summarise(docs, embedder, summariser, settings.words)
+    with stats.timed("summarise"):
+        embedder = models.load_backend(specs["embedder"], offline=settings.offline)
+        summariser = models.load_backend(specs["summariser"], offline=settings.offline) if settings.rewrite else None
+        summary = summarise(docs, embedder, summariser, settings.words)
+        earlier: tuple[str, ...] = ()
+        if store is not None:
+            from brief.store import previously
+
+            texts = [" ".join(s.text for s in summary.bottom_line), *(p.text for p in summary.points)]
+            earlier = tuple(p.line() for p in previously(texts, store.briefs(limit=30), embedder))
+    stats.counts.update(articles=len(docs), skipped=len(skipped))
 
     used = [(translator, "translator"), (summariser, "summariser"), (embedder, "embedder")]
     model_uses = tuple(
@@ -113,7 +201,20 @@ def make(settings: Settings, inputs: Sequence[str | Path], reporter: Reporter | 
         version=__version__,
         made_at=dt.datetime.now(dt.timezone.utc),
         word_budget=settings.words,
+        previously=earlier,
+        left_out=tuple(left_out),
     )
+
+
+def _newest(articles: list[Article], limit: int) -> tuple[list[Article], str | None]:
+    """At most ``limit`` articles, the newest by date (undated ones after dated), kept in input order."""
+    if len(articles) <= limit:
+        return articles, None
+    order = sorted(range(len(articles)), key=lambda i: (articles[i].date is None, -(articles[i].date or dt.date.min).toordinal(), i))
+    keep = set(order[:limit])
+    extra = len(articles) - limit
+    note = f"{extra} older article{'s' if extra != 1 else ''} left out (at most {limit} per brief; see --max-articles)"
+    return [a for i, a in enumerate(articles) if i in keep], note
 
 
 def _title(docs: Sequence[TranslatedArticle], lead: int) -> str:

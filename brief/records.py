@@ -197,3 +197,5 @@ class Brief:
     version: str
     made_at: dt.datetime
     word_budget: int
+    previously: tuple[str, ...] = ()  # "Previously (20 November 2026): ..." lines: the story in earlier briefs
+    left_out: tuple[str, ...] = ()  # why articles that were read are not in this brief (already briefed, limit)

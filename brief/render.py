@@ -78,6 +78,7 @@ def body_markdown(brief: Brief, points: Sequence[BriefSentence]) -> str:
     """Everything before the source list (what the word budget counts)."""
     lines = [f"# {brief.title}", "", f"*{len(brief.sources)} sources · {date_range(brief)}*", ""]
     lines += ["## Bottom line", "", " ".join(_sentence(s) for s in brief.bottom_line) or "_Nothing to report._", ""]
+    lines += [f"*{line}*" for line in brief.previously] + ([""] if brief.previously else [])
     if points:
         lines += ["## Key points", ""] + [f"- {_sentence(s)}" for s in points] + [""]
     return "\n".join(lines)
@@ -101,6 +102,8 @@ def to_markdown(brief: Brief) -> str:
     if brief.skipped:
         lines += ["", f"**Skipped {len(brief.skipped)} input(s):**", ""]
         lines += [f"- {s.location} — {s.reason}" for s in brief.skipped]
+    if brief.left_out:
+        lines += ["", *(f"_{note[:1].upper()}{note[1:]}._" for note in brief.left_out)]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -121,6 +124,8 @@ def to_json(brief: Brief) -> str:
         "points": [s.to_json() for s in points],
         "sources": [s.to_json() for s in brief.sources],
         "skipped": [s.to_json() for s in brief.skipped],
+        "previously": list(brief.previously),
+        "left_out": list(brief.left_out),
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 

@@ -119,7 +119,7 @@ def test_a_file_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> None:
         (
             "[profiles.morning]\nwords = 400\nwrods = 3\n",
             "[profiles.morning]: unknown key 'wrods'; valid: inputs, sources, models, translator, summariser, words, "
-            "extractive, format, output_dir, output, email, new, since",
+            "max_articles, extractive, format, output_dir, output, email, new, since",
         ),
         ("[defaults]\nouptut = 'x'\n", "[defaults]: unknown key 'ouptut'; valid: inputs, sources"),
         ("[default]\nwords = 400\n", "unknown table or key 'default' at the top level; valid: [defaults], [profiles]"),

@@ -26,12 +26,17 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from brief import __version__
 from brief.errors import BriefError
+
+if TYPE_CHECKING:
+    from brief.config import Settings
+    from brief.mail import SmtpSettings
+    from brief.store import Store
 
 EXIT_PARTIAL = 7
 
@@ -162,50 +167,193 @@ def _root(
 
 @app.command()
 def make(
-    inputs: Annotated[list[str], typer.Argument(help="Files and folders of .txt, .md, .html articles.")],
+    inputs: Annotated[
+        Optional[list[str]],
+        typer.Argument(help="Files, folders, page URLs and feed URLs (default: the profile's).", show_default=False),
+    ] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (default: stdout).")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="markdown or json.")] = "markdown",
-    words: Annotated[int, typer.Option("--words", help="Word budget before the source list.")] = 500,
+    output_dir: Annotated[
+        Optional[Path], typer.Option("--output-dir", help="Write brief-YYYY-MM-DD-HHMM.md into this folder.")
+    ] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="markdown (default) or json.")] = None,
+    words: Annotated[Optional[int], typer.Option("--words", help="Word budget before the source list [500].")] = None,
+    max_articles: Annotated[
+        Optional[int], typer.Option("--max-articles", help="Brief at most this many articles, the newest [50].")
+    ] = None,
+    sources: Annotated[
+        Optional[Path], typer.Option("--sources", help="A sources file (YAML): named folders, pages and feeds.")
+    ] = None,
+    profile: Annotated[
+        Optional[str], typer.Option("--profile", "-p", help="A profile of the user config file (brief config path).")
+    ] = None,
+    new: Annotated[
+        Optional[bool], typer.Option("--new/--all", help="Only articles no earlier brief had (default: all).")
+    ] = None,
+    since: Annotated[
+        Optional[str], typer.Option("--since", help="Only articles first seen within this span, e.g. 24h, 2d.")
+    ] = None,
+    email: Annotated[
+        Optional[list[str]], typer.Option("--email", help="Email the brief to this address (repeatable).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="With --email: write the message as a .eml file next to the brief.")
+    ] = False,
     models: ModelsOpt = None,
     translator: Annotated[Optional[str], typer.Option("--translator", help="Translator name in the registry.")] = None,
     summariser: Annotated[Optional[str], typer.Option("--summariser", help="Summariser name in the registry.")] = None,
     extractive: Annotated[
-        bool, typer.Option("--extractive", help="Quote source sentences only; no summariser rewriting.")
-    ] = False,
+        Optional[bool],
+        typer.Option("--extractive/--rewrite", help="Quote source sentences only, no summariser rewriting."),
+    ] = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Make a brief from articles."""
-    from brief import config, pipeline, render
-    from brief.deliver import emit
-    from brief.errors import UnknownNameError
+    """Make a brief from articles: save it, print it, or email it."""
+    from brief import config
 
     _State.verbose = verbose
     try:
-        if fmt not in render.RENDERERS:
-            raise UnknownNameError("format", fmt, render.RENDERERS)
         settings = config.resolve(
             os.environ,
+            profile=profile,
             models=models,
             translator=translator,
             summariser=summariser,
             words=words,
-            rewrite=not extractive,
+            max_articles=max_articles,
+            rewrite=None if extractive is None else not extractive,
+            inputs=inputs,
+            sources=sources,
+            fmt=fmt,
+            output=output,
+            output_dir=output_dir,
+            email=email,
+            new=new,
+            since=since,
         )
-        _quiet_libraries(quiet, verbose)
-        with RichReporter(quiet, verbose) as reporter:
-            brief = pipeline.make(settings, inputs, reporter)
-        emit(render.RENDERERS[fmt](brief), output)
+        code = _make(settings, dry_run=dry_run, quiet=quiet, verbose=verbose)
     except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
         _fail(err)
-    if brief.skipped:
-        print(
-            f"brief: warning: {len(brief.skipped)} input(s) skipped (listed in the brief's footer)",
-            file=sys.stderr,
-        )
-        raise typer.Exit(EXIT_PARTIAL)
-    if output and not quiet:
-        print(f"brief: wrote {output}", file=sys.stderr)
+    if code:
+        raise typer.Exit(code)
+
+
+def _make(settings: Settings, *, dry_run: bool, quiet: bool, verbose: bool) -> int:
+    """Make, save and deliver one brief under the run lock, recording the run in the store; the exit code."""
+    from brief import mail
+    from brief.errors import InputError, StoreError
+    from brief.lock import run_lock
+
+    if not settings.inputs and settings.sources is None:
+        raise InputError("nothing to read: give files, folders or URLs, --sources FILE, or a --profile that names them")
+    # SMTP settings are checked before the slow work, so a configuration mistake costs nothing.
+    smtp = mail.smtp_settings(settings.smtp_values, os.environ) if settings.email else None
+    _quiet_libraries(quiet, verbose)
+    assert settings.home is not None
+    with run_lock(settings.home):
+        from brief.store import Store
+
+        try:
+            store = Store.open(settings.home)
+        except StoreError as err:
+            if settings.new or settings.since is not None:
+                raise
+            # The store only remembers; without it the brief can still be made.
+            print(f"brief: warning: {err}; this run is not recorded and translations are not cached", file=sys.stderr)
+            return _deliver(settings, None, None, smtp, dry_run=dry_run, quiet=quiet, verbose=verbose)
+        with store:
+            run_id = store.start_run(
+                [*settings.inputs, *([f"sources: {settings.sources}"] if settings.sources else [])],
+                settings.profile,
+                sys.argv,
+            )
+            return _deliver(settings, store, run_id, smtp, dry_run=dry_run, quiet=quiet, verbose=verbose)
+
+
+def _deliver(
+    settings: Settings,
+    store: Store | None,
+    run_id: int | None,
+    smtp: SmtpSettings | None,
+    *,
+    dry_run: bool,
+    quiet: bool,
+    verbose: bool,
+) -> int:
+    """Make the brief, write it (always before mailing), mail it; record how it went."""
+    import datetime as dt
+
+    from brief import mail, pipeline, render
+    from brief.deliver import emit
+    from brief.errors import BriefError, DeliveryError, NothingNewError
+
+    stats = pipeline.RunStats()
+    made = None
+    destination: Path | None = None
+    status, code, error = "failed", 1, None
+    try:
+        with RichReporter(quiet, verbose) as reporter:
+            made = pipeline.make(settings, settings.inputs, reporter, store=store, run_id=run_id, stats=stats)
+        markdown, json_text = render.to_markdown(made), render.to_json(made)
+        destination = settings.destination(dt.datetime.now())
+        if destination is None and settings.email:
+            # Saved before it is mailed, so a mail server that is down loses nothing.
+            destination = settings.home / "briefs" / f"brief-{dt.datetime.now():%Y-%m-%d-%H%M%S}.md"  # type: ignore[operator]
+        with stats.timed("write"):
+            emit(json_text if settings.fmt == "json" else markdown, destination)
+        if store is not None and run_id is not None:
+            store.record_brief(run_id, made, markdown, json_text, destination)
+        if destination is not None and not quiet:
+            print(f"brief: wrote {destination}", file=sys.stderr)
+        if made.skipped:
+            print(f"brief: warning: {len(made.skipped)} input(s) skipped (listed in the brief's footer)", file=sys.stderr)
+        if smtp is not None:
+            assert destination is not None
+            message = mail.build_message(markdown, sender=smtp.sender, to=list(settings.email))
+            try:
+                with stats.timed("email"):
+                    if dry_run:
+                        eml = destination.with_suffix(".eml")
+                        mail.write_eml(message, eml)
+                        print(f"brief: dry run: wrote the message to {eml} instead of sending it", file=sys.stderr)
+                    else:
+                        mail.send(message, smtp)
+                        if not quiet:
+                            print(f"brief: emailed to {', '.join(settings.email)}", file=sys.stderr)
+            except DeliveryError as err:
+                to = " ".join(f"--to {a}" for a in settings.email)
+                raise type(err)(f"{err}. The brief is saved in {destination}; resend it with: brief send {destination} {to}") from err
+        status, code = ("partial", EXIT_PARTIAL) if made.skipped else ("ok", 0)
+        return code
+    except NothingNewError as err:
+        status, code, error = "ok", 0, str(err)
+        if not quiet:
+            print(f"brief: {err}; no brief made", file=sys.stderr)
+        return 0
+    except BriefError as err:
+        code, error = err.exit_code, str(err)
+        raise
+    except KeyboardInterrupt:
+        code, error = 130, "interrupted"
+        raise
+    except Exception as err:
+        error = f"internal error: {type(err).__name__}: {err}"
+        raise
+    finally:
+        if store is not None and run_id is not None:
+            try:
+                store.finish_run(
+                    run_id,
+                    status,
+                    code,
+                    output=destination,
+                    error=error,
+                    timings=stats.timings,
+                    models=made.models if made else (),
+                    counts=stats.counts,
+                )
+            except BriefError as err:  # the brief itself is safe; only its log line is missing
+                print(f"brief: warning: could not record the run: {err}", file=sys.stderr)
 
 
 @app.command()
