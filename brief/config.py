@@ -67,6 +67,7 @@ _KINDS = {
     "email": "addresses",
     "new": "bool",
     "since": "duration",
+    "timeout": "seconds",  # for each page or feed fetched; the whole address gets three times this, retries included
 }
 PROFILE_KEYS = tuple(_KINDS)
 TABLES = ("defaults", "profiles", "smtp")
@@ -248,6 +249,10 @@ def _check(key: str, value: object, where: str, base: Path | None) -> object:
         return _want_format(value, where)
     if kind == "addresses":
         return _want_email(value, where)
+    if kind == "seconds":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 3600:
+            raise ConfigError(f"{where} must be a number of seconds between 0 and 3600, not {value!r}")
+        return float(value)
     return _want_duration(value, where)
 
 
@@ -267,6 +272,11 @@ def _env_value(key: str, text: str, variable: str) -> object:
         value = text.lower() in _TRUE
     elif kind == "addresses":
         value = [part for part in text.split(",") if part.strip()] or text
+    elif kind == "seconds":
+        try:
+            value = float(text)
+        except ValueError:
+            raise ConfigError(f"{where}={text!r} is not a number of seconds") from None
     return _check(key, value, where, None)
 
 
@@ -442,6 +452,7 @@ def resolve(
     email: Sequence[str] | None = None,
     new: bool | None = None,
     since: str | dt.timedelta | None = None,
+    timeout: float | None = None,
 ) -> Settings:
     """Build the settings: flag > BRIEF_* environment > profile > [defaults] > built-in; None means 'not given'."""
     flags: dict[str, object] = {
@@ -459,6 +470,7 @@ def resolve(
         "email": email or None,
         "new": new,
         "since": since,
+        "timeout": timeout,
     }
     layers: list[tuple[str, dict[str, object]]] = [
         ("flag", {key: _flag_value(key, value) for key, value in flags.items() if value is not None})
@@ -522,8 +534,7 @@ def resolve(
         rewrite=not values.get("extractive", False),
         offline=offline,
         max_articles=max_value,
-        # The usual proxy variables, read here because stages never read the environment.
-        web=WebSettings(proxy=env.get("https_proxy") or env.get("HTTPS_PROXY") or env.get("http_proxy") or None),
+        web=_web_settings(env, values.get("timeout")),  # type: ignore[arg-type]
         home=data_home(env),
         profile=chosen,
         inputs=tuple(values.get("inputs", ())),  # type: ignore[arg-type]
@@ -538,6 +549,14 @@ def resolve(
         config_file=user.path,
         origins=MappingProxyType(origins),
     )
+
+
+def _web_settings(env: Mapping[str, str], timeout: float | None) -> WebSettings:
+    """How pages and feeds are fetched; the usual proxy variables are read here, as stages never read the environment."""
+    proxy = env.get("https_proxy") or env.get("HTTPS_PROXY") or env.get("http_proxy") or env.get("HTTP_PROXY")
+    if timeout is None:
+        return WebSettings(proxy=proxy or None)
+    return WebSettings(proxy=proxy or None, timeout=timeout, deadline=3 * timeout)
 
 
 def _origin(layer: str, key: str) -> str:
@@ -605,6 +624,7 @@ def show_config(settings: Settings) -> str:
     line("email", settings.email, "(nobody)")
     line("new", settings.new)
     line("since", settings.since, "(no limit)")
+    line("timeout", settings.web.timeout)
     line("offline", settings.offline)
     if settings.smtp_values:
         lines += ["", "[smtp]  # from the config file; BRIEF_SMTP_* variables override it when mail is sent"]

@@ -183,7 +183,7 @@ def clean_document(
     return Article(
         id=article_id(body),
         location=doc.location,
-        publisher=_tidy(meta.publisher),
+        publisher=_tidy(doc.publisher or meta.publisher),  # the user's name for it wins, whatever the text says
         title=_tidy(meta.title) or _tidy(doc.title),
         date=meta.date or doc.date or _date_in_url(meta.url),
         language=identify_language(body),

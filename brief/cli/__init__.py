@@ -198,6 +198,9 @@ def make(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="With --email: write the message as a .eml file next to the brief.")
     ] = False,
+    timeout: Annotated[
+        Optional[float], typer.Option("--timeout", help="Seconds to wait for a web page or feed [20].")
+    ] = None,
     models: ModelsOpt = None,
     translator: Annotated[Optional[str], typer.Option("--translator", help="Translator name in the registry.")] = None,
     summariser: Annotated[Optional[str], typer.Option("--summariser", help="Summariser name in the registry.")] = None,
@@ -230,6 +233,7 @@ def make(
             email=email,
             new=new,
             since=since,
+            timeout=timeout,
         )
         code = _make(settings, dry_run=dry_run, quiet=quiet, verbose=verbose)
     except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
@@ -358,15 +362,25 @@ def _deliver(
 
 @app.command()
 def inspect(
-    inputs: Annotated[list[str], typer.Argument(help="Files and folders to read and clean.")],
+    inputs: Annotated[
+        Optional[list[str]], typer.Argument(help="Files, folders, page and feed URLs to read and clean.")
+    ] = None,
+    sources: Annotated[Optional[Path], typer.Option("--sources", help="A sources file (YAML) to read too.")] = None,
+    timeout: Annotated[
+        Optional[float], typer.Option("--timeout", help="Seconds to wait for a web page or feed [20].")
+    ] = None,
     verbose: VerboseOpt = False,
 ) -> None:
     """Print, per article, the cleaned text and metadata as JSON (and what was dropped, and why)."""
-    from brief import pipeline
+    from brief import config, pipeline
+    from brief.errors import InputError
 
     _State.verbose = verbose
     try:
-        articles, skipped = pipeline.read_articles(inputs)
+        if not inputs and sources is None:
+            raise InputError("nothing to read: give files, folders or URLs, or --sources FILE")
+        settings = config.resolve(os.environ, timeout=timeout)
+        articles, skipped = pipeline.read_articles(inputs or [], web=settings.web, sources=sources)
     except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
         _fail(err)
     items = [a.to_json() for a in articles] + [{"path": s.location, "skipped": s.reason} for s in skipped]

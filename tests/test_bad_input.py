@@ -1,0 +1,229 @@
+"""Bad input never crashes (issue 3, point 9), and one failing source never sinks the brief (point 2).
+
+Every bad input goes through the real CLI: ``brief inspect`` says why it was skipped, ``brief make`` lists it in
+the brief's footer with exit 7 while the good input is briefed, no traceback is printed, and nothing the user
+gave is changed on disk. Web inputs come from a real HTTP server on 127.0.0.1 (tests/webserver.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from brief.cli import app
+from webserver import WebServer, hang, news_routes, reply
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+GOOD_SEED = sorted(SEEDS.glob("*.txt"))[0]
+ALL_BOILERPLATE = """<!doctype html><html dir="rtl" lang="ar"><head><title>الرئيسية</title></head><body>
+<nav><ul><li><a href="/">الرئيسية</a></li><li><a href="/a">أخبار</a></li><li><a href="/b">رياضة</a></li></ul></nav>
+<div class="share">شارك الخبر: فيسبوك | تويتر | واتساب</div>
+<aside><h3>الأكثر قراءة</h3><ul><li><a href="/1">عنوان أول</a></li><li><a href="/2">عنوان ثان</a></li></ul></aside>
+<footer>جميع الحقوق محفوظة © 2025 موقع الأخبار</footer></body></html>"""
+
+
+def brief(*args: str | Path):  # noqa: ANN201 - click's Result
+    """Run the CLI in-process; stdout and stderr apart."""
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+def snapshot(root: Path) -> dict[str, tuple[str, int]]:
+    """Every file under root (symlinks not followed) with its SHA-256 and modification time."""
+    found = {}
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            path = Path(folder) / name
+            if path.is_symlink():
+                found[str(path)] = (os.readlink(path), 0)
+            else:
+                found[str(path)] = (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
+    return found
+
+
+def empty_file(root: Path) -> tuple[str, str]:
+    (root / "empty.txt").write_bytes(b"")
+    return str(root / "empty.txt"), "empty file"
+
+
+def binary_file(root: Path) -> tuple[str, str]:
+    (root / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
+    return str(root / "photo.txt"), "binary file"
+
+
+def fifty_megabytes(root: Path) -> tuple[str, str]:
+    with (root / "huge.txt").open("wb") as handle:
+        line = ("خبر " * 25 + "\n").encode("utf-8")
+        for _ in range(50 * 1024 * 1024 // len(line) + 1):
+            handle.write(line)
+    return str(root / "huge.txt"), "too large"
+
+
+def truncated_html(root: Path) -> tuple[str, str]:
+    page = (Path(__file__).parent / "fixtures" / "web" / "economy.html").read_bytes()
+    (root / "cut.html").write_bytes(page[: len(page) // 3] + b"<div><p>\xd8")  # cut mid-tag, mid-character
+    return str(root / "cut.html"), ""  # enough text survives: it is read, not skipped
+
+
+def undecodable(root: Path) -> tuple[str, str]:
+    (root / "latin.txt").write_bytes("Café crème brûlée, déjà vu, naïve".encode("latin-1"))
+    return str(root / "latin.txt"), "undecodable"
+
+
+def symlink_loop(root: Path) -> tuple[str, str]:
+    folder = root / "loop"
+    folder.mkdir()
+    (folder / "inner").symlink_to(folder, target_is_directory=True)
+    return str(folder), "no .txt, .md or .html files in folder"
+
+
+def all_boilerplate(root: Path) -> tuple[str, str]:
+    (root / "furniture.html").write_text(ALL_BOILERPLATE, encoding="utf-8")
+    return str(root / "furniture.html"), "no article text left after removing page boilerplate"
+
+
+def missing(root: Path) -> tuple[str, str]:
+    return str(root / "no-such-file.txt"), "not found"
+
+
+BAD_FILES: list[Callable[[Path], tuple[str, str]]] = [
+    empty_file, binary_file, fifty_megabytes, truncated_html, undecodable, symlink_loop, all_boilerplate, missing,
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[WebServer]:
+    """The news site of the web fixtures, plus a page that never answers and an all-boilerplate page."""
+    routes = news_routes()
+    routes["/hangs"] = hang(30)
+    routes["/furniture"] = reply(ALL_BOILERPLATE.encode("utf-8"))
+    with WebServer(routes) as server:
+        yield server
+
+
+@pytest.mark.parametrize("bad", BAD_FILES, ids=lambda f: f.__name__)
+def test_inspect_says_why_a_bad_file_is_skipped_and_changes_nothing(tmp_path: Path, bad: Callable) -> None:
+    location, reason = bad(tmp_path)
+    before = snapshot(tmp_path)
+
+    result = brief("inspect", location)
+
+    assert "Traceback" not in result.stderr + result.stdout
+    assert snapshot(tmp_path) == before
+    items = json.loads(result.stdout)
+    if reason:
+        assert result.exit_code == 3
+        assert [item["path"] for item in items] == [location]
+        assert reason in items[0]["skipped"]
+    else:
+        assert result.exit_code == 0 and items[0]["sentences"]
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/hangs", "timed out"),
+        ("/empty.xml", "feed has no items"),
+        ("/furniture", "no article text left"),
+        ("/missing", "HTTP 404"),
+    ],
+)
+def test_inspect_says_why_a_bad_address_is_skipped(site: WebServer, path: str, reason: str) -> None:
+    started = time.monotonic()
+    result = brief("inspect", "--timeout", "0.5", site.url(path))
+    assert time.monotonic() - started < 10  # a hanging server costs the deadline, not forever
+    assert result.exit_code == 3, result.stderr
+    (item,) = json.loads(result.stdout)
+    assert reason in item["skipped"]
+
+
+def test_a_folder_of_5000_files_is_read(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(5000):
+        (folder / f"{i:04d}.txt").write_text(
+            f"خبر رقم {i}\n\nقال المسؤول في المدينة رقم {i} إن الاجتماع انتهى دون اتفاق على الموعد الجديد. "
+            f"وأضاف أن اللجنة ستجتمع مجددا الأسبوع المقبل لبحث {i} بندا.\n",
+            encoding="utf-8",
+        )
+    result = brief("inspect", folder)
+    assert result.exit_code == 0, result.stderr
+    items = json.loads(result.stdout)
+    assert len(items) == 5000 and all(item["sentences"] for item in items)
+
+
+def test_make_briefs_the_good_input_and_lists_every_bad_one_in_the_footer(
+    tiny_registry: Path, tmp_path: Path, site: WebServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BRIEF_MODELS", str(tiny_registry))
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    expected = [make(bad) for make in BAD_FILES if make is not truncated_html]
+    expected += [(site.url("/hangs"), "timed out"), (site.url("/empty.xml"), "feed has no items")]
+    good = tmp_path / "good.txt"
+    shutil.copy(GOOD_SEED, good)
+    before = snapshot(tmp_path)
+
+    result = brief(
+        "make", good, *(location for location, _ in expected), "--extractive", "--timeout", "0.5",
+        "-o", tmp_path / "out" / "brief.md",
+    )  # fmt: skip
+
+    assert result.exit_code == 7, result.stderr
+    assert "Traceback" not in result.stderr
+    text = (tmp_path / "out" / "brief.md").read_text(encoding="utf-8")
+    assert text.count("\n[") == 1  # one source: the good one
+    footer = text.split("**Skipped", 1)[1]
+    for location, reason in expected:
+        assert f"- {location} — " in footer and reason in footer.split(f"- {location} — ", 1)[1].split("\n")[0]
+    after = snapshot(tmp_path)
+    assert {k: v for k, v in after.items() if "/out/" not in k} == before
+
+
+def test_make_mixes_folders_files_pages_feeds_and_a_sources_file(
+    tiny_registry: Path, tmp_path: Path, site: WebServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BRIEF_MODELS", str(tiny_registry))
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    seeds = sorted(SEEDS.glob("*.txt"))
+    shutil.copy(seeds[1], folder)
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    shutil.copy(seeds[3], archive)
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        f"sources:\n"
+        f"  - name: atom\n    feed: {site.url('/atom.xml')}\n    limit: 1\n"
+        f"  - name: archive\n    folder: archive\n    publisher: Archive Desk\n"
+        f"  - name: dead\n    url: {site.url('/hangs')}\n",
+        encoding="utf-8",
+    )
+
+    result = brief(
+        "make", folder, seeds[2], site.url("/news/storm"), site.url("/rss.xml"), "--sources", sources,
+        "--extractive", "--timeout", "0.5", "-o", tmp_path / "brief.md",
+    )  # fmt: skip
+
+    assert result.exit_code == 7, result.stderr
+    text = (tmp_path / "brief.md").read_text(encoding="utf-8")
+    source_lines = [line for line in text.split("## Sources")[1].split("\n---")[0].splitlines() if line.startswith("[")]
+    joined = "\n".join(source_lines)
+    assert str(folder / seeds[1].name) in joined and str(seeds[2]) in joined
+    assert site.url("/news/storm") in joined
+    assert site.url("/news/economy") in joined  # the atom feed's newest item (the RSS feed has it too: one source)
+    assert "] Archive Desk — " in joined  # the sources file names this folder's publisher
+    assert len(source_lines) >= 6
+    footer = text.split("**Skipped", 1)[1]
+    assert site.url("/news/gone") in footer and "HTTP 404" in footer
+    assert site.url("/hangs") in footer and "(source dead)" in footer
