@@ -90,6 +90,30 @@ class Article:
 
 
 @dataclass(frozen=True)
+class DateNote:
+    """A relative date in a source sentence ("أمس", "الشهر الجاري") and the date it names, from the article's date."""
+
+    phrase: str  # as written in the original
+    english: str  # what it says in English ("yesterday", "this month")
+    date: dt.date
+    precision: str  # "day", "month" or "year"
+
+    def text(self) -> str:
+        """'yesterday: 19 June 2024', 'this month: June 2024'."""
+        if self.precision == "year":
+            named = str(self.date.year)
+        elif self.precision == "month":
+            named = f"{self.date.strftime('%B')} {self.date.year}"
+        else:
+            named = f"{self.date.day} {self.date.strftime('%B')} {self.date.year}"
+        return f"{self.english}: {named}"
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain-JSON form."""
+        return {"phrase": self.phrase, "english": self.english, "date": self.date.isoformat(), "precision": self.precision}
+
+
+@dataclass(frozen=True)
 class SourceSentence:
     """One sentence of a source, in its own language and in English."""
 
@@ -97,6 +121,7 @@ class SourceSentence:
     index: int  # position of the sentence in the article
     original: str
     english: str
+    dates: tuple[DateNote, ...] = ()  # relative dates in it, resolved against the article's publication date
 
     def to_json(self) -> dict[str, Any]:
         """Provenance form used in the JSON brief; ``arabic`` is set when the original is Arabic."""
@@ -107,6 +132,7 @@ class SourceSentence:
             "original": self.original,
             "arabic": arabic,
             "english": self.english,
+            "dates": [d.to_json() for d in self.dates],
         }
 
 

@@ -38,6 +38,10 @@ def citations(cites: Sequence[int]) -> str:
 
 def _sentence(s: BriefSentence) -> str:
     text = s.text.strip()
+    # A relative date means little a day later: say which day it was, from the source's publication date.
+    notes = dict.fromkeys(note.text() for support in s.support for note in support.dates)
+    if notes:
+        text += f" ({'; '.join(notes)})"
     return f"{text} {citations(s.cites)}"
 
 

@@ -7,13 +7,15 @@ batches, results put back in order.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from brief.errors import ConfigError
 from brief.models import ModelSpec
-from brief.records import Article, Skipped, SourceSentence, TranslatedArticle
+from brief.clean.dates import english_gloss, relative_dates
+from brief.records import Article, DateNote, Skipped, SourceSentence, TranslatedArticle
 from brief.seq2seq import Seq2SeqModel, split_params
 
 _OWN_KEYS = frozenset({"batch_size", "max_input_tokens", "src_lang", "tgt_lang"})
@@ -205,7 +207,13 @@ def translate_articles(
     result = []
     for n, article in enumerate(kept, start=1):
         sentences = tuple(
-            SourceSentence(source=n, index=i, original=s, english=to_english(s, article.language))
+            SourceSentence(
+                source=n,
+                index=i,
+                original=s,
+                english=to_english(s, article.language),
+                dates=date_notes(s, article.date),
+            )
             for i, s in enumerate(article.sentences)
         )
         title_en = to_english(article.title, article.language) if article.title else None
@@ -227,6 +235,17 @@ def _unreadable(language: str, translator: Translator | None) -> str:
     multilingual = isinstance(translator, NllbTranslator) or language not in NLLB_CODES
     hint = "" if multilingual else "; a multilingual translator reads it (e.g. --translator nllb-600m)"
     return f"{said} is not one the translator reads ({can}){hint}"
+
+
+def date_notes(sentence: str, published: dt.date | None) -> tuple[DateNote, ...]:
+    """The relative dates in a sentence that its article's publication date resolves ("أمس" -> 19 June 2024)."""
+    if published is None:
+        return ()
+    return tuple(
+        DateNote(phrase=m.phrase, english=english_gloss(m), date=m.date, precision=m.precision)
+        for m in relative_dates(sentence, published)
+        if m.date is not None and m.precision in ("day", "month", "year")
+    )
 
 
 def count_to_translate(articles: Sequence[Article]) -> int:

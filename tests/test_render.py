@@ -90,7 +90,10 @@ def test_json_carries_provenance_for_every_sentence() -> None:
     for sentence in data["bottom_line"] + data["points"]:
         assert sentence["cites"] and sentence["generated"] is False
         assert sentence["support"] == [
-            {"source": 1, "index": 0, "original": SUPPORT.original, "arabic": SUPPORT.original, "english": SUPPORT.english}
+            {
+                **{"source": 1, "index": 0, "original": SUPPORT.original, "arabic": SUPPORT.original},
+                **{"english": SUPPORT.english, "dates": []},
+            }
         ]
     assert data["words"] <= data["word_budget"]
     assert data["signature"].startswith("Made by brief 9.9.9")
@@ -100,3 +103,21 @@ def test_json_points_are_the_same_as_the_markdown_points() -> None:
     brief = make_brief(points=30, words=120)
     md_points = [line for line in render.to_markdown(brief).splitlines() if line.startswith("- ")]
     assert len(json.loads(render.to_json(brief))["points"]) == len(md_points)
+
+
+def test_a_relative_date_in_a_source_is_said_as_a_date() -> None:
+    import datetime as dt
+
+    from brief.records import BriefSentence, SourceSentence
+    from brief.render import _sentence
+    from brief.translate import date_notes
+
+    original = "قال الوزير أمس إن المحادثات ستستمر خلال الشهر الجاري."
+    support = SourceSentence(1, 0, original, "The minister said yesterday that talks would go on this month.",
+                             dates=date_notes(original, dt.date(2024, 6, 20)))  # fmt: skip
+    line = _sentence(BriefSentence(support.english, (1,), False, (support,)))
+    assert line == (
+        "The minister said yesterday that talks would go on this month. "
+        "(yesterday: 19 June 2024; this month: June 2024) [1]"
+    )
+    assert date_notes(original, None) == ()  # no publication date: left unresolved, nothing said

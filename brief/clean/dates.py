@@ -405,3 +405,29 @@ def _normalise_with_offsets(text: str) -> tuple[str, list[int]]:
             chars.append(out)
             offsets.append(i)
     return "".join(chars), offsets
+
+
+# English for the relative phrases a brief explains; weekday phrases are worked out from the date.
+_GLOSS = {
+    "اليوم": "today", "امس": "yesterday", "البارحه": "yesterday", "اول امس": "the day before yesterday",
+    "امس الاول": "the day before yesterday", "غدا": "tomorrow", "بعد غد": "the day after tomorrow",
+    "الشهر الجاري": "this month", "الشهر الحالي": "this month", "الشهر الماضي": "last month",
+    "الشهر المنصرم": "last month", "الشهر الفائت": "last month", "الشهر المقبل": "next month",
+    "الشهر القادم": "next month", "العام الجاري": "this year", "العام الحالي": "this year",
+    "العام الماضي": "last year", "العام المنصرم": "last year", "العام المقبل": "next year",
+    "السنه الجاريه": "this year", "السنه الماضيه": "last year",
+}  # fmt: skip
+
+
+def english_gloss(mention: DateMention) -> str:
+    """The relative phrase in English ("yesterday", "last Sunday", "this month"); the phrase itself if unknown."""
+    key = normalise_for_matching(mention.phrase)
+    if key in _GLOSS:
+        return _GLOSS[key]
+    if mention.precision == "day" and mention.date is not None:
+        words = key.split()
+        if words and words[0] in _WEEKDAYS:
+            return mention.date.strftime("%A")
+        if any(ch.isdigit() for ch in key):
+            return mention.phrase  # "10 مارس الجاري": the date itself says it
+    return key if key.isascii() else f"“{mention.phrase}”"
