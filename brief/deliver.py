@@ -10,8 +10,8 @@ from pathlib import Path
 from brief.errors import OutputError
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new one, never half of one."""
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write text (UTF-8, LF) or bytes to ``path`` so that readers see the old file or the new one, never half."""
     path = path.expanduser()
     folder = path.parent if str(path.parent) else Path(".")
     try:
@@ -20,8 +20,9 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as err:
         raise OutputError(f"cannot write {path}: {err.strerror or err}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         mask = os.umask(0)

@@ -12,13 +12,11 @@ import base64
 import datetime as dt
 import html
 import ipaddress
-import os
 import re
 import smtplib
 import socket
 import ssl
 import stat
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +30,6 @@ from brief.errors import (
     ConfigError,
     DeliveryError,
     InputError,
-    OutputError,
     RecipientRefusedError,
     SmtpAuthError,
     UnknownNameError,
@@ -572,32 +569,11 @@ def read_brief(path: Path) -> str:
     return text
 
 
-def _write_atomic_bytes(path: Path, data: bytes) -> None:
-    """Like ``brief.deliver.write_atomic``, for bytes: readers see the old file or the new one, never half."""
-    path = path.expanduser()
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as err:
-        raise OutputError(f"cannot write {path}: {err.strerror or err}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600; the .eml gets the permissions of any new file
-        os.replace(tmp, path)
-    except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {path}: {err.strerror or err}") from None
-
-
 def write_eml(message: EmailMessage, path: Path) -> None:
     """Save the message as a .eml file, byte for byte what ``send`` would hand the server."""
-    _write_atomic_bytes(path, message_bytes(message))
+    from brief.deliver import write_atomic
+
+    write_atomic(path, message_bytes(message))
 
 
 # --------------------------------------------------------------------------------------------------- sending
