@@ -5,12 +5,15 @@ Run from the repository root:
     python bench/bench.py translate --shape opus-mt-ar-en --beams 4 --batch 16
     python bench/bench.py translate --shape opus-mt-tc-big-ar-en --beams 4 --batch 16
     python bench/bench.py pipeline
+    python bench/bench.py ingest --copies 10 [--extractor lxml]
 
 `translate` builds a random-weight MarianMTModel of the real shape (no download) and times generate() on
 48 sentences of 30 tokens, with the output length pinned to 40 tokens (random weights rarely emit EOS, so an
 unpinned run would measure nothing real). `pipeline` times `brief make seeds/` end to end with the tiny test
 models, which measures everything but the model arithmetic: reading, cleaning, language identification,
-embedding, selection and rendering. Both print one JSON line; peak memory is the process's max RSS.
+embedding, selection and rendering. `ingest` reads and cleans the 38 labelled pages of the cleaning gate
+(24 HTML, 14 text dumps) copied N times, in one call, as `brief make` does. Each prints one JSON line; peak
+memory is the process's max RSS.
 """
 
 from __future__ import annotations
@@ -86,6 +89,32 @@ def bench_pipeline(runs: int) -> dict:
     }
 
 
+def bench_ingest(copies: int, extractor: str) -> dict:
+    """Read and clean the 38 labelled pages of the cleaning gate, ``copies`` times over, in one call."""
+    from brief.clean.repeats import clean_documents
+    from brief.ingest import read_inputs
+
+    pages = Path(__file__).resolve().parent.parent / "tests" / "cleaning_gate" / "pages"
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(copies):
+            for page in sorted(pages.rglob("*.*")):
+                target = Path(tmp) / f"copy{i}" / page.relative_to(pages)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(page.read_bytes())
+        start = time.perf_counter()
+        docs, skipped = read_inputs([tmp])
+        read_s = time.perf_counter() - start
+        articles = clean_documents(docs, html_extractor=extractor)
+        total = time.perf_counter() - start
+    html = sum(d.kind == "html" for d in docs)
+    return {
+        "bench": "ingest", "extractor": extractor, "documents": len(docs), "html": html, "skipped": len(skipped),
+        "articles_with_text": sum(bool(a.sentences) for a in articles), "read_s": round(read_s, 2),
+        "seconds": round(total, 2), "ms_per_document": round(1000 * total / max(1, len(docs)), 1),
+        "peak_rss_mb": round(peak_rss_mb()),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="what", required=True)
@@ -98,9 +127,14 @@ def main() -> None:
     t.add_argument("--out-len", type=int, default=40)
     p = sub.add_parser("pipeline")
     p.add_argument("--runs", type=int, default=3)
+    i = sub.add_parser("ingest")
+    i.add_argument("--copies", type=int, default=10)
+    i.add_argument("--extractor", default="trafilatura")
     args = parser.parse_args()
     if args.what == "translate":
         result = bench_translate(args.shape, args.beams, args.batch, args.sentences, args.src_len, args.out_len)
+    elif args.what == "ingest":
+        result = bench_ingest(args.copies, args.extractor)
     else:
         result = bench_pipeline(args.runs)
     print(json.dumps(result))
