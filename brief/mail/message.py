@@ -1,0 +1,216 @@
+"""The email message: one multipart/alternative with the Markdown as text/plain and its HTML as text/html.
+
+Also the subject drawn from the brief, the header policy that keeps an Arabic subject readable, the bytes as they
+go over SMTP, checking an address, reading a saved brief and writing the message as a .eml file (``--dry-run``).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+from collections.abc import Sequence
+from email.message import EmailMessage, MIMEPart
+from email.policy import EmailPolicy
+from email.utils import format_datetime, getaddresses, make_msgid
+from pathlib import Path
+
+from brief import __version__
+from brief.errors import ConfigError, InputError
+from brief.mail.html import _BIDI_CONTROLS, _HEADING, markdown_to_html
+
+
+class _Policy(EmailPolicy):
+    """The standard email policy, except that a non-ASCII Subject keeps its spaces when folded.
+
+    Python's folder (3.11) splits a long non-ASCII subject into encoded words with the spaces between them as
+    folding whitespace, which RFC 2047 decoders (mail clients, and Python's own parser) drop: an Arabic headline
+    arrived with words run together. Here the spaces stay inside the encoded words.
+    """
+
+    def fold(self, name: str, value: str) -> str:
+        """Fold one header for a str generator."""
+        folded = self._fold_encoded(name, value)
+        return folded if folded is not None else super().fold(name, value)
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        """Fold one header for a bytes generator."""
+        folded = self._fold_encoded(name, value)
+        return folded.encode("ascii") if folded is not None else super().fold_binary(name, value)
+
+    def _fold_encoded(self, name: str, value: str) -> str | None:
+        text = str(value)
+        if name.lower() != "subject" or text.isascii() or "\r" in text or "\n" in text:
+            return None
+        first = next(i for i, ch in enumerate(text) if not ch.isascii())
+        cut = text.rfind(" ", 0, first) + 1  # plain ASCII words before the first non-ASCII one stay readable
+        prefix, rest = text[:cut].rstrip(), text[cut:]
+        chunks, chunk = [], ""
+        for ch in rest:
+            # 39 bytes make a 64-character encoded word, so "Subject: " plus one word fits in 78 columns.
+            if chunk and len((chunk + ch).encode("utf-8")) > 39:
+                chunks.append(chunk)
+                chunk = ""
+            chunk += ch
+        chunks.append(chunk)
+        words = [f"=?utf-8?b?{base64.b64encode(c.encode('utf-8')).decode('ascii')}?=" for c in chunks]
+        limit = self.max_line_length or 78
+        lines = [f"{name}:"]
+        for token in ([prefix] if prefix else []) + words:
+            if len(lines[-1]) + 1 + len(token) <= limit or lines[-1] == f"{name}:":
+                lines[-1] += " " + token
+            else:
+                lines.append(" " + token)
+        return self.linesep.join(lines) + self.linesep
+
+
+# Built with "\n" so the text part keeps the Markdown's own line endings; sent and saved with CRLF as SMTP wants.
+_POLICY = _Policy()
+_WIRE = _POLICY.clone(linesep="\r\n")
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+_SUBJECT_HEADLINE_MAX = 120
+
+
+# --------------------------------------------------------------------------------------------------- addresses
+
+
+def check_address(text: str, what: str = "address") -> str:
+    """The bare address (``a@example.org``) of one mailbox such as ``Name <a@example.org>``, or ConfigError."""
+    if "\r" in text or "\n" in text:
+        raise ConfigError(f"{what} {text!r} contains a line break")
+    found = getaddresses([text])
+    if len(found) != 1:
+        raise ConfigError(f"{what} {text!r} is not one email address")
+    addr = found[0][1]
+    local, _, domain = addr.rpartition("@")
+    if not local or not domain or "." not in domain.strip(".") or any(c.isspace() for c in addr):
+        raise ConfigError(f"{what} {text!r} is not an email address")
+    if not addr.isascii():
+        raise ConfigError(f"{what} {text!r}: non-ASCII addresses are not supported; use the ASCII (xn--) form")
+    return addr
+
+
+# --------------------------------------------------------------------------------------------------- message
+
+_SOURCES_LINE = re.compile(r"^\*\d+ sources? · (.*)\*\s*$")
+_LONG_DATE = re.compile(rf"\b(\d{{1,2}}) ({'|'.join(_MONTHS)}) (\d{{4}})\b")
+_MADE_ON = re.compile(r"Made by brief \S+ on (\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _brief_date(markdown: str) -> dt.date | None:
+    """The newest date the brief covers (its sources line), else the day it was made (its footer)."""
+    for line in markdown.splitlines():
+        found = _SOURCES_LINE.match(line.strip())
+        if found:
+            days = []
+            for day, month, year in _LONG_DATE.findall(found.group(1)):
+                try:
+                    days.append(dt.date(int(year), _MONTHS.index(month) + 1, int(day)))
+                except ValueError:
+                    continue
+            if days:
+                return max(days)
+            break
+    made = _MADE_ON.search(markdown)
+    if made:
+        try:
+            return dt.date(*(int(g) for g in made.groups()))
+        except ValueError:
+            return None
+    return None
+
+
+def _headline(markdown: str) -> str | None:
+    for line in markdown.splitlines():
+        found = _HEADING.match(line.strip())
+        if found and len(found.group(1)) == 1:
+            text = _BIDI_CONTROLS.sub("", found.group(2)).strip()
+            return text.removeprefix("Brief:").strip() or None
+    return None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(_BIDI_CONTROLS.sub("", text).split())
+
+
+def make_subject(markdown: str, now: dt.datetime | None = None) -> str:
+    """'Brief 24 Oct 2025: <headline>' from the brief itself, so a saved brief can be resent as it was."""
+    day = _brief_date(markdown) or (now or dt.datetime.now().astimezone()).date()
+    subject = f"Brief {day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
+    headline = _headline(markdown)
+    if headline:
+        headline = _one_line(headline)
+        if len(headline) > _SUBJECT_HEADLINE_MAX:
+            headline = headline[:_SUBJECT_HEADLINE_MAX].rsplit(" ", 1)[0].rstrip(" ,;:—-") + "…"
+        subject += f": {headline}"
+    return subject
+
+
+def build_message(
+    markdown: str,
+    *,
+    sender: str,
+    to: Sequence[str],
+    subject: str | None = None,
+    now: dt.datetime | None = None,
+) -> EmailMessage:
+    """One multipart/alternative message: the Markdown exactly as text/plain, its HTML rendering as text/html."""
+    sender_addr = check_address(sender, "sender")
+    if not to:
+        raise ConfigError("no recipient: give at least one address to send the brief to")
+    for address in to:
+        check_address(address, "recipient")
+    when = (now or dt.datetime.now()).astimezone()
+    message = EmailMessage(policy=_POLICY)
+    message["From"] = sender
+    message["To"] = ", ".join(to)
+    message["Subject"] = _one_line(subject) if subject is not None else make_subject(markdown, when)
+    message["Date"] = format_datetime(when)
+    message["Message-ID"] = make_msgid(domain=sender_addr.rpartition("@")[2])
+    message["MIME-Version"] = "1.0"
+    message["User-Agent"] = f"brief/{__version__}"
+    message.make_alternative()
+
+    plain = MIMEPart(policy=_POLICY)
+    # Bytes and base64, so neither line endings, trailing spaces nor a leading "From " are touched on the way.
+    plain.set_content(markdown.encode("utf-8"), maintype="text", subtype="plain", cte="base64")
+    plain.set_param("charset", "utf-8")
+    rich = MIMEPart(policy=_POLICY)
+    rich.set_content(markdown_to_html(markdown), subtype="html", charset="utf-8", cte="quoted-printable")
+    message.attach(plain)
+    message.attach(rich)
+    return message
+
+
+def message_bytes(message: EmailMessage) -> bytes:
+    """The message exactly as it goes over SMTP (CRLF line endings)."""
+    return message.as_bytes(policy=_WIRE)
+
+
+# --------------------------------------------------------------------------------------------------- files
+
+
+def read_brief(path: Path) -> str:
+    """A saved Markdown brief, or InputError saying why it cannot be used."""
+    try:
+        data = path.expanduser().read_bytes()
+    except IsADirectoryError:
+        raise InputError(f"{path} is a folder, not a brief") from None
+    except OSError as err:
+        raise InputError(f"cannot read {path}: {err.strerror or err}") from None
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path} is not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start})") from None
+    if not text.strip():
+        raise InputError(f"{path} is empty")
+    return text
+
+
+def write_eml(message: EmailMessage, path: Path) -> None:
+    """Save the message as a .eml file, byte for byte what ``send`` would hand the server."""
+    from brief.deliver import write_atomic
+
+    write_atomic(path, message_bytes(message))
