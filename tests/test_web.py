@@ -62,7 +62,7 @@ def test_fetch_gives_the_page_with_a_clear_user_agent(server: WebServer) -> None
     assert WATER_TITLE in document.text
     assert 'dir="rtl"' in document.text
     user_agent = server.requests[0][1]["User-Agent"]
-    assert user_agent.startswith(f"brief/{__version__} (+https://")
+    assert user_agent.startswith(f"brief/{__version__} (") and "news brief tool" in user_agent
 
 
 def test_redirects_are_followed_and_the_final_address_kept(server: WebServer) -> None:

@@ -44,7 +44,7 @@ def read_inputs(
         if not path.exists():
             skipped.append(Skipped(name, "not found"))
         elif path.is_dir():
-            files, problems = _walk(path)
+            files, problems = walk(path)
             skipped.extend(Skipped(os.path.join(name, str(rel)), why) for rel, why in problems)
             if not files and not problems:
                 skipped.append(Skipped(name, "no .txt, .md or .html files in folder"))
@@ -134,7 +134,7 @@ def _read_file(path: Path, location: str, max_bytes: int) -> RawDocument | Skipp
     return RawDocument(location=location, text=text, kind=sniff_kind(path, text), encoding=encoding)
 
 
-def _walk(root: Path) -> tuple[list[PurePath], list[tuple[PurePath, str]]]:
+def walk(root: Path) -> tuple[list[PurePath], list[tuple[PurePath, str]]]:
     """Files with a known suffix under root, as paths relative to it in sorted order; plus unreadable folders."""
     found: list[PurePath] = []
     problems: list[tuple[PurePath, str]] = []

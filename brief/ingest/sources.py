@@ -157,8 +157,8 @@ def _newest_in_folder(folder: str, limit: int, max_bytes: int) -> tuple[list[Raw
     root = Path(folder)
     if not root.is_dir():
         return files.read_inputs([folder], max_bytes=max_bytes)  # gives the usual "not found" and the like
-    # files._walk is the folder walk read_inputs uses (sorted, hidden files out, symlink loops entered once).
-    found, problems = files._walk(root)  # noqa: SLF001 - see the report: worth making public as files.walk
+    # The folder walk read_inputs uses (sorted, hidden files out, symlink loops entered once).
+    found, problems = files.walk(root)
     skipped = [Skipped(os.path.join(folder, str(rel)), why) for rel, why in problems]
     if not found and not problems:
         return [], [Skipped(folder, "no .txt, .md or .html files in folder")]

@@ -31,8 +31,8 @@ from brief.errors import ConfigError, InputError
 from brief.ingest.files import DEFAULT_MAX_BYTES, decode, sniff_kind
 from brief.records import RawDocument
 
-PROJECT_URL = "https://github.com/brief-news/brief"
-DEFAULT_USER_AGENT = f"brief/{__version__} (+{PROJECT_URL})"
+# Names the tool and says what it does; no project address is published yet, and an invented one would mislead.
+DEFAULT_USER_AGENT = f"brief/{__version__} (news brief tool; fetches only the pages and feeds its user named)"
 
 # Media types read as pages, with the kind they become (the cleaner treats "html" as markup).
 PAGE_KINDS = {
