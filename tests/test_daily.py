@@ -234,3 +234,16 @@ def test_a_profile_gives_the_inputs_output_folder_and_settings(home: Path, tmp_p
     (written,) = (tmp_path / "briefs").glob("brief-*.md")
     text = written.read_text(encoding="utf-8")
     assert "budget 120 words" in text and "0 of" in text  # extractive: nothing rewritten
+
+
+def test_a_json_brief_is_mailed_as_markdown_kept_beside_it(home: Path, tmp_path: Path) -> None:
+    env = {"BRIEF_SMTP_HOST": "127.0.0.1", "BRIEF_SMTP_PORT": str(closed_port()), "BRIEF_SMTP_FROM": "b@example.org",
+           "BRIEF_SMTP_RETRIES": "0", "BRIEF_SMTP_BACKOFF": "0.01", "BRIEF_SMTP_SECURITY": "none"}  # fmt: skip
+    result = brief(
+        "make", SEED_FILES[0], "--extractive", "--format", "json", "-o", tmp_path / "b.json",
+        "--email", "r@example.org", "-q", env=env,
+    )  # fmt: skip
+    assert result.exit_code == 8
+    assert (tmp_path / "b.json").read_text(encoding="utf-8").startswith("{")
+    assert (tmp_path / "b.md").read_text(encoding="utf-8").startswith("# Brief")
+    assert f"brief send {tmp_path / 'b.md'} --to r@example.org" in result.stderr

@@ -302,7 +302,8 @@ def _deliver(
         destination = settings.destination(dt.datetime.now())
         if destination is None and settings.email:
             # Saved before it is mailed, so a mail server that is down loses nothing.
-            destination = settings.home / "briefs" / f"brief-{dt.datetime.now():%Y-%m-%d-%H%M%S}.md"  # type: ignore[operator]
+            suffix = "json" if settings.fmt == "json" else "md"
+            destination = settings.home / "briefs" / f"brief-{dt.datetime.now():%Y-%m-%d-%H%M%S}.{suffix}"  # type: ignore[operator]
         with stats.timed("write"):
             emit(json_text if settings.fmt == "json" else markdown, destination)
         if store is not None and run_id is not None:
@@ -313,11 +314,15 @@ def _deliver(
             print(f"brief: warning: {len(made.skipped)} input(s) skipped (listed in the brief's footer)", file=sys.stderr)
         if smtp is not None:
             assert destination is not None
+            saved = destination
+            if settings.fmt == "json":  # what is mailed (and resent) is the Markdown: keep it beside the JSON
+                saved = destination.with_suffix(".md")
+                emit(markdown, saved)
             message = mail.build_message(markdown, sender=smtp.sender, to=list(settings.email))
             try:
                 with stats.timed("email"):
                     if dry_run:
-                        eml = destination.with_suffix(".eml")
+                        eml = saved.with_suffix(".eml")
                         mail.write_eml(message, eml)
                         print(f"brief: dry run: wrote the message to {eml} instead of sending it", file=sys.stderr)
                     else:
@@ -326,7 +331,7 @@ def _deliver(
                             print(f"brief: emailed to {', '.join(settings.email)}", file=sys.stderr)
             except DeliveryError as err:
                 to = " ".join(f"--to {a}" for a in settings.email)
-                raise type(err)(f"{err}. The brief is saved in {destination}; resend it with: brief send {destination} {to}") from err
+                raise type(err)(f"{err}. The brief is saved in {saved}; resend it with: brief send {saved} {to}") from err
         status, code = ("partial", EXIT_PARTIAL) if made.skipped else ("ok", 0)
         return code
     except NothingNewError as err:
