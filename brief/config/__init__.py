@@ -283,8 +283,8 @@ def _rank(origin: str) -> int:
 def _toml(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
+    if isinstance(value, (int, float)):
+        return repr(value)
     if isinstance(value, dt.timedelta):
         return _toml(format_duration(value))
     if isinstance(value, (list, tuple)):
