@@ -455,3 +455,22 @@ def test_lxml_and_trafilatura_read_the_same_metadata() -> None:
     for name in ("jsonld_article.html", "og_divs.html", "time_only.html", "short_item.html"):
         a, b = extract_html_lxml(page(name)), extract_html_trafilatura(page(name))
         assert (a.title, a.publisher, a.date, a.url, a.byline) == (b.title, b.publisher, b.date, b.url, b.byline)
+
+
+def test_brief_inspect_on_the_page_prints_only_the_article_and_the_page_metadata() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from brief.cli import app
+
+    result = CliRunner().invoke(app, ["inspect", str(FIXTURES / "jsonld_article.html")])
+    assert result.exit_code == 0, result.stderr
+    (item,) = json.loads(result.stdout)
+    assert tuple(item["sentences"]) == JSONLD_SENTENCES
+    assert (item["title"], item["publisher"], item["date"]) == (
+        "الأردن يطلق مشروعا لتحلية مياه البحر في العقبة بكلفة ملياري دولار",
+        "صحيفة الأفق",
+        "2024-06-20",
+    )
+    assert {d["reason"] for d in item["dropped"]}  # and it says what it dropped, and why
