@@ -151,7 +151,7 @@ def make(
                 reporter.stage(f"Finding {kind} {spec.name}")
                 models.fetch(spec, offline=settings.offline)
 
-    translator = None
+    translator = cached = None
     if "translator" in specs:
         reporter.stage(f"Loading translator {specs['translator'].name}")
         with stats.timed("models"):
@@ -159,12 +159,12 @@ def make(
         if store is not None:
             from brief.cache import CachedTranslator
 
-            translator = CachedTranslator(translator, store)
+            translator = cached = CachedTranslator(translator, store)
     reporter.stage("Translating", total=count_to_translate(articles))
     with stats.timed("translate"):
         docs, untranslatable = translate_articles(articles, translator, progress=reporter.advance)
-    if translator is not None and hasattr(translator, "counts"):
-        stats.counts.update(translator.counts())
+    if cached is not None:
+        stats.counts.update(cached.counts())
     skipped += untranslatable
     if not docs:
         raise InputError("no article could be translated: " + "; ".join(s.reason for s in untranslatable))
@@ -210,8 +210,11 @@ def _newest(articles: list[Article], limit: int) -> tuple[list[Article], str | N
     """At most ``limit`` articles, the newest by date (undated ones after dated), kept in input order."""
     if len(articles) <= limit:
         return articles, None
-    order = sorted(range(len(articles)), key=lambda i: (articles[i].date is None, -(articles[i].date or dt.date.min).toordinal(), i))
-    keep = set(order[:limit])
+    def age(i: int) -> tuple[bool, int, int]:
+        day = articles[i].date
+        return (day is None, -(day or dt.date.min).toordinal(), i)
+
+    keep = set(sorted(range(len(articles)), key=age)[:limit])
     extra = len(articles) - limit
     note = f"{extra} older article{'s' if extra != 1 else ''} left out (at most {limit} per brief; see --max-articles)"
     return [a for i, a in enumerate(articles) if i in keep], note

@@ -195,3 +195,19 @@ def test_each_language_goes_where_the_translator_can_read_it(
         assert brief.skipped == ()
     else:
         assert [(s.location, s.reason.split(" is ")[0]) for s in brief.skipped] == [(str(french), "language 'fr' (French)")]
+
+
+def test_at_most_max_articles_are_kept_the_newest_in_input_order() -> None:
+    import datetime as dt
+
+    from brief.records import Article
+
+    def art(name: str, day: dt.date | None) -> Article:
+        return Article(id=name, location=name, publisher=None, title=None, date=day, language="ar", sentences=("x",))
+
+    articles = [art("old", dt.date(2024, 1, 1)), art("undated", None), art("new", dt.date(2024, 6, 1)),
+                art("mid", dt.date(2024, 3, 1))]  # fmt: skip
+    kept, note = pipeline._newest(articles, 2)
+    assert [a.location for a in kept] == ["new", "mid"]
+    assert note == "2 older articles left out (at most 2 per brief; see --max-articles)"
+    assert pipeline._newest(articles, 4) == (articles, None)
