@@ -168,15 +168,20 @@ def extract_lines(doc: RawDocument, *, html_extractor: str = "trafilatura") -> t
 
 
 def clean_document(
-    doc: RawDocument, *, html_extractor: str = "trafilatura", repeated: frozenset[str] = frozenset()
+    doc: RawDocument,
+    *,
+    html_extractor: str = "trafilatura",
+    repeated: frozenset[str] = frozenset(),
+    extracted: tuple[list[str], _Meta, list[Dropped]] | None = None,
 ) -> Article:
     """Turn one decoded document into an Article: metadata, sentences to translate, and what was dropped.
 
     ``repeated`` holds the normalised keys of lines this publisher prints on many pages (see ``extract_lines``).
+    ``extracted`` is what ``extract_lines`` already gave for this document, so a page is not extracted twice.
     What the page says comes first; then the feed item's headline and date (``doc.title``, ``doc.date``);
     then, for the date only, one written in the URL's path (``/2024/06/20/``).
     """
-    raw_lines, meta, pre_dropped = extract_lines(doc, html_extractor=html_extractor)
+    raw_lines, meta, pre_dropped = extracted or extract_lines(doc, html_extractor=html_extractor)
     cleaned = _clean_lines(raw_lines, meta, pre_dropped, repeated=repeated)
     meta = cleaned.meta
     body = " ".join(cleaned.sentences)

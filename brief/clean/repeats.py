@@ -79,9 +79,13 @@ def clean_documents(
     keys = [group_key(doc) for doc in docs]
     # Every line of a page counts, also those the HTML extractor already set aside as outside the article:
     # a text dump of the same site has them all, and they are what marks the site's furniture.
-    lines = [raw + [d.line for d in dropped] for raw, _meta, dropped in (extract_lines(d, **options) for d in docs)]
+    extracted = [extract_lines(d, **options) for d in docs]
+    lines = [raw + [d.line for d in dropped] for raw, _meta, dropped in extracted]
     repeated: dict[str, frozenset[str]] = {}
     for key in set(keys):
         members = [(key, page) for k, page in zip(keys, lines) if k == key]
         repeated[key] = repeated_lines(members, min_pages=min_pages) if len(members) >= min_pages else frozenset()
-    return [clean_document(doc, repeated=repeated[key], **options) for doc, key in zip(docs, keys)]
+    return [
+        clean_document(doc, repeated=repeated[key], extracted=found, **options)
+        for doc, key, found in zip(docs, keys, extracted)
+    ]
