@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import unicodedata
 from collections.abc import Sequence
 
+from brief.clean.text import collapse_space
 from brief.errors import StoreError
 from brief.models import ModelSpec
 from brief.seq2seq import Seq2SeqModel
@@ -28,12 +27,11 @@ from brief.translate import ProgressFn, Translator
 KEY_FORMAT = 1
 # Params that change how fast a text is translated, not what it becomes.
 _NOT_IN_KEY = frozenset({"batch_size"})
-_SPACE = re.compile(r"\s+")
 
 
 def normalise_text(text: str) -> str:
     """NFC and single spaces, trimmed: spellings of one text that must share a cache entry."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    return collapse_space(text)
 
 
 def cache_key(spec: ModelSpec, ref: str, language: str, text: str) -> str:

@@ -29,7 +29,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import unicodedata
 from urllib.parse import urljoin, urlsplit
 
 from brief.clean.boilerplate import (
@@ -78,7 +77,7 @@ from brief.clean.markup import (
     extract_html_lxml,
     extract_html_trafilatura,
 )
-from brief.clean.text import normalise_for_matching, prepare_for_translation, split_sentences
+from brief.clean.text import collapse_space, normalise_for_matching, prepare_for_translation, split_sentences
 from brief.errors import UnknownNameError
 from brief.records import Article, Dropped, RawDocument
 
@@ -230,5 +229,4 @@ def _tidy(value: str | None) -> str | None:
 
 def article_id(body: str) -> str:
     """Stable id of an article: the first 12 hex digits of the SHA-256 of its normalised text."""
-    text = " ".join(unicodedata.normalize("NFC", body).split())
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return hashlib.sha256(collapse_space(body).encode("utf-8")).hexdigest()[:12]

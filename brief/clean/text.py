@@ -28,6 +28,11 @@ def prepare_for_translation(text: str) -> str:
     return " ".join(text.split())
 
 
+def collapse_space(text: str) -> str:
+    """NFC with runs of whitespace made one space and the ends trimmed: one spelling per text, for ids and keys."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
 def normalise_for_matching(text: str) -> str:
     """Fold Arabic spelling variants (alef, ya, ta marbuta, diacritics), digits and case, for comparing only."""
     text = _DIACRITICS.sub("", prepare_for_translation(text))
