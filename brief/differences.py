@@ -1,0 +1,439 @@
+"""Where sources differ: figures and dates that disagree among sentences stating the same fact.
+
+The selection decides which sentences state the same fact (its same-fact test); this module only compares what
+they say, on the original text:
+
+    figures  a number with its unit ("5 كيلومترات", "21.00%", "2,5 مليون دولار", "ثلاث سنوات", "مقتل 7 أشخاص"),
+             normalised (Arabic-Indic digits, "بالمئة"/"في المئة"/"%", "21" = "21.00", "1,500", "ألف"/"مليون"
+             scaling) and aligned by unit and role: kilometres with kilometres, the dead with the dead
+    dates    the date each sentence places the fact at (brief.timeline.sentence_date), compared at the coarser
+             precision of the two, so "March 2025" agrees with "18 March 2025"
+
+A sentence giving two figures of one unit ("5 قتلى ثم 7 قتلى") is left out of that comparison: which one is meant
+is a guess. "نحو 5" (about) allows 10% either way; "أكثر من 1000" (more than) agrees with 1200. Two sources differ
+when some pair of them cannot both be right; the brief then prints every value with its citations:
+"5 km [3] vs 30 km [4]".
+
+    differences(groups)  every disagreement in the groups of same-fact sentences
+    compare(claims)      the disagreements within one group
+    quantities(text)     the figures one text gives (for tests and other checks)
+    single_source(cites) True when one source alone reports a fact
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from brief.clean.dates import _normalise_with_offsets
+from brief.timeline import FoundDate, dates_in, english_date, sentence_date
+
+# --- records ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One sentence the selection judged to state a fact: id, original, English (if translated), cite, article date."""
+
+    id: str  # f"{article_id}:{index}"
+    original: str
+    english: str | None
+    cite: int
+    published: dt.date | None = None  # needed to compare relative dates ("أمس"); absolute ones need nothing
+
+
+Qualifier = Literal["exact", "about", "over", "under"]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A figure in a text: its value, unit and role, and how it is written in English."""
+
+    value: Decimal
+    unit: str | None  # "km", "percent", "dollar", "person", "year" ...; a generic noun as "word:<arabic>"
+    role: str | None  # "dead", "wounded", "arrested", "displaced" or None
+    qualifier: Qualifier
+    scale: str | None  # "thousand", "million", "billion" when the text wrote one
+    phrase: str  # as written in the original
+    english: str  # "5 km", "about 2.5 million dollars", "21%"
+
+    @property
+    def key(self) -> tuple[str | None, str | None]:
+        """What the figure counts: figures are compared only with the same key."""
+        return self.role, self.unit
+
+    def agrees(self, other: Quantity) -> bool:
+        """True when both figures can be right at once."""
+        lo1, hi1 = self._interval()
+        lo2, hi2 = other._interval()
+        return lo1 <= hi2 and lo2 <= hi1
+
+    def _interval(self) -> tuple[float, float]:
+        v = float(self.value)
+        if self.qualifier == "about":
+            return v * 0.9, v * 1.1
+        if self.qualifier == "over":
+            return v, math.inf
+        if self.qualifier == "under":
+            return -math.inf, v
+        return v, v
+
+
+@dataclass(frozen=True)
+class Value:
+    """One side of a disagreement: the value in English and the sources giving it."""
+
+    value: str
+    cites: tuple[int, ...]
+    sentence_ids: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's value entry."""
+        return {"value": self.value, "cites": list(self.cites)}
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Sources stating the same fact with figures or dates that cannot all be right."""
+
+    kind: Literal["number", "date"]
+    values: tuple[Value, ...]  # in the order the group gives them
+
+    @property
+    def text(self) -> str:
+        """"5 km [3] vs 30 km [4]"."""
+        return " vs ".join(f"{v.value} {''.join(f'[{c}]' for c in v.cites)}" for v in self.values)
+
+    @property
+    def sentence_ids(self) -> tuple[str, ...]:
+        """Every sentence behind the values, in order."""
+        return tuple(dict.fromkeys(i for v in self.values for i in v.sentence_ids))
+
+    @property
+    def cites(self) -> tuple[int, ...]:
+        """Every source behind the values, in order."""
+        return tuple(dict.fromkeys(c for v in self.values for c in v.cites))
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's differences entry."""
+        return {
+            "text": self.text,
+            "values": [v.to_json() for v in self.values],
+            "sentence_ids": list(self.sentence_ids),
+        }
+
+
+# --- single source ----------------------------------------------------------------------------------------
+
+
+def single_source(cites: Iterable[int], publishers: Mapping[int, str | None] | None = None) -> bool:
+    """True when one source alone reports a fact: one cite, or (given each cite's publisher) one publisher.
+
+    Two articles of one outlet are one source; a cite whose publisher is unknown counts on its own.
+    """
+    distinct = set(cites)
+    if publishers is None:
+        return len(distinct) <= 1
+    return len({publishers.get(c) or f"#{c}" for c in distinct}) <= 1
+
+
+# --- figures in one text ----------------------------------------------------------------------------------
+
+# Normalised (brief.clean.text.normalise_for_matching) spellings: alef, ya and ta marbuta folded.
+_UNITS: dict[str, tuple[str, str, str]] = {}  # word -> (unit, English singular, English plural)
+
+
+def _unit(unit: str, singular: str, plural: str, words: str) -> None:
+    for w in words.split():
+        _UNITS[w] = (unit, singular, plural)
+
+
+_unit("km", "km", "km", "كم كلم كيلومتر كيلومترا كيلومترات كيلو")
+_unit("m", "m", "m", "متر مترا امتار")
+_unit("km2", "km²", "km²", "كم2 كم²")
+_unit("kg", "kg", "kg", "كغ كيلوغرام كيلوغراما كيلوجرام كيلوجراما")
+_unit("ton", "tonne", "tonnes", "طن طنا اطنان")
+_unit("dollar", "dollar", "dollars", "دولار دولارا دولارات $")
+_unit("euro", "euro", "euros", "يورو")
+_unit("pound", "pound", "pounds", "جنيه جنيها جنيهات")
+_unit("lira", "lira", "liras", "ليره ليرات")
+_unit("riyal", "riyal", "riyals", "ريال ريالا ريالات")
+_unit("dinar", "dinar", "dinars", "دينار دينارا دنانير")
+_unit("dirham", "dirham", "dirhams", "درهم درهما دراهم")
+_unit("barrel", "barrel", "barrels", "برميل برميلا براميل")
+_unit("dead", "dead", "dead", "قتيل قتيلا قتلي شهيد شهيدا شهداء ضحيه ضحايا")
+_unit("wounded", "wounded", "wounded", "جريح جريحا جرحي مصاب مصابا مصابين")
+_unit("person", "person", "people", "شخص شخصا اشخاص مواطن مواطنا مواطنين فرد افراد نسمه")
+_unit("soldier", "soldier", "soldiers", "جندي جنديا جنود عسكري عسكريا عسكريين")
+_unit("child", "child", "children", "طفل طفلا اطفال")
+_unit("year", "year", "years", "عام عاما اعوام سنه سنوات سنين")
+_unit("month", "month", "months", "شهر شهرا اشهر شهور")
+_unit("week", "week", "weeks", "اسبوع اسبوعا اسابيع")
+_unit("day", "day", "days", "يوم يوما ايام")
+_unit("hour", "hour", "hours", "ساعه ساعات")
+_unit("village", "village", "villages", "قريه قري")
+_unit("building", "building", "buildings", "مبني مبان مباني")
+_unit("drone", "drone", "drones", "مسيره مسيرات")
+_unit("missile", "missile", "missiles", "صاروخ صاروخا صواريخ")
+_PERCENT = re.compile(r"\s*(?:%|٪|(?:ب|في\s+)(?:ال)?(?:مئه|مائه|ميه)(?!\w))")
+_SYMBOLS = {"dollar": "$", "euro": "€"}
+# A dead or wounded count is a count of people: "5 قتلى" and "مقتل 5 أشخاص" are the same figure.
+_ROLE_UNITS = {"dead", "wounded"}
+_ROLES = {
+    **dict.fromkeys("قتل مقتل قتلي استشهاد استشهد مصرع وفاه توفي حصيله".split(), "dead"),
+    **dict.fromkeys("اصابه اصيب جرح جرحي اصابات".split(), "wounded"),
+    **dict.fromkeys("اعتقال اعتقل توقيف اوقف احتجاز".split(), "arrested"),
+    **dict.fromkeys("نزوح نزح تهجير تشريد".split(), "displaced"),
+}
+_ROLE_ENGLISH = {"dead": "killed", "wounded": "wounded", "arrested": "arrested", "displaced": "displaced"}
+_SCALES = {
+    **dict.fromkeys("الف الاف الفا".split(), ("thousand", 1000)),
+    **dict.fromkeys("مليون ملايين مليونا".split(), ("million", 10**6)),
+    **dict.fromkeys("مليار مليارات مليارا بليون".split(), ("billion", 10**9)),
+}
+# Number words, taken only with a unit after them ("ثلاث سنوات"): alone, "ست" or "عشر" are other words too.
+_NUMBER_WORDS = {
+    **dict.fromkeys("واحد واحده".split(), 1),
+    **dict.fromkeys("اثنان اثنين اثنتان اثنتين".split(), 2),
+    **dict.fromkeys("ثلاث ثلاثه".split(), 3),
+    **dict.fromkeys("اربع اربعه".split(), 4),
+    **dict.fromkeys("خمس خمسه".split(), 5),
+    **dict.fromkeys("ست سته".split(), 6),
+    **dict.fromkeys("سبع سبعه".split(), 7),
+    **dict.fromkeys("ثماني ثمانيه ثمان".split(), 8),
+    **dict.fromkeys("تسع تسعه".split(), 9),
+    **dict.fromkeys("عشر عشره".split(), 10),
+    **dict.fromkeys("عشرون عشرين".split(), 20),
+    **dict.fromkeys("مئه مائه".split(), 100),
+    **dict.fromkeys("الف".split(), 1000),
+    **dict.fromkeys("الفان الفين".split(), 2000),
+    **dict.fromkeys("مليون".split(), 10**6),
+    **dict.fromkeys("مليونان مليونين".split(), 2 * 10**6),
+    **dict.fromkeys("مليار".split(), 10**9),
+}
+_QUALIFIERS: list[tuple[re.Pattern[str], Qualifier]] = [
+    (re.compile(r"(?:اكثر|ازيد)\s+من\s*$|ما\s+يزيد\s+(?:عن|علي)\s*$|يزيد\s+(?:عن|علي)\s*$|يفوق\s*$"), "over"),
+    (re.compile(r"(?:اقل)\s+من\s*$|ما\s+يقل\s+(?:عن|علي)\s*$|دون\s*$"), "under"),
+    (re.compile(r"(?:نحو|حوالي|حوالى|قرابه|زهاء|ما\s+يقارب|يقارب|ما\s+يناهز|يناهز|تقريبا|قرابه)\s*$"), "about"),
+]
+_ENGLISH_QUALIFIERS = {"about": "about ", "over": "more than ", "under": "fewer than "}
+# A digit may follow a one-letter prefix ("ب5 آلاف", "و30"), not a longer word ("كم2").
+_NUMBER = re.compile(r"(?<![\d.,A-Za-z_])(?<!\w\w)(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)(?![\d])")
+_PREFIX = re.compile(r"^(?:[وفبلك]|ال|وال|بال|لل|فال)")
+
+
+# Words after a figure that are not what it counts ("5 بينهم طفلان", "30 في المدينة").
+_NOT_NOUNS = frozenset(
+    "في من الي علي عن مع ان او ثم قد كان كانت هذا هذه ذلك تلك التي الذي الذين حيث بعد قبل خلال منذ بين عند كما "
+    "لا لم لن ما هو هي هم بينهم منهم اخرين اخري اخر فقط حتي اي كل اما وفق نحو حوالي مقابل".split()
+)
+
+
+def _generic_noun(token: str) -> str | None:
+    """The word after a figure as its unit ("5 منازل"), when it is a word and not a function word."""
+    word = token.strip(".,،؛:!?؟\"'«»()“”")
+    if not word or not all(ch.isalpha() for ch in word) or word.isascii():
+        return None
+    noun = _PREFIX.sub("", word) if len(_PREFIX.sub("", word)) >= 3 else word
+    if word in _NOT_NOUNS or noun in _NOT_NOUNS or len(noun) < 3:
+        return None
+    return noun.removesuffix("ا") if len(noun) > 3 else noun
+
+
+def _decimal(written: str) -> Decimal:
+    """ "1,500" is 1500, "2,5" and "2.5" are 2.5, "21.00" is 21."""
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", written):
+        written = written.replace(",", "")
+    return Decimal(written.replace(",", "."))
+
+
+def _word(token: str, table: Mapping[str, Any]) -> str | None:
+    """The table's key for token, with a prefix ("و", "ب", "ال", "لل") taken off if that is what makes it one."""
+    token = token.strip(".,،؛:!?؟\"'«»()“”")
+    if token in table:
+        return token
+    bare = _PREFIX.sub("", token)
+    return bare if bare in table else None
+
+
+def quantities(text: str, english: str | None = None, published: dt.date | None = None) -> list[Quantity]:
+    """The figures in an original text, in order; dates ("18 مارس 2025", "عام 2011") are not figures.
+
+    ``english`` (the sentence's translation) only names a figure whose unit has no English of its own.
+    """
+    norm, offsets = _normalise_with_offsets(text)
+    spans = [(f.start, f.end) for f in dates_in(text, published)]
+    if spans:  # blank the dates out, keeping positions
+        norm = "".join(" " if any(s <= offsets[i] < e for s, e in spans) else ch for i, ch in enumerate(norm))
+    found: list[tuple[int, Quantity]] = []
+    for m in _NUMBER.finditer(norm):
+        found.append((m.start(), _quantity(norm, text, offsets, m.start(), m.end(), _decimal(m.group("n")), english)))
+    words = list(re.finditer(r"\S+", norm))
+    for k, w in enumerate(words[:-1]):
+        key = _word(w.group(0), _NUMBER_WORDS)
+        if key is None or (k > 0 and (_word(words[k - 1].group(0), _NUMBER_WORDS) or words[k - 1].group(0)[-1:].isdigit())):
+            continue  # "أحد عشر", "5 آلاف": part of a longer number
+        nxt = words[k + 1].group(0)
+        if _word(nxt, _UNITS) is None:
+            continue
+        found.append((w.start(), _quantity(norm, text, offsets, w.start(), w.end(), Decimal(_NUMBER_WORDS[key]), english)))
+    return [q for _, q in sorted(found, key=lambda f: f[0])]
+
+
+def _quantity(
+    norm: str, text: str, offsets: list[int], start: int, end: int, value: Decimal, english: str | None
+) -> Quantity:
+    rest = norm[end:]
+    scale: str | None = None
+    after = rest.split()
+    first = after[0] if after else ""
+    if (key := _word(first, _SCALES)) is not None and rest[:1].isspace():
+        scale, factor = _SCALES[key]
+        value *= factor
+        end += rest.index(first) + len(first)
+        rest, after = norm[end:], after[1:]
+    unit: tuple[str, str, str] | None = None
+    percent = _PERCENT.match(rest)
+    if percent:
+        unit = ("percent", "%", "%")
+        end += percent.end()
+    elif after and (key := _word(after[0], _UNITS)) is not None:
+        unit = _UNITS[key]
+        end += rest.index(after[0]) + len(after[0])
+    elif after and (noun := _generic_noun(after[0])) is not None:
+        unit = (f"word:{noun}", "", "")
+    before = norm[max(0, start - 40) : start]
+    qualifier: Qualifier = next((q for pattern, q in _QUALIFIERS if pattern.search(before)), "exact")
+    role = next((_ROLES[k] for t in before.split()[-3:] if (k := _word(t, _ROLES)) is not None), None)
+    unit_name = unit[0] if unit else None
+    if unit_name in _ROLE_UNITS:
+        role, unit_name = unit_name, "person"
+    elif role is not None and unit_name is None:
+        unit_name = "person"  # "ارتفعت حصيلة القتلى إلى 30": thirty people
+    elif role is not None and unit_name is not None and unit_name not in ("person", "soldier", "child"):
+        role = None  # "مقتل ... بعد 3 أيام": the role word is about something else
+    phrase = text[offsets[start] : offsets[end - 1] + 1] if end > start else text
+    return Quantity(
+        value=value,
+        unit=unit_name,
+        role=role,
+        qualifier=qualifier,
+        scale=scale,
+        phrase=phrase,
+        english=_english(value, scale, unit, role, qualifier, english),
+    )
+
+
+def _number(value: Decimal, scale: str | None) -> str:
+    """A value in English digits: "1,500", "2.5 million", "21"."""
+    if scale is not None and scale != "thousand":  # "5,000", but "2.5 million"
+        shown = value / _SCALES[{"thousand": "الف", "million": "مليون", "billion": "مليار"}[scale]][1]
+        return f"{_plain(shown)} {scale}"
+    return _plain(value)
+
+
+def _plain(value: Decimal) -> str:
+    value = value.normalize()
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return format(value, "f")
+
+
+def _english(
+    value: Decimal,
+    scale: str | None,
+    unit: tuple[str, str, str] | None,
+    role: str | None,
+    qualifier: Qualifier,
+    english: str | None,
+) -> str:
+    number = _number(value, scale)
+    prefix = _ENGLISH_QUALIFIERS.get(qualifier, "")
+    if unit is None:
+        return prefix + (f"{number} {role}" if role else number)
+    name, singular, plural = unit
+    if name == "percent":
+        return f"{prefix}{number}%"
+    if name in _SYMBOLS:
+        return f"{prefix}{_SYMBOLS[name]}{number}"
+    if name.startswith("word:"):
+        noun = _noun_after(number, value, english)
+        return prefix + (f"{number} {noun}" if noun else number)
+    if name in _ROLE_UNITS or (role and name == "person"):
+        return f"{prefix}{number} {role or name}"
+    word = singular if value == 1 and scale is None else plural
+    return f"{prefix}{number} {word}" + (f" {_ROLE_ENGLISH[role]}" if role else "")
+
+
+def _noun_after(number: str, value: Decimal, english: str | None) -> str | None:
+    """The English word after the figure in the translation ("5 drones"), if the translation has the figure."""
+    if not english:
+        return None
+    forms = {number, number.replace(",", ""), _plain(value).replace(",", "")}
+    for form in sorted(forms, key=len, reverse=True):
+        m = re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d])\s+([A-Za-z][a-z-]+)", english)
+        if m and m.group(1).lower() not in {"and", "or", "of", "in", "on", "to", "the", "a", "per"}:
+            return m.group(1)
+    return None
+
+
+# --- comparing --------------------------------------------------------------------------------------------
+
+
+def compare(claims: Sequence[Claim]) -> list[Difference]:
+    """The figures and dates that disagree among claims of one fact (from at least two different sources)."""
+    found: list[Difference] = []
+    per_claim = [quantities(c.original, c.english, c.published) for c in claims]
+    keys = dict.fromkeys(q.key for qs in per_claim for q in qs if q.unit is not None or q.role is not None)
+    for key in keys:
+        # A claim with two figures for one key is left out: which of them the other source's figure answers is a guess.
+        said = [(c, same[0]) for c, qs in zip(claims, per_claim) if len(same := [q for q in qs if q.key == key]) == 1]
+        if _disagree([(c, q) for c, q in said], lambda a, b: a.agrees(b)):
+            found.append(Difference("number", _values([(c, q.english, (q.value, q.qualifier)) for c, q in said])))
+    dated = [(c, d) for c in claims if (d := _only_date(c)) is not None]
+    if _disagree(dated, _dates_agree):
+        found.append(Difference("date", _values([(c, english_date(d.date, d.precision), d.date) for c, d in dated])))
+    return found
+
+
+def differences(groups: Iterable[Sequence[Claim]]) -> list[Difference]:
+    """Every disagreement in the same-fact groups, group by group."""
+    return [d for group in groups for d in compare(group)]
+
+
+def _disagree(said: Sequence[tuple[Claim, Any]], agree: Any) -> bool:
+    """True when two sources (different cites) say things that cannot both be right."""
+    return any(
+        a.cite != b.cite and not agree(x, y) for i, (a, x) in enumerate(said) for b, y in said[i + 1 :]
+    )
+
+
+def _values(said: Sequence[tuple[Claim, str, Any]]) -> tuple[Value, ...]:
+    """One Value per distinct value (in order of first mention), with every source giving it."""
+    by_value: dict[Any, tuple[str, list[int], list[str]]] = {}
+    for claim, shown, identity in said:
+        _, cites, ids = by_value.setdefault(identity, (shown, [], []))
+        if claim.cite not in cites:
+            cites.append(claim.cite)
+        ids.append(claim.id)
+    return tuple(Value(shown, tuple(sorted(cites)), tuple(ids)) for shown, cites, ids in by_value.values())
+
+
+def _only_date(claim: Claim) -> FoundDate | None:
+    """The date a claim places its fact at (see brief.timeline.sentence_date)."""
+    return sentence_date(claim.original, claim.published)
+
+
+def _dates_agree(a: FoundDate, b: FoundDate) -> bool:
+    """Dates agree at the coarser precision of the two: "March 2025" agrees with "18 March 2025"."""
+    coarser = max(a.precision, b.precision, key=["day", "month", "year"].index)
+    if coarser == "year":
+        return a.date.year == b.date.year
+    if coarser == "month":
+        return (a.date.year, a.date.month) == (b.date.year, b.date.month)
+    return a.date == b.date
