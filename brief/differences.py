@@ -153,7 +153,7 @@ def _unit(unit: str, singular: str, plural: str, words: str) -> None:
         _UNITS[w] = (unit, singular, plural)
 
 
-_unit("km", "km", "km", "كم كلم كيلومتر كيلومترا كيلومترات كيلو")
+_unit("km", "km", "km", "كم كلم كيلومتر كيلومترا كيلومترات")
 _unit("m", "m", "m", "متر مترا امتار")
 _unit("km2", "km²", "km²", "كم2 كم²")
 _unit("kg", "kg", "kg", "كغ كيلوغرام كيلوغراما كيلوجرام كيلوجراما")
@@ -180,6 +180,14 @@ _unit("village", "village", "villages", "قريه قري")
 _unit("building", "building", "buildings", "مبني مبان مباني")
 _unit("drone", "drone", "drones", "مسيره مسيرات")
 _unit("missile", "missile", "missiles", "صاروخ صاروخا صواريخ")
+# Duals: one word for two of a unit ("عامين", "لمدة يومين").
+_DUALS = {
+    **dict.fromkeys("عامين عامان سنتين سنتان".split(), "عام"),
+    **dict.fromkeys("شهرين شهران".split(), "شهر"),
+    **dict.fromkeys("اسبوعين اسبوعان".split(), "اسبوع"),
+    **dict.fromkeys("يومين يومان".split(), "يوم"),
+    **dict.fromkeys("ساعتين ساعتان".split(), "ساعه"),
+}
 _PERCENT = re.compile(r"\s*(?:%|٪|(?:ب|في\s+)(?:ال)?(?:مئه|مائه|ميه)(?!\w))")
 _SYMBOLS = {"dollar": "$", "euro": "€"}
 # A dead or wounded count is a count of people: "5 قتلى" and "مقتل 5 أشخاص" are the same figure.
@@ -230,7 +238,8 @@ _PREFIX = re.compile(r"^(?:[وفبلك]|ال|وال|بال|لل|فال)")
 # Words after a figure that are not what it counts ("5 بينهم طفلان", "30 في المدينة").
 _NOT_NOUNS = frozenset(
     "في من الي علي عن مع ان او ثم قد كان كانت هذا هذه ذلك تلك التي الذي الذين حيث بعد قبل خلال منذ بين عند كما "
-    "لا لم لن ما هو هي هم بينهم منهم اخرين اخري اخر فقط حتي اي كل اما وفق نحو حوالي مقابل".split()
+    "لا لم لن ما هو هي هم بينهم منهم منها منه عليها عليهم عليه لها لهم له فيها فيهم فيه بها بهم به اخرين اخري اخر "
+    "فقط حتي اي كل اما وفق نحو حوالي مقابل".split()
 )
 
 
@@ -274,12 +283,17 @@ def quantities(text: str, english: str | None = None, published: dt.date | None 
     for m in _NUMBER.finditer(norm):
         found.append((m.start(), _quantity(norm, text, offsets, m.start(), m.end(), _decimal(m.group("n")), english)))
     words = list(re.finditer(r"\S+", norm))
-    for k, w in enumerate(words[:-1]):
+    for k, w in enumerate(words):
+        if (dual := _word(w.group(0), _DUALS)) is not None:  # "لعامين": two years, in one word
+            start = w.start() + w.group(0).index(dual)
+            unit = _UNITS[_DUALS[dual]]
+            found.append((start, _quantity_of(text, offsets, start, start + len(dual), Decimal(2), unit, norm, english)))
+            continue
         key = _word(w.group(0), _NUMBER_WORDS)
-        if key is None or (k > 0 and (_word(words[k - 1].group(0), _NUMBER_WORDS) or words[k - 1].group(0)[-1:].isdigit())):
+        previous = words[k - 1].group(0) if k > 0 else ""
+        if key is None or k + 1 == len(words) or _word(previous, _NUMBER_WORDS) or previous[-1:].isdigit():
             continue  # "أحد عشر", "5 آلاف": part of a longer number
-        nxt = words[k + 1].group(0)
-        if _word(nxt, _UNITS) is None:
+        if _word(words[k + 1].group(0), _UNITS) is None:
             continue
         found.append((w.start(), _quantity(norm, text, offsets, w.start(), w.end(), Decimal(_NUMBER_WORDS[key]), english)))
     return [q for _, q in sorted(found, key=lambda f: f[0])]
@@ -326,6 +340,24 @@ def _quantity(
         scale=scale,
         phrase=phrase,
         english=_english(value, scale, unit, role, qualifier, english),
+    )
+
+
+def _quantity_of(
+    text: str, offsets: list[int], start: int, end: int, value: Decimal, unit: tuple[str, str, str], norm: str,
+    english: str | None,
+) -> Quantity:
+    """A figure written as one word with its unit (a dual: "عامين")."""
+    before = norm[max(0, start - 40) : start]
+    qualifier: Qualifier = next((q for pattern, q in _QUALIFIERS if pattern.search(before)), "exact")
+    return Quantity(
+        value=value,
+        unit=unit[0],
+        role=None,
+        qualifier=qualifier,
+        scale=None,
+        phrase=text[offsets[start] : offsets[end - 1] + 1],
+        english=_english(value, None, unit, None, qualifier, english),
     )
 
 

@@ -68,6 +68,8 @@ class FoundDate:
     start: int  # offsets in the text
     end: int
     relative: bool  # True for "أمس", "الشهر الماضي": worked out from the article date
+    hijri: bool = False  # written on the Hijri calendar ("15 رمضان 1446 هـ")
+    bound: bool = False  # a start, end or limit ("منذ عام 2011", "حتى 8 ديسمبر", "بعد 13 آب"), not when it happened
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,12 @@ _DAY_MONTH = re.compile(
 _MONTH_YEAR = re.compile(rf"(?<![\w\d])(?P<m>{_YEARLESS_MONTH}){_SECOND_NAME}[\s,،]+(?P<y>\d{{4}})(?!\d)")
 _YEAR = re.compile(r"(?<!\w)(?:[وفب]?(?:ال|لل)?(?:عام|سنه))\s+(?P<y>\d{4})(?!\d)")
 _YEARS = range(1900, 2101)
+# Words before a date that make it a bound: since, until, by, before, after, from (then "late", "the year" ...).
+_BOUND = re.compile(
+    r"(?<!\w)[وف]?(?:منذ|حتي|لغايه|بحلول|قبل|بعد|ابتداء|اعتبارا|مع\s+نهايه)(?:\s+(?:من|الي|حتي))?"
+    r"(?:\s+(?:اواخر|مطلع|اوائل|منتصف|اواسط|بدايه|نهايه|مستهل|اخر|يوم|شهر|عام|العام|سنه|تاريخ|الثلاثاء|الاربعاء|"
+    r"الخميس|الجمعه|السبت|الاحد|الاثنين|الاتنين|في))*\s*$"
+)
 
 
 def dates_in(text: str, published: dt.date | None, *, slack_days: int = SLACK_DAYS) -> list[FoundDate]:
@@ -129,13 +137,16 @@ def dates_in(text: str, published: dt.date | None, *, slack_days: int = SLACK_DA
 
     found: list[FoundDate] = []
 
-    def add(date: dt.date, precision: Precision, start: int, end: int, relative: bool = False) -> None:
+    def add(
+        date: dt.date, precision: Precision, start: int, end: int, relative: bool = False, hijri: bool = False
+    ) -> None:
         if any(start < f.end and f.start < end for f in found):
             return  # inside a date already read ("18 مارس" of "18 مارس 2025")
-        found.append(FoundDate(date, precision, text[start:end], start, end, relative))
+        bound = _BOUND.search(normalise_for_matching(text[max(0, start - 40) : start])) is not None
+        found.append(FoundDate(date, precision, text[start:end], start, end, relative, hijri, bound))
 
     for hit in _find_dates(norm):
-        add(hit.date, "day", *span(hit.start, hit.end))
+        add(hit.date, "day", *span(hit.start, hit.end), hijri=hit.hijri)
     # Relative dates before the year-less and coarser ones: "13 آب المقبل" is next August, and "أواخر العام
     # الماضي" is one phrase, not "العام" and nothing.
     if published is not None:
@@ -182,9 +193,16 @@ def _date_or_none(year: int, month: int, day: int) -> dt.date | None:
 
 
 def sentence_date(text: str, published: dt.date | None, *, slack_days: int = SLACK_DAYS) -> FoundDate | None:
-    """The one date a sentence is placed at: the most precise, written before relative, then the first."""
-    found = dates_in(text, published, slack_days=slack_days)
-    return min(found, key=lambda f: (_RANK[f.precision], f.relative, f.start), default=None)
+    """The one date a sentence is placed at: the most precise, written before relative, then the first.
+
+    A date that bounds something ("منذ أواخر نوفمبر 2024": since; "حتى", "بعد", "قبل") is not when the sentence's
+    event happened ("Assad fled to Moscow after an escalation since late November 2024"), so it is not used.
+
+    A Gregorian date wins over a Hijri one, as in brief.clean.dates: a sentence giving both names one day twice,
+    and the Gregorian is the calendar the publisher's other dates are in.
+    """
+    found = [f for f in dates_in(text, published, slack_days=slack_days) if not f.bound]
+    return min(found, key=lambda f: (_RANK[f.precision], f.relative, f.hijri, f.start), default=None)
 
 
 # --- English ----------------------------------------------------------------------------------------------

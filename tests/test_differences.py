@@ -1,0 +1,207 @@
+"""Tests for brief.differences: figures normalised and aligned, disagreements with both citations, single sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from brief.differences import Claim, Difference, compare, differences, quantities, single_source
+
+# --- figures in one text ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "role", "english"),
+    [
+        # digits: Arabic-Indic, decimals, thousands separators
+        ("سقط الصاروخ على بعد 5 كيلومترات من الحدود", "5", "km", None, "5 km"),
+        ("سقط الصاروخ على بعد ٣٠ كم من الحدود", "30", "km", None, "30 km"),
+        ("ارتفع التضخم بنسبة 21.00% خلال العام", "21", "percent", None, "21%"),
+        ("ارتفع التضخم بنسبة ٢١ بالمئة", "21", "percent", None, "21%"),
+        ("ارتفع التضخم بنسبة 21 في المائة", "21", "percent", None, "21%"),
+        ("بلغت نسبة المشاركة ٤٥٫٥٪", "45.5", "percent", None, "45.5%"),
+        ("استقبلت المخيمات 1,500 شخص", "1500", "person", None, "1,500 people"),
+        ("استقبلت المخيمات ١٬٥٠٠ شخص", "1500", "person", None, "1,500 people"),
+        # scale words
+        ("قدمت مساعدات بقيمة 2.5 مليون دولار", "2500000", "dollar", None, "$2.5 million"),
+        ("قدمت مساعدات بقيمة 2,5 مليون دولار", "2500000", "dollar", None, "$2.5 million"),
+        ("أطلقت ب5 آلاف صاروخ", "5000", "missile", None, "5,000 missiles"),
+        ("بلغت قيمة الصفقة 3 مليارات يورو", "3000000000", "euro", None, "€3 billion"),
+        # number words with a unit
+        ("صادق البرلمان على تمديد التفويض لثلاث سنوات إضافية", "3", "year", None, "3 years"),
+        ("أمضى الوفد خمسة أيام في دمشق", "5", "day", None, "5 days"),
+        # roles: the dead and the wounded are counts of people, however written
+        ("أسفر القصف عن 5 قتلى", "5", "person", "dead", "5 dead"),
+        ("أعلن الجيش مقتل 7 أشخاص", "7", "person", "dead", "7 dead"),
+        ("ارتفعت حصيلة القتلى إلى 30", "30", "person", "dead", "30 dead"),
+        ("أدى الانفجار إلى إصابة 12 شخصا", "12", "person", "wounded", "12 wounded"),
+        ("قتل 12 جنديا في الهجوم", "12", "soldier", "dead", "12 soldiers killed"),
+        # qualifiers
+        ("نزح نحو 1,500 شخص من القرى", "1500", "person", "displaced", "about 1,500 displaced"),
+        ("سقط أكثر من 1000 قتيل", "1000", "person", "dead", "more than 1,000 dead"),
+        # a noun the table does not know is still a unit
+        ("دمرت الغارات 5 منازل في القرية", "5", "word:منازل", None, "5"),
+    ],
+)
+def test_quantities(text: str, value: str, unit: str, role: str | None, english: str) -> None:
+    (q,) = quantities(text)
+    assert (q.value, q.unit, q.role, q.english) == (Decimal(value), unit, role, english)
+    assert q.phrase in text
+
+
+def test_dates_are_not_figures() -> None:
+    found = quantities("منذ عام 2011 وحتى 18 مارس 2025 قتل 12 جنديا", published=dt.date(2025, 3, 20))
+    assert [q.english for q in found] == ["12 soldiers killed"]
+
+
+def test_the_english_names_a_unit_the_table_does_not_know() -> None:
+    (q,) = quantities("دمرت الغارات 5 منازل في القرية", "The strikes destroyed 5 houses in the village")
+    assert q.english == "5 houses"
+
+
+def test_two_figures_in_one_sentence_keep_their_roles() -> None:
+    found = quantities("أسفر الهجوم عن مقتل 7 أشخاص وإصابة 30 آخرين")
+    assert [(q.value, q.role) for q in found] == [(Decimal(7), "dead"), (Decimal(30), "wounded")]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "agree"),
+    [
+        ("على بعد 5 كيلومترات", "على بعد 5.00 كم", True),
+        ("بنسبة 21%", "بنسبة 21.00 بالمئة", True),
+        ("نحو 100 قتيل", "105 قتلى", True),  # about: 10% either way
+        ("نحو 100 قتيل", "130 قتيلا", False),
+        ("أكثر من 1000 قتيل", "1200 قتيل", True),
+        ("أكثر من 1000 قتيل", "800 قتيل", False),
+        ("أقل من 50 جريحا", "40 جريحا", True),
+    ],
+)
+def test_agrees(a: str, b: str, agree: bool) -> None:
+    (qa,), (qb,) = quantities(a), quantities(b)
+    assert qa.key == qb.key
+    assert qa.agrees(qb) is agree
+
+
+# --- comparing claims of one fact -------------------------------------------------------------------------
+
+KM = [
+    Claim("a1:3", "سقط الصاروخ على بعد 5 كيلومترات من الحدود التركية", "The missile fell 5 km from the Turkish border", 3),
+    Claim("b2:1", "سقط الصاروخ على بعد 30 كم من الحدود التركية", "The missile fell 30 km from the Turkish border", 4),
+]
+
+
+def test_the_issues_example() -> None:
+    (diff,) = compare(KM)
+    assert diff.kind == "number"
+    assert diff.text == "5 km [3] vs 30 km [4]"
+    assert diff.to_json() == {
+        "text": "5 km [3] vs 30 km [4]",
+        "values": [{"value": "5 km", "cites": [3]}, {"value": "30 km", "cites": [4]}],
+        "sentence_ids": ["a1:3", "b2:1"],
+    }
+
+
+def test_sources_giving_the_same_value_are_cited_together() -> None:
+    third = Claim("c3:0", "وسقط الصاروخ على بعد خمسة كيلومترات من الحدود", None, 5)
+    (diff,) = compare([*KM, third])
+    assert diff.text == "5 km [3][5] vs 30 km [4]"
+    assert diff.sentence_ids == ("a1:3", "c3:0", "b2:1")
+    assert diff.cites == (3, 5, 4)
+
+
+@pytest.mark.parametrize(
+    ("originals", "expected"),
+    [
+        # equal once normalised: no difference
+        (["ارتفع التضخم بنسبة 21%", "ارتفع التضخم بنسبة ٢١ بالمئة", "ارتفع التضخم 21.00 في المئة"], []),
+        (["قدمت 2,5 مليون دولار", "قدمت 2500000 دولار"], []),
+        (["استقبلت المخيمات 1,500 شخص", "استقبلت المخيمات ١٥٠٠ شخص"], []),
+        # different
+        (["ارتفع التضخم بنسبة 21%", "ارتفع التضخم بنسبة 23 بالمئة"], ["21% [1] vs 23% [2]"]),
+        (["أسفر القصف عن 5 قتلى", "أعلن الجيش مقتل 7 أشخاص في القصف"], ["5 dead [1] vs 7 dead [2]"]),
+        (["قدمت 2.5 مليون دولار", "قدمت 3 ملايين دولار"], ["$2.5 million [1] vs $3 million [2]"]),
+        (["مددت تركيا التفويض لثلاث سنوات", "مددت تركيا التفويض لعامين"], ["3 years [1] vs 2 years [2]"]),  # a dual
+        (["مددت تركيا التفويض سنتين", "مددت تركيا التفويض لعامين"], []),
+        (["مددت تركيا التفويض لثلاث سنوات", "مددت تركيا التفويض 5 سنوات"], ["3 years [1] vs 5 years [2]"]),
+        # different units or roles are different things
+        (["على بعد 5 كيلومترات", "على بعد 30 مترا"], []),
+        (["مقتل 5 أشخاص", "إصابة 30 شخصا"], []),
+        (["مقتل 7 أشخاص وإصابة 30 آخرين", "مقتل 9 أشخاص وإصابة 30 آخرين"], ["7 dead [1] vs 9 dead [2]"]),
+        # a sentence with two figures of one kind is not compared on it
+        (["سقط 5 قتلى ثم 7 قتلى", "سقط 9 قتلى"], []),
+        # a bare number says nothing comparable
+        (["قال إن 5 منها", "قال إن 7 منها"], []),
+    ],
+)
+def test_compare(originals: list[str], expected: list[str]) -> None:
+    claims = [Claim(f"a{i}:0", text, None, i + 1) for i, text in enumerate(originals)]
+    assert [d.text for d in compare(claims)] == expected
+
+
+def test_one_source_disagreeing_with_itself_is_not_a_difference() -> None:
+    claims = [Claim("a:0", "سقط 5 قتلى", None, 1), Claim("a:4", "سقط 7 قتلى", None, 1)]
+    assert compare(claims) == []
+
+
+@pytest.mark.parametrize(
+    ("originals", "published", "expected"),
+    [
+        (
+            ["وقع الجانبان الاتفاق في 13 آب 2025", "وقع الجانبان الاتفاق في 14 آب 2025"],
+            [None, None],
+            ["13 August 2025 [1] vs 14 August 2025 [2]"],
+        ),
+        # relative dates, resolved against each article's own date
+        (
+            ["وقع الجانبان الاتفاق أمس", "وقع الجانبان الاتفاق في 13 آب 2025"],
+            [dt.date(2025, 8, 14), None],
+            [],
+        ),
+        (
+            ["وقع الجانبان الاتفاق أمس", "وقع الجانبان الاتفاق في 13 آب 2025"],
+            [dt.date(2025, 8, 16), None],
+            ["15 August 2025 [1] vs 13 August 2025 [2]"],
+        ),
+        # compared at the coarser precision: a month agrees with a day in it
+        (["بدأت المحادثات في آب 2025", "بدأت المحادثات في 13 آب 2025"], [None, None], []),
+        (["بدأت المحادثات في تموز 2025", "بدأت المحادثات في 13 آب 2025"], [None, None], ["July 2025 [1] vs 13 August 2025 [2]"]),
+    ],
+)
+def test_dates_that_disagree(originals: list[str], published: list[dt.date | None], expected: list[str]) -> None:
+    claims = [Claim(f"a{i}:0", t, None, i + 1, p) for i, (t, p) in enumerate(zip(originals, published))]
+    found = compare(claims)
+    assert [d.text for d in found] == expected
+    assert all(d.kind == "date" for d in found)
+
+
+def test_differences_over_groups() -> None:
+    groups = [KM, [Claim("x:0", "أسفر القصف عن 5 قتلى", None, 6), Claim("y:0", "أسفر القصف عن 5 قتلى", None, 7)]]
+    assert [d.text for d in differences(groups)] == ["5 km [3] vs 30 km [4]"]
+
+
+def test_difference_text_lists_every_value() -> None:
+    from brief.differences import Value
+
+    diff = Difference("number", (Value("5 km", (3,), ("a:0",)), Value("30 km", (4, 6), ("b:0", "c:0"))))
+    assert diff.text == "5 km [3] vs 30 km [4][6]"
+
+
+# --- one source -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cites", "publishers", "expected"),
+    [
+        ([3], None, True),
+        ([3, 3], None, True),
+        ([3, 4], None, False),
+        ([], None, True),
+        ([3, 4], {3: "وكالة أنباء آسيا", 4: "وكالة أنباء آسيا"}, True),  # one outlet, two articles
+        ([3, 4], {3: "وكالة أنباء آسيا", 4: "أخبار سورية"}, False),
+        ([3, 4], {3: None, 4: None}, False),  # unknown publishers count apart
+    ],
+)
+def test_single_source(cites: list[int], publishers: dict[int, str | None] | None, expected: bool) -> None:
+    assert single_source(cites, publishers) is expected
