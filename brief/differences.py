@@ -287,7 +287,8 @@ def quantities(text: str, english: str | None = None, published: dt.date | None 
         if (dual := _word(w.group(0), _DUALS)) is not None:  # "لعامين": two years, in one word
             start = w.start() + w.group(0).index(dual)
             unit = _UNITS[_DUALS[dual]]
-            found.append((start, _quantity_of(text, offsets, start, start + len(dual), Decimal(2), unit, norm, english)))
+            end = start + len(dual)
+            found.append((start, _quantity_of(text, offsets, start, end, Decimal(2), unit, norm, english)))
             continue
         key = _word(w.group(0), _NUMBER_WORDS)
         previous = words[k - 1].group(0) if k > 0 else ""
@@ -295,7 +296,8 @@ def quantities(text: str, english: str | None = None, published: dt.date | None 
             continue  # "أحد عشر", "5 آلاف": part of a longer number
         if _word(words[k + 1].group(0), _UNITS) is None:
             continue
-        found.append((w.start(), _quantity(norm, text, offsets, w.start(), w.end(), Decimal(_NUMBER_WORDS[key]), english)))
+        value = Decimal(_NUMBER_WORDS[key])
+        found.append((w.start(), _quantity(norm, text, offsets, w.start(), w.end(), value, english)))
     return [q for _, q in sorted(found, key=lambda f: f[0])]
 
 

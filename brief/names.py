@@ -207,7 +207,7 @@ def _renders(arabic_word: str, folded: str) -> bool:
 # --- the map ----------------------------------------------------------------------------------------------
 
 
-def entities(pairs: Iterable[tuple[str, str]]) -> list[Entity]:
+def entities(pairs: Iterable[tuple[str, str | None]]) -> list[Entity]:
     """The names spelled more than one way in (original, English) sentence pairs, in order of first use."""
     pairs = list(pairs)
     english = [e or "" for _, e in pairs]
@@ -277,12 +277,18 @@ def _shared_name(anchors_a: set[str], folded_a: str, anchors_b: set[str], folded
     """The Arabic words behind both spellings: one word (or two spelled alike, قصرة/قسرة) each spelling renders."""
     rendering_a = {w for w in anchors_a if _renders(w, folded_a)}
     rendering_b = {w for w in anchors_b if _renders(w, folded_b)}
-    skeletons_b = {_arabic_skeleton(w) for w in rendering_b}
-    found = {w for w in rendering_a if _arabic_skeleton(w) in skeletons_b}
-    return found | {w for w in rendering_b if _arabic_skeleton(w) in {_arabic_skeleton(x) for x in found}}
+    keys_b = {_arabic_key(w) for w in rendering_b}
+    found = {w for w in rendering_a if _arabic_key(w) in keys_b}
+    return found | {w for w in rendering_b if _arabic_key(w) in {_arabic_key(x) for x in found}}
 
 
-def variant_map(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+def _arabic_key(word: str) -> str:
+    """An Arabic word with letters that sound alike made one (ص/س, ط/ت, ذ/ز), long vowels and ain kept:
+    قصرة and قسرة are one spelling, حامد and حمد are two names."""
+    return "".join(ch if ch in "اويعءئؤ" else ch.translate(_AR_CONSONANTS) for ch in word)
+
+
+def variant_map(pairs: Iterable[tuple[str, str | None]]) -> dict[str, str]:
     """{spelling: chosen spelling} for every name spelled more than one way in the (original, English) pairs."""
     return {v: e.canonical for e in entities(pairs) for v in e.variants if v != e.canonical}
 

@@ -129,7 +129,7 @@ _BOUND = re.compile(
 
 
 def dates_in(text: str, published: dt.date | None, *, slack_days: int = SLACK_DAYS) -> list[FoundDate]:
-    """Every date text gives that can be pinned down, in order: written ones, and relative ones if published is known."""
+    """Every date text gives that can be pinned down, in order: written ones; relative ones if published is known."""
     norm, offsets = _normalise_with_offsets(text)
 
     def span(start: int, end: int) -> tuple[int, int]:
@@ -152,7 +152,8 @@ def dates_in(text: str, published: dt.date | None, *, slack_days: int = SLACK_DA
     if published is not None:
         for mention in relative_dates(text, published):
             if mention.date is not None and mention.precision in _RANK:
-                add(mention.date, mention.precision, mention.start, mention.end, relative=True)  # type: ignore[arg-type]
+                precision: Precision = mention.precision  # type: ignore[assignment]  # weeks are filtered out
+                add(mention.date, precision, mention.start, mention.end, relative=True)
     for m in _DAY_MONTH.finditer(norm):
         date = _yearless(int(m.group("d")), _MONTHS[m.group("m")], m.group("wd"), published, slack_days)
         if date is not None:
@@ -218,8 +219,29 @@ def english_date(date: dt.date, precision: Precision) -> str:
 
 
 def line(date: dt.date, precision: Precision, english: str) -> str:
-    """A timeline line: the date, a dash, the sentence ("18 March 2025 — Turkey and Syria signed ...")."""
-    return f"{english_date(date, precision)} — {english.strip()}"
+    """A timeline line: the date, a dash, the sentence ("18 March 2025 — Turkey and Syria signed ...").
+
+    A sentence opening with the same date ("On 8 December 2024, Syria saw ...") loses it, not to say it twice.
+    """
+    text = english.strip()
+    opening = _opening_date(date, precision).match(text)
+    if opening and opening.end() < len(text):
+        rest = text[opening.end() :]
+        text = rest[0].upper() + rest[1:]
+    return f"{english_date(date, precision)} — {text}"
+
+
+def _opening_date(date: dt.date, precision: Precision) -> re.Pattern[str]:
+    """ "On 8 December 2024, ", "On Tuesday, March 18, ", "In November 2024 " for the given date."""
+    month, day, year = f"{date:%B}", str(date.day), str(date.year)
+    if precision == "year":
+        written = [year]
+    elif precision == "month":
+        written = [f"{month},? {year}"]
+    else:
+        written = [f"{day}(?:st|nd|rd|th)? {month}(?:,? {year})?", f"{month} {day}(?:st|nd|rd|th)?(?:,? {year})?"]
+    weekday = f"(?:{date:%A},? )?" if precision == "day" else ""
+    return re.compile(rf"(?:on|in) (?:the )?{weekday}(?:{'|'.join(written)})(?!\w),? ", re.IGNORECASE)
 
 
 # --- events -----------------------------------------------------------------------------------------------

@@ -128,10 +128,23 @@ def test_english_date(date: dt.date, precision: str, expected: str) -> None:
     assert english_date(date, precision) == expected  # type: ignore[arg-type]
 
 
-def test_line_puts_the_date_in_front() -> None:
-    assert line(D(2025, 3, 18), "day", " Turkey and Syria signed a memorandum. ") == (
-        "18 March 2025 — Turkey and Syria signed a memorandum."
-    )
+@pytest.mark.parametrize(
+    ("date", "precision", "english", "expected"),
+    [
+        (D(2025, 3, 18), "day", " Turkey and Syria signed a deal. ", "18 March 2025 — Turkey and Syria signed a deal."),
+        # the same date opening the sentence is not said twice
+        (D(2024, 12, 8), "day", "On 8 December 2024, Syria saw an end.", "8 December 2024 — Syria saw an end."),
+        (D(2025, 3, 18), "day", "On Tuesday, March 18, the ministers met.", "18 March 2025 — The ministers met."),
+        (D(2024, 11, 1), "month", "In November 2024 the escalation began.", "November 2024 — The escalation began."),
+        (D(2011, 1, 1), "year", "In 2011, the revolution broke out.", "2011 — The revolution broke out."),
+        # another date, or the date later in the sentence, stays
+        (D(2025, 3, 18), "day", "On 19 March the talks resumed.", "18 March 2025 — On 19 March the talks resumed."),
+        (D(2025, 3, 18), "day", "The ministers met on 18 March.", "18 March 2025 — The ministers met on 18 March."),
+        (D(2025, 3, 1), "month", "On 3 March 2025, talks began.", "March 2025 — On 3 March 2025, talks began."),
+    ],
+)
+def test_line_puts_the_date_in_front(date: dt.date, precision: str, english: str, expected: str) -> None:
+    assert line(date, precision, english) == expected  # type: ignore[arg-type]
 
 
 # --- events -----------------------------------------------------------------------------------------------
@@ -148,7 +161,7 @@ SEEDS = [
     DatedSentence(
         "a2:1",
         "وقع وزيرا الدفاع التركي والسوري في أنقرة بتاريخ 13 آب مذكرة تفاهم مشتركة للتدريب والاستشارات العسكرية.",
-        "The Turkish and Syrian defence ministers signed a joint memorandum on military training in Ankara on 13 August.",
+        "The Turkish and Syrian defence ministers signed a joint memorandum on military training on 13 August.",
         D(2025, 8, 14),
         1,
     ),
@@ -193,7 +206,7 @@ def test_events_in_date_order_with_same_event_merged() -> None:
     ]
     assert found[2].sentence_ids == ("a2:1", "a4:7")
     assert found[0].text == (
-        "8 December 2024 — On 8 December 2024 Syria saw the end of the era of former President Bashar al-Assad's regime."
+        "8 December 2024 — Syria saw the end of the era of former President Bashar al-Assad's regime."
     )
 
 
