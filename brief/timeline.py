@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from brief.clean.dates import (
@@ -310,14 +310,30 @@ def timeline(
     sentences: Iterable[DatedSentence],
     *,
     minimum: int = MIN_DATES,
+    max_events: int | None = None,
     same: Callable[[DatedSentence, DatedSentence], bool] | None = None,
     slack_days: int = SLACK_DAYS,
 ) -> list[Event]:
-    """The story's timeline: its events when they fall on at least ``minimum`` distinct dates, else []."""
+    """The story's timeline: its events when they fall on at least ``minimum`` distinct dates, else [].
+
+    With ``max_events``, the events told by the most sources are kept (ties: the earlier in the input, so pass
+    sentences in the selection's order), still printed in date order.
+    """
+    sentences = list(sentences)
     found = events(sentences, same=same, slack_days=slack_days)
+    if max_events is not None and len(found) > max_events:
+        position = {s.id: i for i, s in enumerate(sentences)}
+        ranked = sorted(found, key=lambda e: (-len(e.cites), position[e.sentence_id]))
+        kept = {e.sentence_id for e in ranked[:max_events]}
+        found = [e for e in found if e.sentence_id in kept]
     return found if len({(e.date, e.precision) for e in found}) >= minimum else []
 
 
 def needs_translation(found: Sequence[Event]) -> list[str]:
     """The sentence ids whose English the lines need (the events not yet given an English sentence)."""
     return [e.sentence_id for e in found if e.english is None]
+
+
+def with_english(found: Sequence[Event], english: Mapping[str, str]) -> list[Event]:
+    """The events with the English of their sentences filled in from {sentence id: English}."""
+    return [replace(e, english=english.get(e.sentence_id, e.english)) for e in found]

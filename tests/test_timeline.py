@@ -17,6 +17,7 @@ from brief.timeline import (
     same_event_by_words,
     sentence_date,
     timeline,
+    with_english,
 )
 
 OCT_24 = dt.date(2025, 10, 24)  # a Friday
@@ -284,3 +285,47 @@ def test_same_event_by_words(a: str, b: str, same: bool) -> None:
 def test_event_when() -> None:
     event = Event(D(2024, 11, 1), "month", "a:0", (1,), ("a:0",), "نوفمبر 2024")
     assert event.when == "November 2024" and event.text is None
+
+
+@pytest.mark.parametrize(
+    ("max_events", "expected"),
+    [
+        (None, ["a1:4", "a1:9", "a2:1", "a3:0"]),
+        # the event two sources tell first, then the earliest in the input; printed in date order
+        (3, ["a1:4", "a2:1", "a3:0"]),
+        (2, []),  # two lines are no timeline
+    ],
+)
+def test_max_events_keeps_the_best_attested(max_events: int | None, expected: list[str]) -> None:
+    found = timeline(iter(SEEDS), max_events=max_events, minimum=3)
+    assert [e.sentence_id for e in found] == expected
+
+
+def test_with_english_fills_in_the_lines_after_translation() -> None:
+    found = events([DatedSentence("x:0", "وقع الجانبان في 13 آب مذكرة تفاهم.", None, OCT_24, 5)])
+    (event,) = with_english(found, {"x:0": "The two sides signed a memorandum on 13 August."})
+    assert event.text == "13 August 2025 — The two sides signed a memorandum on 13 August."
+
+
+def test_the_seeds_have_a_timeline(seed_sentences: list[DatedSentence]) -> None:
+    """The seeds' story spans seven months; one article alone dates three events before it."""
+    found = timeline(seed_sentences)
+    dates = [e.date for e in found]
+    assert dates == sorted(dates)
+    assert {D(2024, 12, 8), D(2024, 12, 22), D(2025, 1, 14)} <= set(dates)
+
+
+@pytest.fixture(scope="module")
+def seed_sentences() -> list[DatedSentence]:
+    from pathlib import Path
+
+    from brief.clean import clean_document
+    from brief.records import RawDocument
+
+    sentences = []
+    for cite, path in enumerate(sorted((Path(__file__).parent.parent / "seeds").glob("*.txt")), 1):
+        article = clean_document(RawDocument(str(path), path.read_text(encoding="utf-8"), "txt", "utf-8"))
+        sentences += [
+            DatedSentence(f"{article.id}:{i}", text, None, article.date, cite) for i, text in enumerate(article.sentences)
+        ]
+    return sentences
