@@ -108,7 +108,10 @@ def _distance(a: str, b: str, limit: int) -> int:
 # --- candidates -------------------------------------------------------------------------------------------
 
 # A name word: a capital, or a lower-case article glued on ("al-Sharaa"); letters, apostrophes, inner hyphens.
-_TOKEN = re.compile(r"(?<![\w'’-])(?:(?:al|el|ul|bin|ibn|abu)[-‐])?[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’]*(?:[-‐][\w'’]+)*")
+# "Al Musafri" (with a space) is one word: its "Musafri" is not a spelling of its own.
+_TOKEN = re.compile(
+    r"(?<![\w'’-])(?:(?:al|el|ul|bin|ibn|abu)[-‐]|(?:[Aa]l|[Ee]l) (?=[A-Z]))?[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’]*(?:[-‐][\w'’]+)*"
+)
 _NOT_NAMES = frozenset(
     "the a an in on at for from to by with after before as but and or if when while this that these those it its "
     "he she they we i his her their there here according however meanwhile also mr mrs ms dr since during under "
@@ -306,18 +309,28 @@ def _pattern(variants: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def apply(text: str, mapping: Mapping[str, str]) -> str:
-    """text with every variant spelling in mapping replaced by its chosen one; a capital first letter is kept."""
-    pattern = _pattern(mapping)
+    """text with every variant spelling in mapping replaced by its chosen one.
+
+    A chosen spelling with an article ("al-Sharaa") is capitalised at a sentence start only. The chosen spellings
+    are matched too, so a variant inside one ("Musafri" in "al Musafri") is left alone.
+    """
+    lookup = {_first_lower(c): c for c in mapping.values()} | {_first_lower(v): c for v, c in mapping.items()}
+    pattern = _pattern(lookup.values() | mapping.keys())
     if pattern is None:
         return text
-    lookup = {v[:1].lower() + v[1:]: c for v, c in mapping.items()}
 
     def replace(m: re.Match[str]) -> str:
-        written = m.group(0)
-        chosen = lookup[written[:1].lower() + written[1:]]
-        return chosen[:1].upper() + chosen[1:] if written[:1].isupper() else chosen[:1].lower() + chosen[1:]
+        chosen = lookup[_first_lower(m.group(0))]
+        if not _ARTICLE.match(chosen):
+            return chosen
+        starts = m.start() == 0 or re.search(r"[.!?؟:]\W*\s$|^\W*$", text[max(0, m.start() - 4) : m.start()])
+        return chosen[:1].upper() + chosen[1:] if starts else chosen[:1].lower() + chosen[1:]
 
     return pattern.sub(replace, text)
+
+
+def _first_lower(name: str) -> str:
+    return name[:1].lower() + name[1:] if _ARTICLE.match(name) else name
 
 
 def canonical(name: str, mapping: Mapping[str, str]) -> str:
