@@ -155,6 +155,7 @@ def _unit(unit: str, singular: str, plural: str, words: str) -> None:
 
 _unit("km", "km", "km", "كم كلم كيلومتر كيلومترا كيلومترات")
 _unit("m", "m", "m", "متر مترا امتار")
+_unit("mm", "mm", "mm", "ملم مم مليمتر مليمترا مليمترات ملليمتر")
 _unit("km2", "km²", "km²", "كم2 كم²")
 _unit("kg", "kg", "kg", "كغ كيلوغرام كيلوغراما كيلوجرام كيلوجراما")
 _unit("ton", "tonne", "tonnes", "طن طنا اطنان")

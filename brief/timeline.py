@@ -32,6 +32,7 @@ from typing import Any, Literal
 from brief.clean.dates import (
     _MONTHS,
     _OF_MONTH,
+    _QUALIFIERS,
     _WEEKDAYS,
     _alternation,
     _find_dates,
@@ -110,19 +111,25 @@ class Event:
 # "ديسمبر/كانون الأول" and "آب (أغسطس)" are one month; ASCII "may" and three-letter abbreviations are left out of
 # the year-less patterns ("5 may have died" is no date).
 _YEARLESS_MONTH = _alternation(n for n in _MONTHS if not n.isascii() or len(n) > 3)
-_SECOND_NAME = rf"(?:\s*[/(\-–]\s*{_YEARLESS_MONTH}\s*\)?)?"
+_SECOND_NAME = rf"(?:\s*[/(\-–]\s*{_YEARLESS_MONTH}(?:\s*\))?)?"
 _WEEKDAY = _alternation(_WEEKDAYS)
+_AR_QUALIFIER = _alternation(q for q in _QUALIFIERS if not q.isascii())
+# "الثلاثاء 18 مارس", "1 تشرين الأول/أكتوبر المقبل": a weekday before, a qualifier after, no year.
 _DAY_MONTH = re.compile(
     rf"(?:(?<!\w)(?:يوم\s+)?(?P<wd>{_WEEKDAY})[\s,،]+(?:الموافق\s+)?)?"
     rf"(?<![\d.,/])(?P<d>\d{{1,2}})[\s\-/.]*{_OF_MONTH}(?P<m>{_YEARLESS_MONTH}){_SECOND_NAME}"
-    r"(?![\s,،\-/.]*\d{4})"
+    rf"(?:\s+(?P<q>{_AR_QUALIFIER}))?(?![\s,،\-/.]*\d{{4}})"
 )
 _MONTH_YEAR = re.compile(rf"(?<![\w\d])(?P<m>{_YEARLESS_MONTH}){_SECOND_NAME}[\s,،]+(?P<y>\d{{4}})(?!\d)")
 _YEAR = re.compile(r"(?<!\w)(?:[وفب]?(?:ال|لل)?(?:عام|سنه))\s+(?P<y>\d{4})(?!\d)")
 _YEARS = range(1900, 2101)
 # Words before a date that make it a bound: since, until, by, before, after, from (then "late", "the year" ...).
+# "بعد تخفيضات في 17 أبريل" (after cuts on 17 April) too: one word and "في" may come between. "اعتبارا من 1 نيسان"
+# (with effect from) is when the sentence's change happens, and "منذ 15 كانون الثاني" (since a given day) when its
+# state began: both are events. "منذ أواخر نوفمبر" (since late November), a period, is background.
 _BOUND = re.compile(
-    r"(?<!\w)[وف]?(?:منذ|حتي|لغايه|بحلول|قبل|بعد|ابتداء|اعتبارا|مع\s+نهايه)(?:\s+(?:من|الي|حتي))?"
+    r"(?<!\w)[وف]?(?P<word>منذ|حتي|لغايه|بحلول|قبل|بعد|مع\s+نهايه)(?:\s+(?:من|الي|حتي))?"
+    r"(?:\s+\S+\s+في)?"
     r"(?:\s+(?:اواخر|مطلع|اوائل|منتصف|اواسط|بدايه|نهايه|مستهل|اخر|يوم|شهر|عام|العام|سنه|تاريخ|الثلاثاء|الاربعاء|"
     r"الخميس|الجمعه|السبت|الاحد|الاثنين|الاتنين|في))*\s*$"
 )
@@ -142,37 +149,68 @@ def dates_in(text: str, published: dt.date | None, *, slack_days: int = SLACK_DA
     ) -> None:
         if any(start < f.end and f.start < end for f in found):
             return  # inside a date already read ("18 مارس" of "18 مارس 2025")
-        bound = _BOUND.search(normalise_for_matching(text[max(0, start - 40) : start])) is not None
+        before = _BOUND.search(normalise_for_matching(text[max(0, start - 40) : start]))
+        bound = before is not None and not (before.group("word") == "منذ" and precision == "day")
         found.append(FoundDate(date, precision, text[start:end], start, end, relative, hijri, bound))
 
     for hit in _find_dates(norm):
         add(hit.date, "day", *span(hit.start, hit.end), hijri=hit.hijri)
-    # Relative dates before the year-less and coarser ones: "13 آب المقبل" is next August, and "أواخر العام
-    # الماضي" is one phrase, not "العام" and nothing.
-    if published is not None:
-        for mention in relative_dates(text, published):
-            if mention.date is not None and mention.precision in _RANK:
-                precision: Precision = mention.precision  # type: ignore[assignment]  # weeks are filtered out
-                add(mention.date, precision, mention.start, mention.end, relative=True)
+    mentions = relative_dates(text, published) if published is not None else []
+    # "هذا العام" in the sentence says which year a day and month without one are in, even after the article.
+    this_year = any(m.precision == "year" and m.date and published and m.date.year == published.year for m in mentions)
     for m in _DAY_MONTH.finditer(norm):
-        date = _yearless(int(m.group("d")), _MONTHS[m.group("m")], m.group("wd"), published, slack_days)
+        day, month = int(m.group("d")), _MONTHS[m.group("m")]
+        date = _yearless(day, month, m.group("wd"), m.group("q"), published, slack_days, this_year)
         if date is not None:
-            add(date, "day", *span(m.start(), m.end()))
+            add(date, "day", *span(m.start(), m.end()), relative=m.group("q") is not None)
+    # Relative dates before coarser ones: "أواخر العام الماضي" is one phrase, not "العام" and nothing.
+    for mention in mentions:
+        if mention.date is not None and mention.precision in _RANK:
+            precision: Precision = mention.precision  # type: ignore[assignment]  # weeks are filtered out
+            add(mention.date, precision, mention.start, mention.end, relative=True)
     for m in _MONTH_YEAR.finditer(norm):
         if int(m.group("y")) in _YEARS:
             add(dt.date(int(m.group("y")), _MONTHS[m.group("m")], 1), "month", *span(m.start(), m.end()))
     for m in _YEAR.finditer(norm):
         if int(m.group("y")) in _YEARS:
             add(dt.date(int(m.group("y")), 1, 1), "year", *span(m.start(), m.end()))
-    return sorted(found, key=lambda f: f.start)
+    return _lists_share_bounds(sorted(found, key=lambda f: f.start), norm=normalise_for_matching, text=text)
+
+
+_LIST_GAP = re.compile(r"^[\s,،]*(?:و|او|ثم)?\s*(?:في\s+)?$")
+
+
+def _lists_share_bounds(found: list[FoundDate], *, norm: Callable[[str], str], text: str) -> list[FoundDate]:
+    """In "بعد تخفيضات في 17 أبريل و10 يوليو و28 أغسطس" every date of the list is a bound, not only the first."""
+    result: list[FoundDate] = []
+    for f in found:
+        if result and result[-1].bound and not f.bound and _LIST_GAP.match(norm(text[result[-1].end : f.start])):
+            f = replace(f, bound=True)
+        result.append(f)
+    return result
 
 
 def _yearless(
-    day: int, month: int, weekday: str | None, published: dt.date | None, slack_days: int
+    day: int,
+    month: int,
+    weekday: str | None,
+    qualifier: str | None,
+    published: dt.date | None,
+    slack_days: int,
+    this_year: bool = False,
 ) -> dt.date | None:
     """The date "day month" names, when the article date makes the year certain; else None."""
     if published is None:
         return None
+    if qualifier is not None:  # "13 آب الماضي": the last 13 August; "1 تشرين الأول المقبل": the next 1 October
+        which = _QUALIFIERS[qualifier]
+        if which < 0:
+            year = published.year if (month, day) < (published.month, published.day) else published.year - 1
+        elif which > 0:
+            year = published.year if (month, day) > (published.month, published.day) else published.year + 1
+        else:
+            year = published.year
+        return _date_or_none(year, month, day)
     if weekday is not None:
         # The year, of the three around the article's, in which that day falls on that weekday; the nearest wins.
         fits = [
@@ -181,7 +219,7 @@ def _yearless(
         ]  # fmt: skip
         return fits[0] if fits else None
     date = _date_or_none(published.year, month, day)
-    if date is None or date > published + dt.timedelta(days=slack_days):
+    if date is None or (date > published + dt.timedelta(days=slack_days) and not this_year):
         return None  # after the article: this year's (a plan) or last year's (a look back), a guess either way
     return date
 
@@ -202,8 +240,35 @@ def sentence_date(text: str, published: dt.date | None, *, slack_days: int = SLA
     A Gregorian date wins over a Hijri one, as in brief.clean.dates: a sentence giving both names one day twice,
     and the Gregorian is the calendar the publisher's other dates are in.
     """
-    found = [f for f in dates_in(text, published, slack_days=slack_days) if not f.bound]
-    return min(found, key=lambda f: (_RANK[f.precision], f.relative, f.hijri, f.start), default=None)
+    found = [f for f in _event_dates(text, published, slack_days) if not f.bound]
+    return min(found, key=_preference, default=None)
+
+
+def sentence_dates(text: str, published: dt.date | None, *, slack_days: int = SLACK_DAYS) -> list[FoundDate]:
+    """The dates a sentence's events are placed at: its ``sentence_date``, or a list of dates if that comes first.
+
+    "بعد تخفيضات في 17 أبريل و10 يوليو و28 أغسطس" (after cuts on 17 April, 10 July and 28 August) is a chronology
+    of its own: each date in it is an event the sentence tells, though the list is a bound.
+    """
+    found = _event_dates(text, published, slack_days)
+    runs: list[list[FoundDate]] = []
+    for f in found:
+        if runs and _LIST_GAP.match(normalise_for_matching(text[runs[-1][-1].end : f.start])):
+            runs[-1].append(f)
+        else:
+            runs.append([f])
+    choices = [run for run in runs if len(run) > 1] + [[f] for f in found if not f.bound]
+    best = min(choices, key=lambda run: _preference(run[0]), default=[])
+    return best
+
+
+def _event_dates(text: str, published: dt.date | None, slack_days: int) -> list[FoundDate]:
+    # "هذا العام", "العام المقبل" are the frame of a sentence, not when something happened.
+    return [f for f in dates_in(text, published, slack_days=slack_days) if not (f.relative and f.precision == "year")]
+
+
+def _preference(f: FoundDate) -> tuple[int, bool, bool, int]:
+    return _RANK[f.precision], f.relative, f.hijri, f.start
 
 
 # --- English ----------------------------------------------------------------------------------------------
@@ -281,15 +346,13 @@ def events(
     groups: list[tuple[FoundDate, list[DatedSentence]]] = []
     test = same or (lambda a, b: same_event_by_words(a.original, b.original))
     for s in sentences:
-        found = sentence_date(s.original, s.published, slack_days=slack_days)
-        if found is None:
-            continue
-        for when, members in groups:
-            if (when.date, when.precision) == (found.date, found.precision) and any(test(m, s) for m in members):
-                members.append(s)
-                break
-        else:
-            groups.append((found, [s]))
+        for found in sentence_dates(s.original, s.published, slack_days=slack_days):
+            for when, members in groups:
+                if (when.date, when.precision) == (found.date, found.precision) and any(test(m, s) for m in members):
+                    members.append(s)
+                    break
+            else:
+                groups.append((found, [s]))
     result = [
         Event(
             date=when.date,
@@ -323,9 +386,9 @@ def timeline(
     found = events(sentences, same=same, slack_days=slack_days)
     if max_events is not None and len(found) > max_events:
         position = {s.id: i for i, s in enumerate(sentences)}
-        ranked = sorted(found, key=lambda e: (-len(e.cites), position[e.sentence_id]))
-        kept = {e.sentence_id for e in ranked[:max_events]}
-        found = [e for e in found if e.sentence_id in kept]
+        ranked = sorted(range(len(found)), key=lambda i: (-len(found[i].cites), position[found[i].sentence_id], i))
+        kept = set(ranked[:max_events])
+        found = [e for i, e in enumerate(found) if i in kept]
     return found if len({(e.date, e.precision) for e in found}) >= minimum else []
 
 

@@ -18,6 +18,7 @@ from brief.differences import Claim, Difference, compare, differences, quantitie
         # digits: Arabic-Indic, decimals, thousands separators
         ("سقط الصاروخ على بعد 5 كيلومترات من الحدود", "5", "km", None, "5 km"),
         ("سقط الصاروخ على بعد ٣٠ كم من الحدود", "30", "km", None, "30 km"),
+        ("سجلت محطات الرصد هطول 92 ملم من الأمطار", "92", "mm", None, "92 mm"),
         ("ارتفع التضخم بنسبة 21.00% خلال العام", "21", "percent", None, "21%"),
         ("ارتفع التضخم بنسبة ٢١ بالمئة", "21", "percent", None, "21%"),
         ("ارتفع التضخم بنسبة 21 في المائة", "21", "percent", None, "21%"),

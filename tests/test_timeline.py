@@ -16,6 +16,7 @@ from brief.timeline import (
     needs_translation,
     same_event_by_words,
     sentence_date,
+    sentence_dates,
     timeline,
     with_english,
 )
@@ -51,12 +52,21 @@ D = dt.date
         ("وفي الشهر الماضي، طلبت سوريا رسميا المساعدة", OCT_24, (D(2025, 9, 1), "month")),
         ("ووقع الجانبان في 13 آب الماضي مذكرة تفاهم", OCT_24, (D(2025, 8, 13), "day")),
         ("يعقد الاجتماع في 10 كانون الثاني المقبل", OCT_24, (D(2026, 1, 10), "day")),
+        ("تبدأ أول دفعة تدريبها في 1 تشرين الأول/أكتوبر المقبل", D(2026, 8, 14), (D(2026, 10, 1), "day")),
+        ("وقع الجانبان في 13 آب/أغسطس الماضي", D(2026, 8, 14), (D(2026, 8, 13), "day")),
+        ("وقع الجانبان في 20 آب الماضي", D(2026, 8, 14), (D(2025, 8, 20), "day")),
+        # "this year" in the sentence settles a day and month after the article
+        ("تعقد اللجنة اجتماعها الأخير هذا العام في 24 ديسمبر", D(2026, 11, 6), (D(2026, 12, 24), "day")),
         # coarser dates
         ("وفي أواخر نوفمبر 2024 بدأ تصعيد عسكري", OCT_24, (D(2024, 11, 1), "month")),
         ("كانت تركيا داعما للمعارضة منذ اندلاع الثورة عام 2011", OCT_24, (D(2011, 1, 1), "year")),
+        # with effect from a day, or since a given day: when the change happened
+        ("يسري القرار اعتبارا من 1 تشرين الثاني 2025", OCT_24, (D(2025, 11, 1), "day")),
+        ("اتفق الجانبان على توحيد رسوم العبور اعتبارا من 1 نيسان المقبل", OCT_24, (D(2026, 4, 1), "day")),
+        ("اقتصرت الحركة عبر المعبر منذ 15 كانون الثاني الماضي على الشاحنات", OCT_24, (D(2025, 1, 15), "day")),
         # the most precise date is the sentence's, a written one before a relative one, and not a bound
         ("قال أمس إن سوريا شهدت في 8 ديسمبر 2024 نهاية حقبة الأسد منذ عام 1971", OCT_24, (D(2024, 12, 8), "day")),
-        ("منذ 8 ديسمبر 2024 تغير الكثير، وفي آذار 2025 وقع الجانبان اتفاقا", OCT_24, (D(2025, 3, 1), "month")),
+        ("بعد 8 ديسمبر 2024 تغير الكثير، وفي آذار 2025 وقع الجانبان اتفاقا", OCT_24, (D(2025, 3, 1), "month")),
     ],
 )
 def test_sentence_date(text: str, published: dt.date, expected: tuple[dt.date, str]) -> None:
@@ -74,7 +84,7 @@ def test_sentence_date(text: str, published: dt.date, expected: tuple[dt.date, s
         ("تستمر المهمة حتى 31 ديسمبر 2026", OCT_24),
         ("أعلن ذلك بعد 13 آب", OCT_24),
         ("لم يزر أي مسؤول دمشق قبل يوم 8 ديسمبر 2024", OCT_24),
-        ("يسري القرار اعتبارا من 1 تشرين الثاني 2025", OCT_24),
+        ("كانت تركيا داعما للمعارضة منذ عام 2011", OCT_24),  # since a year: a period, background
         ("يعقد المؤتمر في 20 نوفمبر", OCT_24),  # after the article: this year's plan or last year's? a guess
         ("احتفل السوريون في 25 ديسمبر", D(2025, 1, 5)),  # last December most likely, but not certain
         ("قال المصدر للصحفيين يوم الخميس إن الاتفاق وقع", OCT_24),  # a bare weekday: which Thursday?
@@ -329,3 +339,34 @@ def seed_sentences() -> list[DatedSentence]:
             DatedSentence(f"{article.id}:{i}", text, None, article.date, cite) for i, text in enumerate(article.sentences)
         ]
     return sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a list of dates is a chronology: each is an event, though the list follows "after"
+        (
+            "وهذا هو الخفض الرابع منذ بداية العام، بعد تخفيضات في 17 أبريل و10 يوليو و28 أغسطس.",
+            [D(2026, 4, 17), D(2026, 7, 10), D(2026, 8, 28)],
+        ),
+        ("زار الوفد أنقرة في 3 و5 آب 2026", [D(2026, 8, 5)]),  # "3 و5 آب": the 3 alone is no date
+        ("قال أمس إن الاجتماع عقد في 8 آب", [D(2026, 8, 8)]),
+        ("ارتفع التضخم هذا العام", []),  # "this year" frames a sentence; it is no event
+    ],
+)
+def test_sentence_dates(text: str, expected: list[dt.date]) -> None:
+    assert [f.date for f in sentence_dates(text, D(2026, 11, 6))] == expected
+
+
+def test_a_list_gives_one_event_per_date_from_one_sentence() -> None:
+    rate = DatedSentence(
+        "r:3",
+        "وهذا هو الخفض الرابع منذ بداية العام، بعد تخفيضات في 17 أبريل و10 يوليو و28 أغسطس.",
+        "This is the fourth cut since the start of the year, after cuts on 17 April, 10 July and 28 August.",
+        D(2026, 11, 6),
+        1,
+    )
+    found = timeline([rate])
+    assert [(e.date, e.sentence_id) for e in found] == [
+        (D(2026, 4, 17), "r:3"), (D(2026, 7, 10), "r:3"), (D(2026, 8, 28), "r:3")
+    ]
