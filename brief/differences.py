@@ -325,7 +325,7 @@ def _quantity(
     elif after and (noun := _generic_noun(after[0])) is not None:
         unit = (f"word:{noun}", "", "")
     before = norm[max(0, start - 40) : start]
-    qualifier: Qualifier = next((q for pattern, q in _QUALIFIERS if pattern.search(before)), "exact")
+    qualifier = _qualifier(before)
     role = next((_ROLES[k] for t in before.split()[-3:] if (k := _word(t, _ROLES)) is not None), None)
     unit_name = unit[0] if unit else None
     if unit_name in _ROLE_UNITS:
@@ -334,14 +334,13 @@ def _quantity(
         unit_name = "person"  # "ارتفعت حصيلة القتلى إلى 30": thirty people
     elif role is not None and unit_name is not None and unit_name not in ("person", "soldier", "child"):
         role = None  # "مقتل ... بعد 3 أيام": the role word is about something else
-    phrase = text[offsets[start] : offsets[end - 1] + 1] if end > start else text
     return Quantity(
         value=value,
         unit=unit_name,
         role=role,
         qualifier=qualifier,
         scale=scale,
-        phrase=phrase,
+        phrase=text[offsets[start] : offsets[end - 1] + 1],
         english=_english(value, scale, unit, role, qualifier, english),
     )
 
@@ -351,8 +350,7 @@ def _quantity_of(
     english: str | None,
 ) -> Quantity:
     """A figure written as one word with its unit (a dual: "عامين")."""
-    before = norm[max(0, start - 40) : start]
-    qualifier: Qualifier = next((q for pattern, q in _QUALIFIERS if pattern.search(before)), "exact")
+    qualifier = _qualifier(norm[max(0, start - 40) : start])
     return Quantity(
         value=value,
         unit=unit[0],
@@ -364,11 +362,15 @@ def _quantity_of(
     )
 
 
+def _qualifier(before: str) -> Qualifier:
+    """"about", "over", "under" when the words just before a figure say so ("نحو", "أكثر من", "أقل من")."""
+    return next((q for pattern, q in _QUALIFIERS if pattern.search(before)), "exact")
+
+
 def _number(value: Decimal, scale: str | None) -> str:
     """A value in English digits: "1,500", "2.5 million", "21"."""
-    if scale is not None and scale != "thousand":  # "5,000", but "2.5 million"
-        shown = value / _SCALES[{"thousand": "الف", "million": "مليون", "billion": "مليار"}[scale]][1]
-        return f"{_plain(shown)} {scale}"
+    if scale in ("million", "billion"):  # "2.5 million", but "5,000"
+        return f"{_plain(value / (10**6 if scale == 'million' else 10**9))} {scale}"
     return _plain(value)
 
 

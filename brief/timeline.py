@@ -10,15 +10,19 @@ A day and month without a year take the article's year only when the date that g
 date by more than ``SLACK_DAYS`` (an article dated 24 October saying "13 آب" means this August; one dated
 5 January saying "25 ديسمبر" could mean either December, so it is left out). A weekday written with it ("الثلاثاء
 18 مارس") settles the year outright: the year, of the article's and the two around it, whose 18 March is a Tuesday.
+A qualifier settles it too ("13 آب الماضي", "1 تشرين الأول المقبل"), and so does "هذا العام" in the sentence.
 A bare weekday ("يوم الخميس") and a week ("الأسبوع الماضي") are never resolved: which one is meant is a guess.
 
-One sentence gives at most one event: its most precise date, written dates before relative ones, then the first.
-Two sentences on the same date that tell the same event (by ``same``, default a word-overlap test on the original)
-are one event with both citations.
+A sentence is placed at its most precise date, written dates before relative ones, then the first. A date that
+bounds something ("بعد", "قبل", "حتى", "منذ أواخر نوفمبر") is not when the sentence's event happened, and "this
+year" frames a sentence rather than dating it; neither places it. A list of dates ("في 17 أبريل و10 يوليو و28
+أغسطس") is a chronology: the sentence gives an event for each. Two sentences on the same date that tell the same
+event (by ``same``, default a word-overlap test on the originals) are one event with both citations.
 
     events(sentences)    every dated event, merged and in date order
     timeline(sentences)  the same, but only when there are at least three distinct dates (else [])
-    dates_in(text, published)  the dates one text gives, for other checks (brief.differences uses it)
+    with_english(events, english)  the lines, once the sentences the events need are translated
+    dates_in(text, published), sentence_date(...)  the dates one text gives (brief.differences uses them)
 """
 
 from __future__ import annotations
@@ -174,17 +178,18 @@ def dates_in(text: str, published: dt.date | None, *, slack_days: int = SLACK_DA
     for m in _YEAR.finditer(norm):
         if int(m.group("y")) in _YEARS:
             add(dt.date(int(m.group("y")), 1, 1), "year", *span(m.start(), m.end()))
-    return _lists_share_bounds(sorted(found, key=lambda f: f.start), norm=normalise_for_matching, text=text)
+    return _lists_share_bounds(sorted(found, key=lambda f: f.start), text)
 
 
 _LIST_GAP = re.compile(r"^[\s,،]*(?:و|او|ثم)?\s*(?:في\s+)?$")
 
 
-def _lists_share_bounds(found: list[FoundDate], *, norm: Callable[[str], str], text: str) -> list[FoundDate]:
+def _lists_share_bounds(found: list[FoundDate], text: str) -> list[FoundDate]:
     """In "بعد تخفيضات في 17 أبريل و10 يوليو و28 أغسطس" every date of the list is a bound, not only the first."""
     result: list[FoundDate] = []
     for f in found:
-        if result and result[-1].bound and not f.bound and _LIST_GAP.match(norm(text[result[-1].end : f.start])):
+        gap = normalise_for_matching(text[result[-1].end : f.start]) if result else ""
+        if result and result[-1].bound and not f.bound and _LIST_GAP.match(gap):
             f = replace(f, bound=True)
         result.append(f)
     return result
@@ -212,7 +217,7 @@ def _yearless(
             year = published.year
         return _date_or_none(year, month, day)
     if weekday is not None:
-        # The year, of the three around the article's, in which that day falls on that weekday; the nearest wins.
+        # The year, of the article's and the two around it, in which that day falls on that weekday (at most one).
         fits = [
             d for y in (published.year, published.year - 1, published.year + 1)
             if (d := _date_or_none(y, month, day)) is not None and d.weekday() == _WEEKDAYS[weekday]
@@ -279,8 +284,15 @@ def english_date(date: dt.date, precision: Precision) -> str:
     if precision == "year":
         return str(date.year)
     if precision == "month":
-        return f"{date:%B} {date.year}"
-    return f"{date.day} {date:%B} {date.year}"
+        return f"{_MONTH_NAMES[date.month - 1]} {date.year}"
+    return f"{date.day} {_MONTH_NAMES[date.month - 1]} {date.year}"
+
+
+# Not strftime's %B and %A, which follow the process's locale.
+_MONTH_NAMES = (
+    "January February March April May June July August September October November December".split()
+)
+_DAY_NAMES = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
 
 
 def line(date: dt.date, precision: Precision, english: str) -> str:
@@ -298,14 +310,14 @@ def line(date: dt.date, precision: Precision, english: str) -> str:
 
 def _opening_date(date: dt.date, precision: Precision) -> re.Pattern[str]:
     """ "On 8 December 2024, ", "On Tuesday, March 18, ", "In November 2024 " for the given date."""
-    month, day, year = f"{date:%B}", str(date.day), str(date.year)
+    month, day, year = _MONTH_NAMES[date.month - 1], str(date.day), str(date.year)
     if precision == "year":
         written = [year]
     elif precision == "month":
         written = [f"{month},? {year}"]
     else:
         written = [f"{day}(?:st|nd|rd|th)? {month}(?:,? {year})?", f"{month} {day}(?:st|nd|rd|th)?(?:,? {year})?"]
-    weekday = f"(?:{date:%A},? )?" if precision == "day" else ""
+    weekday = f"(?:{_DAY_NAMES[date.weekday()]},? )?" if precision == "day" else ""
     return re.compile(rf"(?:on|in) (?:the )?{weekday}(?:{'|'.join(written)})(?!\w),? ", re.IGNORECASE)
 
 
