@@ -23,6 +23,7 @@ from both sides, without word alignment:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -228,6 +229,8 @@ def entities(pairs: Iterable[tuple[str, str | None]]) -> list[Entity]:
     folds = {c.surface: fold(c.surface) for c in names}
     strict = {c.surface: strict_fold(c.surface) for c in names}
     anchors = {c.surface: _anchors(c.sentences, arabic, where) for c in names}
+    # The Arabic spellings a candidate could render, as keys: two candidates without one in common are two names.
+    keys = {c.surface: {_arabic_key(w) for w in anchors[c.surface] if _renders(w, folds[c.surface])} for c in names}
 
     parent = {c.surface: c.surface for c in names}
 
@@ -246,7 +249,7 @@ def entities(pairs: Iterable[tuple[str, str | None]]) -> list[Entity]:
             if strict[sa] == strict[sb]:
                 parent[root(sa)] = root(sb)
                 continue
-            if not _near(folds[sa], folds[sb]):
+            if not keys[sa] & keys[sb] or not _near(folds[sa], folds[sb]):
                 continue
             common = _shared_name(anchors[sa], folds[sa], anchors[sb], folds[sb])
             if common:
@@ -314,10 +317,9 @@ def apply(text: str, mapping: Mapping[str, str]) -> str:
     A chosen spelling with an article ("al-Sharaa") is capitalised at a sentence start only. The chosen spellings
     are matched too, so a variant inside one ("Musafri" in "al Musafri") is left alone.
     """
-    lookup = {_first_lower(c): c for c in mapping.values()} | {_first_lower(v): c for v, c in mapping.items()}
-    pattern = _pattern(lookup.values() | mapping.keys())
-    if pattern is None:
+    if not mapping:
         return text
+    lookup, pattern = _compiled(tuple(sorted(mapping.items())))
 
     def replace(m: re.Match[str]) -> str:
         chosen = lookup[_first_lower(m.group(0))]
@@ -327,6 +329,15 @@ def apply(text: str, mapping: Mapping[str, str]) -> str:
         return chosen[:1].upper() + chosen[1:] if starts else chosen[:1].lower() + chosen[1:]
 
     return pattern.sub(replace, text)
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled(items: tuple[tuple[str, str], ...]) -> tuple[dict[str, str], re.Pattern[str]]:
+    """The lookup and the pattern for a map, built once per map (a brief applies one map to every sentence)."""
+    lookup = {_first_lower(c): c for _, c in items} | {_first_lower(v): c for v, c in items}
+    pattern = _pattern(list(lookup.values()) + [v for v, _ in items])
+    assert pattern is not None
+    return lookup, pattern
 
 
 def _first_lower(name: str) -> str:
