@@ -19,6 +19,7 @@ from brief.clean.boilerplate import (
     RELATED,
     REPEATED,
     SOURCE,
+    SLOGAN,
     SUBHEADING,
     TAGS,
     TEASER,
@@ -36,6 +37,7 @@ from brief.clean.boilerplate import (
     _context_free_reason,
 )
 from brief.clean.dates import _dateline, find_date
+from brief.clean.masthead import bilingual_name, name_like
 from brief.clean.text import _CLOSERS, _TERMINATORS, normalise_for_matching, prepare_for_translation, split_sentences
 from brief.records import Dropped
 
@@ -125,6 +127,7 @@ def _clean_lines(
                 meta.publisher = line.text  # the site's name is on every page: still its name
         page.take_byline_and_credit(line)
     page.mark_tag_lists()
+    page.mark_masthead()
     free = [ln for ln in page.lines if ln.reason is None]
     first_para = next((ln.index for ln in free if ln.paragraph and not page.above_caption(ln)), len(raw_lines))
     page.mark_meta_lines(first_para)
@@ -200,6 +203,39 @@ class _Page:
         elif line.reason == SOURCE and self.meta.credit is None:
             self.meta.credit = line.text.split(":", 1)[1].strip() or None
 
+    def mark_masthead(self) -> None:
+        """The outlet's name at the very top of a text dump, over the date line: the publisher, never the headline.
+
+        See ``masthead.py``. A slogan printed between the name and the date line ("صوت الشعب منذ 1967") goes
+        with the masthead when a headline follows the date line; without one, that line is the headline.
+        """
+        top = [ln for ln in self.lines if ln.reason in (None, REPEATED)][:4]
+        dated = [i for i, ln in enumerate(top) if (found := _dateline(ln.raw)) and len(found[1].split()) <= 2]
+        date_at = dated[0] if dated else None
+        masthead: _Line | None = None
+        name: str | None = None
+        for i, line in enumerate(top[:2]):
+            name = bilingual_name(line.unbulleted)
+            if name and (i == 0 or date_at == i + 1):
+                masthead = line
+                break
+        else:
+            name = None
+        slogan: _Line | None = None
+        if masthead is None and date_at in (1, 2) and _plain_masthead(top[date_at - 1]):
+            masthead = top[date_at - 1]
+        elif masthead is None and date_at == 2 and _plain_masthead(top[0]) and len(top) > 3:
+            between, below = top[1], top[3]
+            if between.words <= 8 and not _TERMINAL.search(between.text) and _headline_shaped(below):
+                masthead, slogan = top[0], between
+        if masthead is None:
+            return
+        masthead.reason = PUBLISHER
+        if self.meta.publisher is None:
+            self.meta.publisher = name or masthead.unbulleted
+        if slogan is not None:
+            slogan.reason = SLOGAN
+
     def mark_meta_lines(self, first_para: int) -> None:
         """Lines of page metadata run together: "مسقط - العمانية نشر في: 4 مارس 2025 المشاهدات: 1,245".
 
@@ -266,7 +302,9 @@ class _Page:
         """Choose the headline (unless the markup named it), mark it and its repeats; return its position or -1."""
         title_line: _Line | None = None
         if self.meta.title is None:
-            candidates = [ln for ln in header if ln.words >= 2 and not ln.text.endswith(".")]
+            # A headline is a few words, not a sentence, not a dateline ("عمّان – 8 أيار 2025"), never a masthead
+            # (marked before this) and never the first paragraph that lost its full stop.
+            candidates = [ln for ln in header if _headline_shaped(ln) and not _place_dateline(ln)]
             keys = [ln.key for ln in header]
             # A headline printed twice at the top; a two-word section label ("أخبار لبنان") printed twice is not one.
             repeated = [ln for ln in candidates if keys.count(ln.key) > 1 and ln.words >= 3]
@@ -477,6 +515,37 @@ def _continues(previous: str, line: str, width: int) -> bool:
     if len(line) - len(line.lstrip()) < len(previous) - len(previous.lstrip()):
         return False  # lynx indents a paragraph's lines alike; less indent is a heading or a new block
     return len(before) + 1 + len(text.split()[0]) > width
+
+
+_MAX_HEADLINE_WORDS = 20  # the longest headline in the cleaning gate has 13; a longer line is running text
+
+
+def _headline_shaped(line: _Line) -> bool:
+    """Could be a headline: two to twenty words, not ending in a full stop."""
+    return 2 <= line.words <= _MAX_HEADLINE_WORDS and not line.text.endswith(".")
+
+
+def _place_dateline(line: _Line) -> bool:
+    """A date with at most a place beside it: "عمّان – 8 أيار 2025", "الخرطوم - ١٩ تشرين الأول ٢٠٢٥"."""
+    found = _dateline(line.raw)
+    return found is not None and len(found[1].split()) <= 2
+
+
+def _plain_masthead(line: _Line) -> bool:
+    """A line that can be an outlet's name on its own: short, name-shaped, not a section label or a date.
+
+    Three words at most ("جريدة الرأي الأردنية", "Sky News عربية"), five when it says it is a paper or agency:
+    a four-word line over a date is more often a short headline than a name.
+    """
+    text = line.unbulleted
+    words = text.split()
+    sections = _SECTION.findall(line.key)
+    return (
+        name_like(text)
+        and (len(words) <= 3 or bool(_PUBLISHER_WORDS.search(line.key)))
+        and len(sections) < len(words)
+        and _dateline(line.raw) is None
+    )
 
 
 def _looks_like_publisher(line: _Line, *, strict: bool = False) -> bool:
