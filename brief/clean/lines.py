@@ -129,7 +129,10 @@ def _clean_lines(
     page.mark_tag_lists()
     page.mark_masthead()
     free = [ln for ln in page.lines if ln.reason is None]
-    first_para = next((ln.index for ln in free if ln.paragraph and not page.above_caption(ln)), len(raw_lines))
+    first_para = next(
+        (ln.index for ln in free if ln.paragraph and not page.above_caption(ln) and not _lone_question(ln)),
+        len(raw_lines),
+    )
     page.mark_meta_lines(first_para)
     page.mark_tail(first_para)
     header = [ln for ln in page.lines if ln.index < first_para and ln.reason is None]
@@ -148,6 +151,8 @@ def _clean_lines(
             words = len(_group(_TEASER.search(teaser.key), "site").split())
             meta.publisher = " ".join(teaser.text.rstrip(".!").split()[-words:])
     page.judge_body()
+    if meta.date is None:
+        meta.date = _wire_dateline(page.by_index.get(first_para))
 
     sentences = [s for ln in page.lines if ln.content for s in split_sentences(ln.unbulleted)]
     dropped = list(pre_dropped or []) + [Dropped(ln.raw, ln.reason) for ln in page.lines if ln.reason]
@@ -515,6 +520,28 @@ def _continues(previous: str, line: str, width: int) -> bool:
     if len(line) - len(line.lstrip()) < len(previous) - len(previous.lstrip()):
         return False  # lynx indents a paragraph's lines alike; less indent is a heading or a new block
     return len(before) + 1 + len(text.split()[0]) > width
+
+
+def _lone_question(line: _Line) -> bool:
+    """A headline put as a question or exclamation ("هل تنجح خطة …؟"), not the first paragraph, though shaped so."""
+    text = line.text.rstrip(_CLOSERS + " ")
+    return (
+        text.endswith(("?", "؟", "!"))
+        and line.words <= _MAX_HEADLINE_WORDS
+        and len(split_sentences(line.text)) == 1
+        and not _QA_LABEL.match(line.key)
+    )
+
+
+# "الخرطوم 4 يونيو 2025 — قالت …", "القاهرة (أ ش أ) 12 مارس 2025 - أعلن …": a wire dateline opening the lead.
+_WIRE_DATELINE = re.compile(r"^(?P<head>[^.!?؟،,;؛]{6,70}?)\s+[—–-]{1,2}\s+\S")
+
+
+def _wire_dateline(line: _Line | None) -> dt.date | None:
+    """The date of a wire dateline (a place, maybe an agency, and a date) that opens the first paragraph."""
+    found = _WIRE_DATELINE.match(line.text) if line is not None and line.content else None
+    dateline = _dateline(found.group("head")) if found else None
+    return dateline[0] if dateline and len(dateline[1].split()) <= 4 else None
 
 
 _MAX_HEADLINE_WORDS = 20  # the longest headline in the cleaning gate has 13; a longer line is running text
