@@ -84,5 +84,5 @@ def name_like(text: str) -> bool:
         1 <= len(words) <= _MAX_NAME_WORDS
         and not any(ch in ".!?؟:؛;«»\"“”" for ch in text)
         and not re.search(r"(?<!\d)\d{4}$", text)  # "منذ 1967", "2025": not a name's last word
-        and not any(ch.isdigit() for ch in " ".join(words[:-1]))  # "القاهرة 24", "عربي21", not "12 يناير"
+        and not any(w.isdigit() for w in words[:-1])  # "القاهرة 24", "عربي21", "Le360 عربي", not "12 يناير"
     )
