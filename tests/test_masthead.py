@@ -41,7 +41,7 @@ def test_bilingual_name(line: str, name: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("line", "expected"),
-    [("الوطن نيوز", True), ("عربي21", True), ("صوت الشعب منذ 1967", False), ("12 يناير الوطن", False),
+    [("الوطن نيوز", True), ("عربي21", True), ("Le360 عربي", True), ("صوت الشعب منذ 1967", False), ("12 يناير الوطن", False),
      ("تونس: الترفيع", False)],
 )
 def test_name_like(line: str, expected: bool) -> None:
