@@ -100,3 +100,17 @@ def test_a_short_line_over_a_date_lower_down_is_not_the_masthead() -> None:
 def test_a_wire_dateline_dates_the_article_but_the_narrative_does_not(first: str, date: dt.date | None) -> None:
     doc = RawDocument("d.txt", f"عربي21 (Arabi21)\n\n{first}\n\n{PARAGRAPHS}", "txt", "utf-8")
     assert clean_document(doc).date == date
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "قالت مصادر إن العمل في المحور سينتهي بنهاية العام بعد تنفيذ 85 بالمئة من الأعمال. إضافة إعلان",
+        "قالت مصادر إن العمل في المحور سينتهي بنهاية العام بعد تنفيذ 85 بالمئة من الأعمال أضف إعلان",
+    ],
+)
+def test_an_advert_label_run_into_a_paragraph_is_dropped(paragraph: str) -> None:
+    article = clean_document(dump(f"القاهرة 24 (Cairo 24)\n\n2025-10-27\n\n{paragraph}"))
+    assert not any("إعلان" in s for s in article.sentences)
+    assert any(s.startswith("قالت مصادر") for s in article.sentences)
+    assert article.title is None and article.publisher == "القاهرة 24"

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from brief.clean.boilerplate import (
+    ADVERT,
     BYLINE,
     CAPTION,
     DATELINE,
@@ -154,8 +155,14 @@ def _clean_lines(
     if meta.date is None:
         meta.date = _wire_dateline(page.by_index.get(first_para))
 
-    sentences = [s for ln in page.lines if ln.content for s in split_sentences(ln.unbulleted)]
-    dropped = list(pre_dropped or []) + [Dropped(ln.raw, ln.reason) for ln in page.lines if ln.reason]
+    sentences: list[str] = []
+    tails: list[Dropped] = []
+    for line in page.lines:
+        if line.content:
+            text, tail = _split_advert_tail(line.unbulleted)
+            sentences += split_sentences(text)
+            tails += [Dropped(tail, ADVERT)] if tail else []
+    dropped = list(pre_dropped or []) + [Dropped(ln.raw, ln.reason) for ln in page.lines if ln.reason] + tails
     return _Cleaned(meta, sentences, dropped)
 
 
@@ -520,6 +527,18 @@ def _continues(previous: str, line: str, width: int) -> bool:
     if len(line) - len(line.lstrip()) < len(previous) - len(previous.lstrip()):
         return False  # lynx indents a paragraph's lines alike; less indent is a heading or a new block
     return len(before) + 1 + len(text.split()[0]) > width
+
+
+# "… حتى الآن أضف إعلان", "… كيلومترا. إضافة إعلان": the label of an advert slot run into the paragraph above it.
+_ADVERT_TAIL = re.compile(r"\s*(?<!\w)(?:[أاإ]ضف|[إا]ضاف[ةه])\s+[إا]علان\s*[.:]?\s*$")
+
+
+def _split_advert_tail(text: str) -> tuple[str, str | None]:
+    """(the paragraph, the advert label run into its end) or (text, None)."""
+    found = _ADVERT_TAIL.search(text)
+    if found is None or not text[: found.start()].strip():
+        return text, None
+    return text[: found.start()].rstrip(), found.group(0).strip()
 
 
 def _lone_question(line: _Line) -> bool:
