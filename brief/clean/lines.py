@@ -567,8 +567,12 @@ _MAX_HEADLINE_WORDS = 20  # the longest headline in the cleaning gate has 13; a 
 
 
 def _headline_shaped(line: _Line) -> bool:
-    """Could be a headline: two to twenty words, not ending in a full stop."""
-    return 2 <= line.words <= _MAX_HEADLINE_WORDS and not line.text.endswith(".")
+    """Could be a headline: two to twenty words, not ending in a full stop or in an advert slot's label."""
+    return (
+        2 <= line.words <= _MAX_HEADLINE_WORDS
+        and not line.text.endswith(".")
+        and _ADVERT_TAIL.search(line.text) is None  # a paragraph the page put an advert after
+    )
 
 
 def _place_dateline(line: _Line) -> bool:
