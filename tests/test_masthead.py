@@ -114,3 +114,19 @@ def test_an_advert_label_run_into_a_paragraph_is_dropped(paragraph: str) -> None
     assert not any("إعلان" in s for s in article.sentences)
     assert any(s.startswith("قالت مصادر") for s in article.sentences)
     assert article.title is None and article.publisher == "القاهرة 24"
+
+
+@pytest.mark.parametrize(
+    ("top", "publisher", "title"),
+    [
+        ("📰 البوابة نيوز\n2 أكتوبر 2025 05:30 م\nمحافظ الجيزة يتفقد أعمال الرصف", "البوابة نيوز",
+         "محافظ الجيزة يتفقد أعمال الرصف"),
+        ("الأنباء | صحيفة كويتية يومية\nالخميس 2 أكتوبر 2025\nمجلس الوزراء يقر خطة المطار", "الأنباء",
+         "مجلس الوزراء يقر خطة المطار"),
+        # a headline with a dash over the date line, under the masthead, stays the headline
+        ("الوطن نيوز\nتونس - الترفيع في أسعار الحليب\n2025-10-05", "الوطن نيوز", "تونس - الترفيع في أسعار الحليب"),
+    ],
+)
+def test_a_plain_masthead_loses_its_symbol_and_description(top: str, publisher: str, title: str) -> None:
+    article = clean_document(dump(top))
+    assert (article.publisher, article.title) == (publisher, title)

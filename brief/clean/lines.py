@@ -38,7 +38,7 @@ from brief.clean.boilerplate import (
     _context_free_reason,
 )
 from brief.clean.dates import _dateline, find_date
-from brief.clean.masthead import bilingual_name, name_like
+from brief.clean.masthead import bilingual_name, name_like, plain_name
 from brief.clean.text import _CLOSERS, _TERMINATORS, normalise_for_matching, prepare_for_translation, split_sentences
 from brief.records import Dropped
 
@@ -244,7 +244,7 @@ class _Page:
             return
         masthead.reason = PUBLISHER
         if self.meta.publisher is None:
-            self.meta.publisher = name or masthead.unbulleted
+            self.meta.publisher = name or plain_name(masthead.unbulleted)
         if slogan is not None:
             slogan.reason = SLOGAN
 
@@ -587,9 +587,9 @@ def _plain_masthead(line: _Line) -> bool:
     Three words at most ("جريدة الرأي الأردنية", "Sky News عربية"), five when it says it is a paper or agency:
     a four-word line over a date is more often a short headline than a name.
     """
-    text = line.unbulleted
+    text = plain_name(line.unbulleted)
     words = text.split()
-    sections = _SECTION.findall(line.key)
+    sections = _SECTION.findall(normalise_for_matching(text))
     return (
         name_like(text)
         and (len(words) <= 3 or bool(_PUBLISHER_WORDS.search(line.key)))

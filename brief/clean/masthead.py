@@ -13,7 +13,8 @@ or with the headline first and the masthead and date under it (``التقارب 
                    ``Asharq Al-Awsat | الشرق الأوسط``: the Arabic name is the publisher
     with its site  ``الشروق | shorouknews.com``: the name without the address
     plain          ``الوطن نيوز``, ``Sky News عربية``, ``▪ الميادين نت``: a short name-like line, taken as a
-                   masthead only when the date line is right under it (or under the slogan below it)
+                   masthead only when the date line is right under it (or under the slogan below it); a
+                   description after a bar (``الأنباء | صحيفة كويتية يومية``) is not part of the name
 
 Only the very top of the page counts (its first two lines, once separators, share buttons and menus are set
 aside): lower down, a short line over a date is a byline or a section label, not the outlet's name.
@@ -47,7 +48,7 @@ def bilingual_name(text: str) -> str | None:
     الشرق الأوسط`` gives ``الشرق الأوسط``; ``هسبريس Hespress`` (the Latin name after the Arabic, no mark between)
     gives ``هسبريس``. A bracket in Arabic (``وكالة الأنباء السعودية (واس)``) is part of the name: not bilingual.
     """
-    text = " ".join(text.split())
+    text = _LEADING_SYMBOLS.sub("", " ".join(text.split()))
     if (m := _BRACKETED.match(text)) and _arabic_only(m["a"]) and _latin_only(m["b"]):
         return _name_or_none(m["a"])
     if m := _SEPARATED.match(text):
@@ -71,6 +72,23 @@ def bilingual_name(text: str) -> str | None:
 def _name_or_none(name: str) -> str | None:
     name = name.strip(" -–—|:")
     return name if 1 <= len(name.split()) <= _MAX_NAME_WORDS else None
+
+
+# "📰 البوابة نيوز", "▪ الميادين نت": a symbol before the name is not part of it.
+_LEADING_SYMBOLS = re.compile(r"^[^\w\"«“'(\[#]+")
+# Only after a bar: "تونس - الترفيع في أسعار الحليب" over a date line is a headline, not "تونس" described.
+_DESCRIPTOR = re.compile(r"^\s*(?P<name>[^|]+?)\s+\|\s+(?P<rest>(?:\S+\s*){1,5})$")
+
+
+def plain_name(text: str) -> str:
+    """The name in a monolingual masthead: without a leading symbol, and without the description after a bar.
+
+    ``الأنباء | صحيفة كويتية يومية`` is ``الأنباء``: the first part of such a line is the name, the rest says
+    what it is.
+    """
+    text = _LEADING_SYMBOLS.sub("", " ".join(text.split()))
+    found = _DESCRIPTOR.match(text)
+    return found.group("name") if found and name_like(found.group("name")) else text
 
 
 def name_like(text: str) -> bool:
