@@ -130,3 +130,11 @@ def test_an_advert_label_run_into_a_paragraph_is_dropped(paragraph: str) -> None
 def test_a_plain_masthead_loses_its_symbol_and_description(top: str, publisher: str, title: str) -> None:
     article = clean_document(dump(top))
     assert (article.publisher, article.title) == (publisher, title)
+
+
+def test_a_short_headline_the_markup_declares_is_not_taken_for_a_masthead() -> None:
+    html = ("<html><head><meta property='og:title' content='انقطاع الكهرباء في عدن'></head><body><article>"
+            "<p>انقطاع الكهرباء في عدن</p><p>2025-04-07</p>"
+            f"<p>{PARAGRAPHS.split(chr(10))[0]}</p><p>وقالت المؤسسة إن شحنة وقود ستصل خلال يومين.</p></article></body></html>")
+    article = clean_document(RawDocument("p.html", html, "html", "utf-8"))
+    assert article.title == "انقطاع الكهرباء في عدن" and article.publisher is None

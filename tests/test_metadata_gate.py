@@ -13,8 +13,8 @@ or no metadata at all, and pages whose only date is in a caption or the narrativ
 
 Each field is scored as the share of pages where the stage gives exactly that (names and headlines compared
 on ``normalise_for_matching`` text). The floors are in ``metadata_gate/baseline.json``: only raise them.
-``tests/metadata_gate/heldout/`` is a second batch, written with the first and scored only after the rules
-were tuned on the first; it is gated at its own (lower) floors, so the honest gap stays visible.
+``heldout/`` and ``heldout2/`` are further batches, each scored once before any rule was changed for it
+(the scores are in the README); each is gated at its own floors.
 
 Run ``python -m pytest -q tests/test_metadata_gate.py -s`` for the per-page report.
 """

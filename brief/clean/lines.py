@@ -240,8 +240,8 @@ class _Page:
             between, below = top[1], top[3]
             if between.words <= 8 and not _TERMINAL.search(between.text) and _headline_shaped(below):
                 masthead, slogan = top[0], between
-        if masthead is None:
-            return
+        if masthead is None or (self.meta.title and masthead.key == normalise_for_matching(self.meta.title)):
+            return  # the headline the markup declares, short and over its date, is not the outlet's name
         masthead.reason = PUBLISHER
         if self.meta.publisher is None:
             self.meta.publisher = name or plain_name(masthead.unbulleted)
