@@ -227,12 +227,10 @@ class _Page:
         masthead: _Line | None = None
         name: str | None = None
         for i, line in enumerate(top[:2]):
-            name = bilingual_name(line.unbulleted)
-            if name and (i == 0 or date_at == i + 1):
-                masthead = line
+            found_name = bilingual_name(line.unbulleted)
+            if found_name and (i == 0 or date_at == i + 1):  # the second line only when the date line is under it
+                masthead, name = line, found_name
                 break
-        else:
-            name = None
         slogan: _Line | None = None
         if masthead is None and date_at in (1, 2) and _plain_masthead(top[date_at - 1]):
             masthead = top[date_at - 1]
