@@ -221,9 +221,15 @@ def _newest(articles: list[Article], limit: int) -> tuple[list[Article], str | N
 
 
 def _title(docs: Sequence[TranslatedArticle], lead: int) -> str:
-    """The brief's title: the headline of the source the bottom line leads with."""
+    """The brief's title: the headline of the source the bottom line leads with.
+
+    A headline-less excerpt has none: then another source's headline, and only when no source has one, the
+    lead's first sentence (a headline is never made up from a masthead or a prompt; the clean stage leaves
+    ``title`` empty rather than guess).
+    """
     doc = next((d for d in docs if d.n == lead), docs[0])
-    headline = doc.title_en or (doc.sentences[0].english if doc.sentences else "")
+    titled = doc if doc.title_en else next((d for d in docs if d.title_en), doc)
+    headline = titled.title_en or (doc.sentences[0].english if doc.sentences else "")
     return f"Brief: {headline}".strip()
 
 

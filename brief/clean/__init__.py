@@ -14,6 +14,7 @@ declares; a text or Markdown file may declare its metadata in a front-matter blo
 then runs on every kind of input (``extract_lines`` is the step before it).
 
     text.py         normalisation for translation and for matching; sentence splitting
+    masthead.py     the outlet's name at the top of a text dump (often bilingual), over the date line
     dates.py        month names, date finding (Gregorian and Hijri), datelines, relative dates
     boilerplate.py  reasons a line is dropped; rules that judge one line on its own
     lines.py        the line cleaner: passes over one page's lines (header, title, body, tail)
@@ -57,6 +58,7 @@ from brief.clean.boilerplate import (
     SEPARATOR,
     SHARE,
     SIGN_OFF,
+    SLOGAN,
     SOCIAL,
     SOURCE,
     SUBHEADING,
@@ -126,6 +128,7 @@ __all__ = [
     "SEPARATOR",
     "SHARE",
     "SIGN_OFF",
+    "SLOGAN",
     "SOCIAL",
     "SOURCE",
     "SUBHEADING",

@@ -11,6 +11,7 @@ TITLE = "title"
 DUPLICATE_HEADLINE = "duplicate headline"
 DUPLICATE_LINE = "duplicate line"
 PUBLISHER = "publisher"
+SLOGAN = "site slogan"
 DATELINE = "dateline"
 LOGO = "site logo"
 TEASER = "site teaser"
@@ -126,7 +127,7 @@ _TERMINAL = re.compile(rf"[{re.escape(_TERMINATORS)}][{re.escape(_CLOSERS)}]*$")
 _QUOTE_OPEN = "\"«“'"
 
 # Site furniture that reads like a sentence, recognised by its phrases; each stays short of article length.
-_ADVERT = re.compile(r"^(?:اعلان|اعلانات|مساحه اعلانيه|اضافه اعلان|advertisement|sponsored|publicité|ad)$")
+_ADVERT = re.compile(r"^(?:اعلان|اعلانات|مساحه اعلانيه|اضافه اعلان|اضف اعلان|advertisement|sponsored|publicité|ad)$")
 _SOCIAL = re.compile(
     r"^(?:(?:تابعونا|تابعنا|تابعوا|follow us|follow)(?:\s|$)|(?:اعمل |اعملوا )?لايك (?:ل|علي )?(?:صفحتنا|صفحه)|"
     r"like (?:us|our page)|(?:انضم|انضموا|اشترك|اشتركوا)(?: الي| ل| في)? ?(?:قناتنا|قناه|مجموعتنا|مجموعه)|"

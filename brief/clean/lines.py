@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from brief.clean.boilerplate import (
+    ADVERT,
     BYLINE,
     CAPTION,
     DATELINE,
@@ -19,6 +20,7 @@ from brief.clean.boilerplate import (
     RELATED,
     REPEATED,
     SOURCE,
+    SLOGAN,
     SUBHEADING,
     TAGS,
     TEASER,
@@ -36,6 +38,7 @@ from brief.clean.boilerplate import (
     _context_free_reason,
 )
 from brief.clean.dates import _dateline, find_date
+from brief.clean.masthead import bilingual_name, name_like, plain_name
 from brief.clean.text import _CLOSERS, _TERMINATORS, normalise_for_matching, prepare_for_translation, split_sentences
 from brief.records import Dropped
 
@@ -125,8 +128,12 @@ def _clean_lines(
                 meta.publisher = line.text  # the site's name is on every page: still its name
         page.take_byline_and_credit(line)
     page.mark_tag_lists()
+    page.mark_masthead()
     free = [ln for ln in page.lines if ln.reason is None]
-    first_para = next((ln.index for ln in free if ln.paragraph and not page.above_caption(ln)), len(raw_lines))
+    first_para = next(
+        (ln.index for ln in free if ln.paragraph and not page.above_caption(ln) and not _lone_question(ln)),
+        len(raw_lines),
+    )
     page.mark_meta_lines(first_para)
     page.mark_tail(first_para)
     header = [ln for ln in page.lines if ln.index < first_para and ln.reason is None]
@@ -145,9 +152,17 @@ def _clean_lines(
             words = len(_group(_TEASER.search(teaser.key), "site").split())
             meta.publisher = " ".join(teaser.text.rstrip(".!").split()[-words:])
     page.judge_body()
+    if meta.date is None:
+        meta.date = _wire_dateline(page.by_index.get(first_para))
 
-    sentences = [s for ln in page.lines if ln.content for s in split_sentences(ln.unbulleted)]
-    dropped = list(pre_dropped or []) + [Dropped(ln.raw, ln.reason) for ln in page.lines if ln.reason]
+    sentences: list[str] = []
+    tails: list[Dropped] = []
+    for line in page.lines:
+        if line.content:
+            text, tail = _split_advert_tail(line.unbulleted)
+            sentences += split_sentences(text)
+            tails += [Dropped(tail, ADVERT)] if tail else []
+    dropped = list(pre_dropped or []) + [Dropped(ln.raw, ln.reason) for ln in page.lines if ln.reason] + tails
     return _Cleaned(meta, sentences, dropped)
 
 
@@ -199,6 +214,37 @@ class _Page:
             self.meta.date = self.meta.date or date
         elif line.reason == SOURCE and self.meta.credit is None:
             self.meta.credit = line.text.split(":", 1)[1].strip() or None
+
+    def mark_masthead(self) -> None:
+        """The outlet's name at the very top of a text dump, over the date line: the publisher, never the headline.
+
+        See ``masthead.py``. A slogan printed between the name and the date line ("صوت الشعب منذ 1967") goes
+        with the masthead when a headline follows the date line; without one, that line is the headline.
+        """
+        top = [ln for ln in self.lines if ln.reason in (None, REPEATED)][:4]
+        dated = [i for i, ln in enumerate(top) if (found := _dateline(ln.raw)) and len(found[1].split()) <= 2]
+        date_at = dated[0] if dated else None
+        masthead: _Line | None = None
+        name: str | None = None
+        for i, line in enumerate(top[:2]):
+            found_name = bilingual_name(line.unbulleted)
+            if found_name and (i == 0 or date_at == i + 1):  # the second line only when the date line is under it
+                masthead, name = line, found_name
+                break
+        slogan: _Line | None = None
+        if masthead is None and date_at in (1, 2) and _plain_masthead(top[date_at - 1]):
+            masthead = top[date_at - 1]
+        elif masthead is None and date_at == 2 and _plain_masthead(top[0]) and len(top) > 3:
+            between, below = top[1], top[3]
+            if between.words <= 8 and not _TERMINAL.search(between.text) and _headline_shaped(below):
+                masthead, slogan = top[0], between
+        if masthead is None or (self.meta.title and masthead.key == normalise_for_matching(self.meta.title)):
+            return  # the headline the markup declares, short and over its date, is not the outlet's name
+        masthead.reason = PUBLISHER
+        if self.meta.publisher is None:
+            self.meta.publisher = name or plain_name(masthead.unbulleted)
+        if slogan is not None:
+            slogan.reason = SLOGAN
 
     def mark_meta_lines(self, first_para: int) -> None:
         """Lines of page metadata run together: "مسقط - العمانية نشر في: 4 مارس 2025 المشاهدات: 1,245".
@@ -266,7 +312,9 @@ class _Page:
         """Choose the headline (unless the markup named it), mark it and its repeats; return its position or -1."""
         title_line: _Line | None = None
         if self.meta.title is None:
-            candidates = [ln for ln in header if ln.words >= 2 and not ln.text.endswith(".")]
+            # A headline is a few words, not a sentence, not a dateline ("عمّان – 8 أيار 2025"), never a masthead
+            # (marked before this) and never the first paragraph that lost its full stop.
+            candidates = [ln for ln in header if _headline_shaped(ln) and not _place_dateline(ln)]
             keys = [ln.key for ln in header]
             # A headline printed twice at the top; a two-word section label ("أخبار لبنان") printed twice is not one.
             repeated = [ln for ln in candidates if keys.count(ln.key) > 1 and ln.words >= 3]
@@ -477,6 +525,75 @@ def _continues(previous: str, line: str, width: int) -> bool:
     if len(line) - len(line.lstrip()) < len(previous) - len(previous.lstrip()):
         return False  # lynx indents a paragraph's lines alike; less indent is a heading or a new block
     return len(before) + 1 + len(text.split()[0]) > width
+
+
+# "… حتى الآن أضف إعلان", "… كيلومترا. إضافة إعلان": the label of an advert slot run into the paragraph above it.
+_ADVERT_TAIL = re.compile(r"\s*(?<!\w)(?:[أاإ]ضف|[إا]ضاف[ةه])\s+[إا]علان\s*[.:]?\s*$")
+
+
+def _split_advert_tail(text: str) -> tuple[str, str | None]:
+    """(the paragraph, the advert label run into its end) or (text, None)."""
+    found = _ADVERT_TAIL.search(text)
+    if found is None or not text[: found.start()].strip():
+        return text, None
+    return text[: found.start()].rstrip(), found.group(0).strip()
+
+
+def _lone_question(line: _Line) -> bool:
+    """A headline put as a question or exclamation ("هل تنجح خطة …؟"), not the first paragraph, though shaped so."""
+    text = line.text.rstrip(_CLOSERS + " ")
+    return (
+        text.endswith(("?", "؟", "!"))
+        and line.words <= _MAX_HEADLINE_WORDS
+        and len(split_sentences(line.text)) == 1
+        and not _QA_LABEL.match(line.key)
+    )
+
+
+# "الخرطوم 4 يونيو 2025 — قالت …", "القاهرة (أ ش أ) 12 مارس 2025 - أعلن …": a wire dateline opening the lead.
+_WIRE_DATELINE = re.compile(r"^(?P<head>[^.!?؟،,;؛]{6,70}?)\s+[—–-]{1,2}\s+\S")
+
+
+def _wire_dateline(line: _Line | None) -> dt.date | None:
+    """The date of a wire dateline (a place, maybe an agency, and a date) that opens the first paragraph."""
+    found = _WIRE_DATELINE.match(line.text) if line is not None and line.content else None
+    dateline = _dateline(found.group("head")) if found else None
+    return dateline[0] if dateline and len(dateline[1].split()) <= 4 else None
+
+
+_MAX_HEADLINE_WORDS = 20  # the longest headline in the cleaning gate has 13; a longer line is running text
+
+
+def _headline_shaped(line: _Line) -> bool:
+    """Could be a headline: two to twenty words, not ending in a full stop or in an advert slot's label."""
+    return (
+        2 <= line.words <= _MAX_HEADLINE_WORDS
+        and not line.text.endswith(".")
+        and _ADVERT_TAIL.search(line.text) is None  # a paragraph the page put an advert after
+    )
+
+
+def _place_dateline(line: _Line) -> bool:
+    """A date with at most a place beside it: "عمّان – 8 أيار 2025", "الخرطوم - ١٩ تشرين الأول ٢٠٢٥"."""
+    found = _dateline(line.raw)
+    return found is not None and len(found[1].split()) <= 2
+
+
+def _plain_masthead(line: _Line) -> bool:
+    """A line that can be an outlet's name on its own: short, name-shaped, not a section label or a date.
+
+    Three words at most ("جريدة الرأي الأردنية", "Sky News عربية"), five when it says it is a paper or agency:
+    a four-word line over a date is more often a short headline than a name.
+    """
+    text = plain_name(line.unbulleted)
+    words = text.split()
+    sections = _SECTION.findall(normalise_for_matching(text))
+    return (
+        name_like(text)
+        and (len(words) <= 3 or bool(_PUBLISHER_WORDS.search(line.key)))
+        and len(sections) < len(words)
+        and _dateline(line.raw) is None
+    )
 
 
 def _looks_like_publisher(line: _Line, *, strict: bool = False) -> bool:

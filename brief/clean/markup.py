@@ -139,6 +139,9 @@ def _page_metadata(root: Any) -> Extracted:
         or h1
         or (_squash(titles[0]) if titles else None)
     )
+    if publisher is None and titles:  # no site name declared: "headline | site" in <title> still says it
+        declared = next(meta("og:title", "twitter:title"), None) or _text(article.get("headline")) or h1
+        publisher = _site_in_title(_squash(titles[0]), declared)
     if title and publisher:  # "headline | site" or "site - headline"; the site's name alone is no headline
         escaped = re.escape(publisher)
         title = re.sub(rf"^{escaped}\s*[|\-–—:»]\s*|\s*[|\-–—:«]\s*{escaped}$", "", title) or title
@@ -165,6 +168,34 @@ def _page_metadata(root: Any) -> Extracted:
         (a for a in meta("author", "article:author", "dc.creator") if not re.match(r"https?://", a)), None
     )
     return Extracted("", title=title, publisher=publisher, date=date, url=url, byline=byline)
+
+
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " « ", " » ")
+
+
+def _site_in_title(page_title: str, headline: str | None) -> str | None:
+    """The site's name in a ``<title>`` of the form "headline | site" (or "site - headline"); None if unsure.
+
+    The part that is not the headline the page declares elsewhere (``<h1>``, Open Graph, JSON-LD) is the site.
+    With no headline to compare, only "long headline | short name" is read so: a " - " is too common inside
+    headlines ("تونس - الترفيع في الأسعار") to split on without that check.
+    """
+    for separator in _TITLE_SEPARATORS:
+        parts = [part.strip() for part in page_title.split(separator)]
+        if len(parts) != 2 or not all(parts):
+            continue
+        first, last = parts
+        if headline is not None:
+            key = normalise_for_matching(headline)
+            site = last if normalise_for_matching(first) == key else first if normalise_for_matching(last) == key else None
+        else:
+            site = last if separator == " | " and len(first.split()) >= 2 * len(last.split()) + 2 else None
+        words = site.split() if site else []
+        if site and 1 <= len(words) <= 4 and not any(ch.isdigit() for ch in " ".join(words[:-1])) and not re.search(
+            r"[.!?؟:]$", site
+        ):
+            return site
+    return None
 
 
 def _declared_date(value: str) -> dt.date | None:

@@ -1,0 +1,106 @@
+"""The masthead at the top of a text dump: the outlet's name, often bilingual, printed over the date line.
+
+A page copied from a browser or a reader view opens as a human reads it:
+
+    مصراوي (Masrawy)               the masthead: the outlet's name, here with its Latin name in brackets
+    2025-10-02                     the date line
+    (a headline, or none)          a headline-less excerpt goes straight on to the first paragraph
+
+or with the headline first and the masthead and date under it (``التقارب التركي السوري …`` / ``وكالة أنباء
+آسيا`` / ``2025.03.18 - 01:41``). The masthead is the publisher, never the headline. Its forms:
+
+    bilingual      ``مصراوي (Masrawy)``, ``هسبريس Hespress``, ``عنب بلدي – Enab Baladi``,
+                   ``Asharq Al-Awsat | الشرق الأوسط``: the Arabic name is the publisher
+    with its site  ``الشروق | shorouknews.com``: the name without the address
+    plain          ``الوطن نيوز``, ``Sky News عربية``, ``▪ الميادين نت``: a short name-like line, taken as a
+                   masthead only when the date line is right under it (or under the slogan below it); a
+                   description after a bar (``الأنباء | صحيفة كويتية يومية``) is not part of the name
+
+Only the very top of the page counts (its first two lines, once separators, share buttons and menus are set
+aside): lower down, a short line over a date is a byline or a section label, not the outlet's name.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_LATIN = re.compile(r"[A-Za-z]")
+# "shorouknews.com", "www.al-ayyam.ps", "elbalad.news": a site's address printed beside its name.
+_ADDRESS = re.compile(r"^(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,6}/?$", re.IGNORECASE)
+_BRACKETED = re.compile(r"^(?P<a>[^()]+?)\s*\((?P<b>[^()]+)\)$")
+_SEPARATED = re.compile(r"^(?P<a>.+?)\s+[|\-–—]\s+(?P<b>.+)$")
+_MAX_NAME_WORDS = 5
+
+
+def _arabic_only(text: str) -> bool:
+    return bool(_ARABIC.search(text)) and not _LATIN.search(text)
+
+
+def _latin_only(text: str) -> bool:
+    return bool(_LATIN.search(text)) and not _ARABIC.search(text)
+
+
+def bilingual_name(text: str) -> str | None:
+    """The Arabic name in a masthead that also gives a Latin name or the site's address; None for other lines.
+
+    ``مصراوي (Masrawy)`` and ``الشروق | shorouknews.com`` give ``مصراوي`` and ``الشروق``; ``Asharq Al-Awsat |
+    الشرق الأوسط`` gives ``الشرق الأوسط``; ``هسبريس Hespress`` (the Latin name after the Arabic, no mark between)
+    gives ``هسبريس``. A bracket in Arabic (``وكالة الأنباء السعودية (واس)``) is part of the name: not bilingual.
+    """
+    text = _LEADING_SYMBOLS.sub("", " ".join(text.split()))
+    if (m := _BRACKETED.match(text)) and _arabic_only(m["a"]) and _latin_only(m["b"]):
+        return _name_or_none(m["a"])
+    if m := _SEPARATED.match(text):
+        a, b = m["a"].strip(), m["b"].strip()
+        if _arabic_only(a) and (_latin_only(b) or _ADDRESS.match(b)):
+            return _name_or_none(a)
+        if (_latin_only(a) or _ADDRESS.match(a)) and _arabic_only(b):
+            return _name_or_none(b)
+        return None
+    words = text.split()
+    # "هسبريس Hespress", "سودان تربيون Sudan Tribune": Arabic words, then the same name in Latin letters.
+    split = next((i for i, w in enumerate(words) if _LATIN.search(w)), len(words))
+    arabic, latin = words[:split], words[split:]
+    if arabic and latin and all(_arabic_only(w) or w.isdigit() for w in arabic) and all(
+        _latin_only(w) or w.isdigit() for w in latin
+    ) and latin[0][:1].isupper() and len(arabic) <= 3 and len(latin) <= 3:
+        return _name_or_none(" ".join(arabic))
+    return None
+
+
+def _name_or_none(name: str) -> str | None:
+    name = name.strip(" -–—|:")
+    return name if 1 <= len(name.split()) <= _MAX_NAME_WORDS else None
+
+
+# "📰 البوابة نيوز", "▪ الميادين نت": a symbol before the name is not part of it.
+_LEADING_SYMBOLS = re.compile(r"^[^\w\"«“'(\[#]+")
+# Only after a bar: "تونس - الترفيع في أسعار الحليب" over a date line is a headline, not "تونس" described.
+_DESCRIPTOR = re.compile(r"^\s*(?P<name>[^|]+?)\s+\|\s+(?P<rest>(?:\S+\s*){1,5})$")
+
+
+def plain_name(text: str) -> str:
+    """The name in a monolingual masthead: without a leading symbol, and without the description after a bar.
+
+    ``الأنباء | صحيفة كويتية يومية`` is ``الأنباء``: the first part of such a line is the name, the rest says
+    what it is.
+    """
+    text = _LEADING_SYMBOLS.sub("", " ".join(text.split()))
+    found = _DESCRIPTOR.match(text)
+    return found.group("name") if found and name_like(found.group("name")) else text
+
+
+def name_like(text: str) -> bool:
+    """A short line that can be an outlet's name: a few words, no sentence or label punctuation, no year at the end.
+
+    "صوت الشعب منذ 1967" (a slogan) and "Économie" (a section) are told apart by the caller, which knows the
+    date line; here only the shape is judged.
+    """
+    words = text.split()
+    return (
+        1 <= len(words) <= _MAX_NAME_WORDS
+        and not any(ch in ".!?؟:؛;«»\"“”" for ch in text)
+        and not re.search(r"(?<!\d)\d{4}$", text)  # "منذ 1967", "2025": not a name's last word
+        and not any(w.isdigit() for w in words[:-1])  # "القاهرة 24", "عربي21", "Le360 عربي", not "12 يناير"
+    )
