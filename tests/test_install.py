@@ -127,3 +127,11 @@ def test_readme_and_ci_install_the_same_way_without_upgrading_pip() -> None:
     assert line in readme and line in ci
     assert "--upgrade pip" not in ci and "-U pip" not in ci
     assert "download.pytorch.org/whl/cpu" in readme  # how a laptop gets the CPU build of torch
+
+
+@pytest.mark.parametrize("module", ["lxml_html_clean", "protego"])
+def test_what_the_extractors_need_at_run_time_is_declared_not_left_to_chance(module: str) -> None:
+    # justext imports lxml.html.clean, which lxml 5.2+ hands on to lxml_html_clean; justext asks for it only
+    # through lxml's "html-clean" extra, which the pip of a fresh venv (23.2) does not match to lxml[html_clean].
+    names = {re.sub(r"[-_.]+", "-", d).lower() for d in distributions().get(module, [])}
+    assert names & declared(), f"{module} is needed at run time but pyproject.toml does not declare {sorted(names)}"
