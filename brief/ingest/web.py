@@ -400,7 +400,7 @@ class _Guard:
 
     def check_host(self, url: str) -> None:
         """Refuse, before connecting, an address whose host resolves to an internal address it may not reach."""
-        scheme, host, port = _site(url)
+        _, host, port = _site(url)
         if self.may_be_internal(host, port):
             return
         try:
@@ -411,6 +411,7 @@ class _Guard:
             self._refuse_internal(host, str(info[4][0]))
 
     def may_be_internal(self, host: str, port: int) -> bool:
+        """Whether this host may be internal: the one the user named, or any with allow_private."""
         return self.settings.allow_private or (host, port) == self.trusted
 
     def _refuse_internal(self, host: str, address: str) -> None:
@@ -419,7 +420,7 @@ class _Guard:
             shown = host if host == address else f"{host} ({address})"
             raise FetchError(
                 f"refused: {shown} is a {kind} address, and only an address you named may be internal "
-                "(allow_private: true on the source allows it)"
+                "(allow_private: true on the source, or BRIEF_ALLOW_PRIVATE=1, allows it)"
             )
 
     def connect(self, address: tuple[str, int], timeout: Any = None, source_address: Any = None) -> socket.socket:
