@@ -55,16 +55,17 @@ def read_articles(
     *,
     web: WebSettings | None = None,
     sources: Path | None = None,
+    memory: ingest.FeedMemory | None = None,
 ) -> tuple[list[Article], list[Skipped]]:
     """Ingest and clean every input (and every source of a sources file); copies are merged into one article.
 
-    One that fails or has no text is skipped with its reason.
+    One that fails or has no text is skipped with its reason. ``memory`` (the store) spares feeds' repeat work.
     """
-    documents, skipped = ingest.read_inputs(inputs, web=web)
+    documents, skipped = ingest.read_inputs(inputs, web=web, memory=memory)
     if sources is not None:
         from brief.ingest.sources import load_sources, read_sources
 
-        found, missed = read_sources(load_sources(sources), web=web)
+        found, missed = read_sources(load_sources(sources), web=web, memory=memory)
         documents += found
         skipped += missed
     articles: list[Article] = []
@@ -118,15 +119,30 @@ def make(
     if (settings.new or settings.since is not None) and store is None:
         raise ConfigError("--new and --since need the store, to know what earlier briefs had")
 
+    memory = None
+    if store is not None:
+        from brief.store.feeds import StoreFeedMemory
+
+        memory = StoreFeedMemory(store, new=settings.new, since=settings.since)
     reporter.stage("Reading and cleaning")
     with stats.timed("read"):
-        articles, skipped = read_articles(inputs, web=settings.web, sources=settings.sources)
+        articles, skipped = read_articles(inputs, web=settings.web, sources=settings.sources, memory=memory)
     stats.counts.update(read=len(articles), skipped=len(skipped))
+    known = memory.counts["feed_items_known"] if memory is not None else 0
+    if memory is not None:
+        stats.counts.update(memory.counts)
     reporter.info(f"{len(articles)} article(s) read, {len(skipped)} input(s) skipped")
+    if known:
+        reporter.info(f"{known} feed item(s) already read were not fetched again")
+    if not articles and known:
+        raise NothingNewError(f"nothing new to brief: {known} feed item(s) already read were not fetched again")
     if not articles:
         reasons = "; ".join(f"{s.location}: {s.reason}" for s in skipped) or "no inputs given"
         raise InputError(f"no usable article in the input ({reasons})")
     left_out: list[str] = []
+    if known:
+        plural = known != 1
+        left_out.append(f"{known} feed item{'s' if plural else ''} already read {'were' if plural else 'was'} not fetched")
     if store is not None:
         from brief.store import select_new
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -175,3 +178,30 @@ def test_a_file_mixing_utf8_and_cp1256_lines_decodes_each_line_in_its_own_encodi
 def test_a_mostly_cp1256_file_is_not_taken_for_mixed() -> None:
     text = "قال الوزير إن المحادثات ستستمر.\nوأضاف أن الاتفاق قريب.\nوتابع: لا تعليق."
     assert decode(text.encode("cp1256")) == (text, "cp1256")
+
+
+def test_a_folder_walk_does_not_follow_symlinks_out_of_the_folder(tmp_path: Path) -> None:
+    """`brief inspect folder` with a link to / (or anywhere outside) reads only what is inside the folder.
+
+    In a subprocess with a time limit: following the link to / would walk the whole filesystem.
+    """
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "private.txt").write_text("رسالة خاصة لا تخص الموجز أبدا في أي حال من الأحوال.", encoding="utf-8")
+    root = tmp_path / "news"
+    (root / "sub").mkdir(parents=True)
+    (root / "sub" / "x.txt").write_text(ARABIC, encoding="utf-8")
+    (root / "everything").symlink_to("/", target_is_directory=True)
+    (root / "away").symlink_to(outside, target_is_directory=True)
+    (root / "private.txt").symlink_to(outside / "private.txt")
+    (root / "inside").symlink_to(root / "sub", target_is_directory=True)  # inside: fine (read once, real path)
+    result = subprocess.run(
+        [sys.executable, "-m", "brief", "inspect", str(root)],
+        capture_output=True, text=True, timeout=60, check=False, cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert result.returncode == 7, result.stderr
+    assert "رسالة خاصة" not in result.stdout
+    reason = "a symlink to a place outside the folder (not followed)"
+    skipped = {item["path"]: item["skipped"] for item in json.loads(result.stdout) if "skipped" in item}
+    assert skipped == {str(root / name): reason for name in ("away", "everything", "private.txt")}
+    assert [d.location for d in read_inputs([root])[0]] == [os.path.join(str(root), "sub", "x.txt")]

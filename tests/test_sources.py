@@ -84,7 +84,7 @@ sources:
     ]
 
 
-VALID_KEYS = "valid keys: feed, file, folder, limit, name, publisher, url"
+VALID_KEYS = "valid keys: allow_private, feed, file, folder, limit, name, publisher, url"
 
 
 @pytest.mark.parametrize(
@@ -319,3 +319,37 @@ def test_cli_check_refuses_a_zero_timeout(tmp_path: Path) -> None:
 def test_source_is_frozen() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         Source("a", "url", "https://x.org").name = "b"  # type: ignore[misc]
+
+
+# --- what a sources file may read (issue 8, item 8) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["credentials.env", "id_rsa", "notes.json"])
+def test_a_file_source_obeys_the_suffix_rules_of_folders(tmp_path: Path, name: str) -> None:
+    secret = tmp_path / name
+    secret.write_text("AWS_SECRET_ACCESS_KEY=قالت الوزارة إن الاجتماع انتهى باتفاق شامل بين الطرفين.\n", encoding="utf-8")
+    (tmp_path / "news.txt").write_text("قالت الوزارة إن الاجتماع انتهى باتفاق شامل بين الطرفين.\n", encoding="utf-8")
+    sources = write(tmp_path, f"sources:\n  - name: oops\n    file: {name}\n  - name: news\n    file: news.txt\n")
+    result = CliRunner().invoke(app, ["inspect", "--sources", str(sources)])
+    assert result.exit_code == 7, result.stderr
+    assert "AWS_SECRET_ACCESS_KEY" not in result.stdout
+    assert f"not a .htm, .html, .md or .txt file (a file: source must be one) (source oops)" in result.stdout
+    assert str(tmp_path / "news.txt") in result.stdout
+
+
+def test_a_file_source_with_a_known_suffix_is_read_whatever_its_case(tmp_path: Path) -> None:
+    (tmp_path / "NEWS.TXT").write_text("قالت الوزارة إن الاجتماع انتهى باتفاق شامل بين الطرفين.\n", encoding="utf-8")
+    sources = write(tmp_path, "sources:\n  - name: news\n    file: NEWS.TXT\n")
+    assert CliRunner().invoke(app, ["inspect", "--sources", str(sources)]).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("folder: x\n    allow_private: true", "allow_private is for url: and feed: sources, not a folder"),
+        ("feed: http://x/rss\n    allow_private: yes please", "allow_private must be true or false"),
+    ],
+)
+def test_allow_private_is_checked(tmp_path: Path, entry: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_sources(write(tmp_path, f"sources:\n  - name: s\n    {entry}\n"))

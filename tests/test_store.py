@@ -117,7 +117,7 @@ def test_a_store_at_an_older_version_is_upgraded_keeping_its_data(tmp_path: Path
     conn.execute("INSERT INTO runs (started, inputs) VALUES ('2025-10-01T07:00:00.000000+00:00', '[\"old.txt\"]')")
     conn.close()
     with Store.open(tmp_path) as store:
-        assert store.version == len(MIGRATIONS) == 2
+        assert store.version == len(MIGRATIONS) >= 2
         assert [r.inputs for r in store.runs()] == [("old.txt",)]
         store.save_translations({"k": "hello"}, model="m", language="ar")  # the table migration 2 adds
         assert store.cached_translations(["k"]) == {"k": "hello"}
@@ -139,7 +139,8 @@ def test_a_store_from_a_newer_brief_is_refused(tmp_path: Path) -> None:
     conn = sqlite3.connect(tmp_path / "brief.db")
     conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 3}")
     conn.close()
-    with pytest.raises(StoreError, match=r"version 5, written by a newer brief \(this one knows up to version 2\)"):
+    newer, known = len(MIGRATIONS) + 3, len(MIGRATIONS)
+    with pytest.raises(StoreError, match=rf"version {newer}, written by a newer brief \(this one knows up to version {known}\)"):
         Store.open(tmp_path)
 
 

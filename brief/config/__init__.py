@@ -256,9 +256,11 @@ def resolve(
 def _web_settings(env: Mapping[str, str], timeout: float | None) -> WebSettings:
     """How pages and feeds are fetched; the usual proxy variables are read here, as stages never read the environment."""
     proxy = env.get("https_proxy") or env.get("HTTPS_PROXY") or env.get("http_proxy") or env.get("HTTP_PROXY")
+    # BRIEF_ALLOW_PRIVATE=1: feed items and redirects may reach internal addresses (an intranet; the tests).
+    allow_private = env.get("BRIEF_ALLOW_PRIVATE", "").strip().lower() in _TRUE
     if timeout is None:
-        return WebSettings(proxy=proxy or None)
-    return WebSettings(proxy=proxy or None, timeout=timeout, deadline=3 * timeout)
+        return WebSettings(proxy=proxy or None, allow_private=allow_private)
+    return WebSettings(proxy=proxy or None, timeout=timeout, deadline=3 * timeout, allow_private=allow_private)
 
 
 def _origin(layer: str, key: str) -> str:

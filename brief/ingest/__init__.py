@@ -16,14 +16,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from brief.ingest import files
-from brief.ingest.feeds import is_feed, read_feed
+from brief.ingest.feeds import FeedMemory, is_feed, read_feed
 from brief.ingest.files import DEFAULT_MAX_BYTES, SUFFIX_KINDS, decode, sniff_kind
-from brief.ingest.web import FetchError, WebSettings, download, fetch, is_url, to_document
+from brief.ingest.web import FetchError, WebSettings, download, fetch, is_url, strip_credentials, to_document
 from brief.records import RawDocument, Skipped
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "SUFFIX_KINDS",
+    "FeedMemory",
     "FetchError",
     "WebSettings",
     "decode",
@@ -32,6 +33,7 @@ __all__ = [
     "read_inputs",
     "read_url",
     "sniff_kind",
+    "strip_credentials",
 ]
 
 
@@ -40,17 +42,19 @@ def read_inputs(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     web: WebSettings | None = None,
+    memory: FeedMemory | None = None,
 ) -> tuple[list[RawDocument], list[Skipped]]:
     """Read paths and http(s) addresses, in the order given; a feed address yields its newest items.
 
-    ``max_bytes`` limits files; addresses follow ``web`` (by default the usual web settings with this limit).
+    ``max_bytes`` limits files; addresses follow ``web`` (by default the usual web settings with this limit);
+    ``memory`` makes feeds conditional and leaves out items it knows (see ``read_feed``).
     """
     web = web or WebSettings(max_bytes=max_bytes)
     documents: list[RawDocument] = []
     skipped: list[Skipped] = []
     for given in inputs:
         if is_url(given):
-            found, missed = read_url(str(given), web)
+            found, missed = read_url(str(given), web, memory=memory)
         else:
             found, missed = files.read_inputs([given], max_bytes=max_bytes)
         documents.extend(found)
@@ -59,16 +63,36 @@ def read_inputs(
 
 
 def read_url(
-    url: str, web: WebSettings, *, limit: int | None = None, feed_only: bool = False
+    url: str,
+    web: WebSettings,
+    *,
+    limit: int | None = None,
+    feed_only: bool = False,
+    memory: FeedMemory | None = None,
 ) -> tuple[list[RawDocument], list[Skipped]]:
-    """Fetch one address: a page gives one document, a feed its newest items; a failure gives a Skipped."""
+    """Fetch one address: a page gives one document, a feed its newest items; a failure gives a Skipped.
+
+    The address is shown and stored without any ``user:password@`` it holds (which is sent as Basic auth).
+    """
+    shown = strip_credentials(url)
     try:
-        response = download(url, web)
+        cached = memory.cached_feed(shown) if memory is not None else None
+        validators = {}
+        if cached is not None and cached.etag:
+            validators["If-None-Match"] = cached.etag
+        if cached is not None and cached.last_modified:
+            validators["If-Modified-Since"] = cached.last_modified
+        response = download(url, web, validators=validators or None)
+        if response.status == 304 and cached is not None and memory is not None:
+            memory.count("feeds_not_modified")
+            response = cached  # unchanged since the last run: its items, as then, minus those already read
+        elif memory is not None and is_feed(response) and (response.etag or response.last_modified):
+            memory.remember_feed(shown, response)
         if is_feed(response):
-            return read_feed(url, response, web, limit=limit)
+            return read_feed(shown, response, web, limit=limit, memory=memory)
         if feed_only:
             what = response.content_type or "no content type"
-            return [], [Skipped(url, f"not a feed ({what}); for a page, use url: instead of feed:")]
-        return [to_document(url, response)], []
+            return [], [Skipped(shown, f"not a feed ({what}); for a page, use url: instead of feed:")]
+        return [to_document(shown, response)], []
     except FetchError as err:
-        return [], [Skipped(url, str(err))]
+        return [], [Skipped(shown, str(err))]

@@ -2,6 +2,11 @@
 
 The feed is parsed by feedparser from the bytes ``web.download`` already fetched; feedparser never fetches
 anything itself. One item that fails becomes a ``Skipped`` (at the item's link) and the others go on.
+
+Items are fetched on the feed's say-so, so their links are held to the rules for addresses the user did not
+name (``web.download``'s ``named_by``): no internal hosts except the feed's own, and robots.txt. With a
+``FeedMemory`` (the store, for a daily job) a feed is fetched conditionally (ETag, Last-Modified) and items
+the memory already knows are not fetched again.
 """
 
 from __future__ import annotations
@@ -16,9 +21,9 @@ import urllib.parse
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from brief.ingest.web import FEED_TYPES, FetchError, Response, WebSettings, fetch
+from brief.ingest.web import FEED_TYPES, FetchError, Response, WebSettings, fetch, strip_credentials
 from brief.records import RawDocument, Skipped
 
 # What may come before a feed's root element: a byte-order mark, white space, the XML declaration,
@@ -39,6 +44,22 @@ class FeedItem:
     date: dt.date | None
     timestamp: float | None  # seconds since the epoch (UTC), for ordering
     content: str | None  # full HTML content (content:encoded, atom:content), used only when there is no link
+
+
+class FeedMemory(Protocol):
+    """What earlier runs remember about feeds: their last answer, and which item links need no fetching."""
+
+    def cached_feed(self, url: str) -> Response | None:
+        """The feed's last answer (with its ETag/Last-Modified), or None."""
+
+    def remember_feed(self, url: str, response: Response) -> None:
+        """Keep a feed's answer for a conditional GET next time."""
+
+    def known_links(self, links: Sequence[str]) -> set[str]:
+        """Those links that need not be fetched again (already briefed, or seen too long ago)."""
+
+    def count(self, name: str, amount: int = 1) -> None:
+        """Add to one of the run's counts ("feed_items_known", "feeds_not_modified")."""
 
 
 def is_feed(response: Response) -> bool:
@@ -74,9 +95,17 @@ def parse_feed(response: Response) -> list[FeedItem]:
 
 
 def read_feed(
-    location: str, response: Response, settings: WebSettings, *, limit: int | None = None
+    location: str,
+    response: Response,
+    settings: WebSettings,
+    *,
+    limit: int | None = None,
+    memory: FeedMemory | None = None,
 ) -> tuple[list[RawDocument], list[Skipped]]:
-    """Fetch a feed's newest items (at most ``limit``, else ``settings.max_items``), newest first."""
+    """Fetch a feed's newest items (at most ``limit``, else ``settings.max_items``), newest first.
+
+    Items whose link ``memory`` already knows are left out before anything is fetched (counted, not skipped).
+    """
     try:
         items = parse_feed(response)
     except FetchError as err:
@@ -91,6 +120,13 @@ def read_feed(
             seen.add(key)
             chosen.append(item)
     chosen = chosen[: limit or settings.max_items]
+    if memory is not None:
+        known = memory.known_links([item.link for item in chosen if item.link is not None])
+        if known:
+            chosen = [item for item in chosen if item.link not in known]
+            memory.count("feed_items_known", len(known))
+        if not chosen:
+            return [], []
     # Items are fetched a few at a time: a feed of slow pages takes the time of the slowest few, not their sum.
     with ThreadPoolExecutor(max_workers=min(settings.workers, len(chosen))) as pool:
         results = list(pool.map(lambda pair: _read_item(location, pair[0], pair[1], settings), enumerate(chosen, 1)))
@@ -108,7 +144,7 @@ def _read_item(feed: str, n: int, item: FeedItem, settings: WebSettings) -> RawD
             )
         return Skipped(where, "feed item has neither a link nor its text")
     try:
-        document = fetch(item.link, settings)
+        document = fetch(item.link, settings, named_by=feed)
     except FetchError as err:
         return Skipped(item.link, str(err))
     return dataclasses.replace(document, title=item.title, date=item.date)
@@ -120,6 +156,8 @@ def _item(entry: Any, base: str) -> FeedItem:
         link = urllib.parse.urljoin(base, link.strip())
         if urllib.parse.urlsplit(link).scheme.lower() not in ("http", "https"):
             link = None
+        else:
+            link = strip_credentials(link)  # shown and stored as the item's place; never fetched with them
     parsed_time = entry.get("published_parsed") or entry.get("updated_parsed")  # UTC, as feedparser gives it
     timestamp = calendar.timegm(parsed_time) if parsed_time else None
     date = dt.date(parsed_time.tm_year, parsed_time.tm_mon, parsed_time.tm_mday) if parsed_time else None

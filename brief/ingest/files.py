@@ -134,10 +134,21 @@ def _read_file(path: Path, location: str, max_bytes: int) -> RawDocument | Skipp
     return RawDocument(location=location, text=text, kind=sniff_kind(path, text), encoding=encoding)
 
 
+# Why a symlink in a folder is not followed.
+OUTSIDE = "a symlink to a place outside the folder (not followed)"
+
+
 def walk(root: Path) -> tuple[list[PurePath], list[tuple[PurePath, str]]]:
-    """Files with a known suffix under root, as paths relative to it in sorted order; plus unreadable folders."""
+    """Files with a known suffix under root, as paths relative to it in sorted order; plus unreadable folders.
+
+    Symlinks are followed only to places inside root (``brief inspect folder`` never wanders to ``/``).
+    """
     found: list[PurePath] = []
     problems: list[tuple[PurePath, str]] = []
+    try:
+        inside = root.resolve(strict=True)
+    except OSError:
+        inside = root.absolute()
     seen: set[Path] = set()  # resolved folders, so a symlink loop is entered once
     stack: list[tuple[Path, PurePath]] = [(root, PurePath())]
     linked: list[tuple[Path, PurePath]] = []  # symlinked folders wait, so a folder's real path wins
@@ -160,14 +171,28 @@ def walk(root: Path) -> tuple[list[PurePath], list[tuple[PurePath, str]]]:
                 continue
             try:
                 if entry.is_dir():
-                    (linked if entry.is_symlink() else subfolders).append((Path(entry.path), rel / entry.name))
+                    if entry.is_symlink() and not _leads_inside(Path(entry.path), inside):
+                        problems.append((rel / entry.name, OUTSIDE))
+                    else:
+                        (linked if entry.is_symlink() else subfolders).append((Path(entry.path), rel / entry.name))
                 elif PurePath(entry.name).suffix.lower() in SUFFIX_KINDS:
-                    found.append(rel / entry.name)
+                    if entry.is_symlink() and not _leads_inside(Path(entry.path), inside):
+                        problems.append((rel / entry.name, OUTSIDE))
+                    else:
+                        found.append(rel / entry.name)
             except OSError:
                 continue  # vanished or unreadable entry: nothing to read
         stack.extend(reversed(subfolders))
     found.sort(key=lambda p: p.parts)
     return found, problems
+
+
+def _leads_inside(link: Path, inside: Path) -> bool:
+    """Whether a symlink's final target lies within the folder being walked."""
+    try:
+        return link.resolve(strict=True).is_relative_to(inside)
+    except (OSError, RuntimeError):  # dangling, or a loop: nothing to follow
+        return True  # reading it gives the usual reason ("not found"); a loop is entered once
 
 
 def _decode_mixed(data: bytes) -> tuple[str, str] | None:

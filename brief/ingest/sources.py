@@ -7,6 +7,9 @@
         limit: 10                 # optional, feeds and folders: the newest 10
       - name: saved
         folder: ~/news/today      # relative paths are relative to the sources file's folder
+      - name: intranet
+        feed: http://news.internal/rss.xml
+        allow_private: true       # optional, url and feed: its items and redirects may be internal addresses
 
 Loading validates the whole file and says what is wrong where; reading a source that fails gives
 ``Skipped`` entries naming the source, and the other sources go on.
@@ -22,13 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from brief.errors import ConfigError
-from brief.ingest import files, read_url
-from brief.ingest.files import DEFAULT_MAX_BYTES
-from brief.ingest.web import WebSettings, is_url
+from brief.ingest import FeedMemory, files, read_url
+from brief.ingest.files import DEFAULT_MAX_BYTES, SUFFIX_KINDS
+from brief.ingest.web import WebSettings, is_url, strip_credentials
 from brief.records import RawDocument, Skipped
 
 SOURCE_KINDS = ("folder", "file", "url", "feed")
-SOURCE_KEYS = ("name", *SOURCE_KINDS, "publisher", "limit")
+SOURCE_KEYS = ("name", *SOURCE_KINDS, "publisher", "limit", "allow_private")
 _EXAMPLE = "sources:\n  - name: aljazeera\n    feed: https://www.aljazeera.net/...\n  - name: saved\n    folder: ~/news"
 
 
@@ -41,10 +44,11 @@ class Source:
     where: str  # the address, or the path with ~ expanded and made relative to the sources file's folder
     publisher: str | None = None  # wins over what the pages say
     limit: int | None = None  # feeds, pages that turn out to be feeds, and folders: the newest N
+    allow_private: bool = False  # url and feed: items and redirects may reach internal addresses too
 
     def describe(self) -> str:
         """``kind where``, as shown to the user."""
-        return f"{self.kind} {self.where}"
+        return f"{self.kind} {strip_credentials(self.where)}"
 
 
 @dataclass(frozen=True)
@@ -106,26 +110,41 @@ def load_sources(path: str | os.PathLike[str]) -> list[Source]:
 
 
 def read_sources(
-    sources: Sequence[Source], *, web: WebSettings | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    sources: Sequence[Source],
+    *,
+    web: WebSettings | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    memory: FeedMemory | None = None,
 ) -> tuple[list[RawDocument], list[Skipped]]:
     """Read every source in order; what fails is Skipped with the source's name in the reason."""
     web = web or WebSettings(max_bytes=max_bytes)
     documents: list[RawDocument] = []
     skipped: list[Skipped] = []
     for source in sources:
-        found, missed = read_source(source, web=web, max_bytes=max_bytes)
+        found, missed = read_source(source, web=web, max_bytes=max_bytes, memory=memory)
         documents.extend(found)
         skipped.extend(missed)
     return documents, skipped
 
 
 def read_source(
-    source: Source, *, web: WebSettings | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    source: Source,
+    *,
+    web: WebSettings | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    memory: FeedMemory | None = None,
 ) -> tuple[list[RawDocument], list[Skipped]]:
     """Read one source: its documents (with the source's publisher) and what was skipped, naming the source."""
     web = web or WebSettings(max_bytes=max_bytes)
+    if source.allow_private and not web.allow_private:
+        web = dataclasses.replace(web, allow_private=True)
     if source.kind in ("url", "feed"):
-        documents, skipped = read_url(source.where, web, limit=source.limit, feed_only=source.kind == "feed")
+        documents, skipped = read_url(
+            source.where, web, limit=source.limit, feed_only=source.kind == "feed", memory=memory
+        )
+    elif source.kind == "file" and Path(source.where).suffix.lower() not in SUFFIX_KINDS:
+        # The suffix rule of folders: a credentials file named by mistake must not end up in a mailed brief.
+        documents, skipped = [], [Skipped(source.where, f"not a {_suffixes()} file (a file: source must be one)")]
     elif source.kind == "folder" and source.limit is not None:
         documents, skipped = _newest_in_folder(source.where, source.limit, max_bytes)
     else:
@@ -217,13 +236,24 @@ def _source(entry: object, n: int, base: Path) -> Source:
             raise ConfigError(f"{label}: limit must be a whole number of at least 1, not {limit!r}")
         if kind == "file":
             raise ConfigError(f"{label}: limit is for feeds, pages that are feeds, and folders, not a single file")
+    allow_private = entry.get("allow_private", False)
+    if not isinstance(allow_private, bool):
+        raise ConfigError(f"{label}: allow_private must be true or false, not {allow_private!r}")
+    if allow_private and kind not in ("url", "feed"):
+        raise ConfigError(f"{label}: allow_private is for url: and feed: sources, not a {kind}")
     return Source(
         name=name,
         kind=kind,
         where=where,
         publisher=publisher.strip() if publisher else None,
         limit=limit,
+        allow_private=allow_private,
     )
+
+
+def _suffixes() -> str:
+    names = sorted(SUFFIX_KINDS)
+    return ", ".join(names[:-1]) + f" or {names[-1]}"
 
 
 def _one_of() -> str:

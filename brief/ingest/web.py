@@ -1,30 +1,46 @@
 """Page URLs in, decoded ``RawDocument``s out: one careful HTTP GET per address, standard library only.
 
-Careful means: a timeout on connecting and on every read, plus an overall deadline per address, so a server
-that hangs or trickles cannot hang a run; a size limit checked while the body streams in, never after; a few
-retries with exponential backoff, only for failures that may pass (connection errors, timeouts, 429, 5xx);
-redirects followed, to web addresses only; and content that is not a web page refused before its body is read.
+Careful means: a timeout on connecting and on every read, plus an overall deadline per address that a
+watchdog enforces by shutting the socket, so a server that hangs or trickles (its status line, its headers or
+its body) cannot hang a run; a size limit checked while the body streams in, never after; a few retries with
+exponential backoff, only for failures that may pass (connection errors, timeouts, 429, 5xx); redirects
+followed, to web addresses only; and content that is not a web page refused before its body is read.
+
+Polite and safe means: every address is checked against its site's ``robots.txt`` (fetched once per site per
+run, by ``Session``); and an address brief did not get from its user (a feed item's link, a redirect) is
+refused when its host resolves to a loopback, private, link-local, unspecified or multicast address, checked
+on the very addresses the socket then connects to. The host the user named may be anywhere (an intranet
+feed), and ``WebSettings.allow_private`` lifts the rule for a whole source. ``user:password@`` in an address
+is sent as HTTP Basic authentication to that host only and never shown (``strip_credentials``).
+
 Every failure is a ``FetchError`` whose message is a short reason a user can read ("HTTP 404 Not Found").
 """
 
 from __future__ import annotations
 
+import base64
 import codecs
+import dataclasses
 import email.utils
+import functools
 import http.client
+import ipaddress
 import re
 import socket
 import ssl
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import zlib
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import lru_cache
 from http import HTTPStatus
 from pathlib import PurePosixPath
-from typing import IO
+from typing import IO, Any
 
 from brief import __version__
 from brief.errors import ConfigError, InputError
@@ -82,6 +98,30 @@ class FetchError(InputError):
         self.retry_after = retry_after  # seconds the server asked us to wait, if it did
 
 
+# The product token robots.txt groups are matched against ("User-agent: brief").
+ROBOTS_AGENT = "brief"
+# robots.txt is read up to this size (RFC 9309 asks parsers to read at least 500 KiB).
+_ROBOTS_MAX_BYTES = 512 * 1024
+
+
+class Session:
+    """What one run learns about the web and keeps: each site's robots.txt, fetched once (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._robots: dict[tuple[str, str, int], Any] = {}  # (scheme, host, port) -> Protego, or None: allow all
+        self._lock = threading.Lock()
+        self._site_locks: dict[tuple[str, str, int], threading.Lock] = {}
+
+    def robots(self, key: tuple[str, str, int], load: Any) -> Any:
+        """The parsed robots.txt of a site, loading it with ``load()`` the first time (one load per site)."""
+        with self._lock:
+            site_lock = self._site_locks.setdefault(key, threading.Lock())
+        with site_lock:  # feed items of one site are fetched side by side: one robots.txt request, not four
+            if key not in self._robots:
+                self._robots[key] = load()
+            return self._robots[key]
+
+
 @dataclass(frozen=True)
 class WebSettings:
     """How brief talks to web servers; built once (by config) and passed down."""
@@ -92,13 +132,18 @@ class WebSettings:
     max_bytes: int = DEFAULT_MAX_BYTES  # largest body read, after decompression
     user_agent: str = DEFAULT_USER_AGENT
     max_items: int = 20  # newest items read from a feed (a source's own limit wins)
-    # Seconds for one address in all, retries and redirects included; checked between reads, so the last read
-    # may run over by up to one timeout.
+    # Seconds for one address in all: connecting, status line, headers and body, retries and redirects included.
     deadline: float = 60.0
     max_retry_after: float = 30.0  # a server asking to wait longer than this is not waited for
     workers: int = 4  # feed items fetched at the same time
     proxy: str | None = None  # "http://host:port" for http and https; None: connect directly
     ca_file: str | None = None  # PEM certificates to trust instead of the system's (a company's TLS proxy)
+    # Fetch loopback, private and link-local addresses even when the user did not name them (feed items,
+    # redirects): for an intranet source (allow_private: true in the sources file) or BRIEF_ALLOW_PRIVATE=1.
+    allow_private: bool = False
+    robots: bool = True  # obey each site's robots.txt
+    # Per run: robots.txt already read. Shared by copies made with dataclasses.replace, so one run reads each once.
+    session: Session = field(default_factory=Session, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for name in ("timeout", "deadline", "max_bytes", "max_items", "workers"):
@@ -118,6 +163,8 @@ class Response:
     content_type: str  # media type in lower case without parameters; "" when the server sent none
     charset: str | None  # the charset parameter of Content-Type, as sent
     body: bytes  # decompressed
+    etag: str | None = None  # validators for a conditional GET next time (feeds)
+    last_modified: str | None = None
 
 
 def is_url(given: object) -> bool:
@@ -125,27 +172,43 @@ def is_url(given: object) -> bool:
     return isinstance(given, str) and given[:8].lower().startswith(("http://", "https://"))
 
 
-def fetch(url: str, settings: WebSettings) -> RawDocument:
-    """Fetch one web page (HTML or plain text) as a document; raise FetchError with a short reason."""
-    return to_document(url, download(url, settings))
+def fetch(url: str, settings: WebSettings, *, named_by: str | None = None) -> RawDocument:
+    """Fetch one web page (HTML or plain text) as a document; raise FetchError with a short reason.
+
+    ``named_by``: the address the user named that led here (a feed, for its items); by default ``url`` itself.
+    """
+    return to_document(strip_credentials(url), download(url, settings, named_by=named_by))
 
 
-def download(url: str, settings: WebSettings) -> Response:
-    """GET an address, following redirects and retrying temporary failures; refuse what is not a page or feed."""
+def download(
+    url: str, settings: WebSettings, *, named_by: str | None = None, validators: Mapping[str, str] | None = None
+) -> Response:
+    """GET an address, following redirects and retrying temporary failures; refuse what is not a page or feed.
+
+    The host of ``named_by`` (by default ``url``'s own) is the one the user chose, so it may be an internal
+    address; any other host must resolve to public addresses unless ``settings.allow_private``.
+    ``validators`` (``If-None-Match``/``If-Modified-Since``) make it conditional: an unchanged resource gives
+    a Response with status 304 and no body.
+    """
     _check_url(url)
-    deadline = time.monotonic() + settings.deadline
-    opener = _opener(settings)
+    url, auth = _split_credentials(url)
+    guard = _Guard(settings, named_by=named_by if named_by is not None else url)
+    guard.check_host(url)
+    if settings.robots and not _robots_allow(url, settings, guard):
+        raise FetchError(f"refused by the site's robots.txt ({_origin(url)}/robots.txt; brief obeys it)")
+    opener = _opener(settings, guard)
     attempt = 1
     while True:
         try:
-            return _get(opener, url, settings, deadline)
+            with guard.watch():
+                return _get(opener, url, settings, guard, auth, validators)
         except FetchError as err:
             if not err.temporary or attempt > settings.retries:
                 raise _tried(err, attempt) from None
             if err.retry_after is not None and err.retry_after > settings.max_retry_after:
                 raise _tried(FetchError(f"{err.reason} (the server asks to wait {err.retry_after:g} s)"), attempt)
             wait = err.retry_after if err.retry_after is not None else settings.backoff * 2 ** (attempt - 1)
-            if time.monotonic() + wait >= deadline:
+            if time.monotonic() + wait >= guard.deadline:
                 raise _tried(err, attempt) from None
             time.sleep(wait)
             attempt += 1
@@ -241,25 +304,211 @@ def _check_url(url: str) -> None:
         raise FetchError("not a valid web address (no host name)")
 
 
+def strip_credentials(text: str) -> str:
+    """``text`` with the ``user:password@`` of every http(s) address in it removed, for showing or storing."""
+    return _CREDENTIALS.sub(r"\1", text) if "@" in text else text
+
+
+_CREDENTIALS = re.compile(r"((?:https?|ftp)://)[^/?#@\s]*@", re.IGNORECASE)
+
+
+def _split_credentials(url: str) -> tuple[str, str | None]:
+    """The address without ``user:password@``, and the Basic authorization it stood for (None without one)."""
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    token = f"{urllib.parse.unquote(user)}:{urllib.parse.unquote(password)}".encode()
+    return urllib.parse.urlunsplit(parts._replace(netloc=hostport)), "Basic " + base64.b64encode(token).decode("ascii")
+
+
+def _origin(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.rpartition('@')[2]}"
+
+
+def _site(url: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of an address, the key robots.txt and the user's trust are given for."""
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or (443 if scheme == "https" else 80)
+
+
+def _refused_kind(address: str) -> str | None:
+    """What makes an IP address internal ("loopback", "private", ...), or None for a public one."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 zone (fe80::1%eth0) is no part of the address
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    for kind in ("loopback", "unspecified", "link_local", "multicast", "private", "reserved"):
+        if getattr(ip, f"is_{kind}"):
+            return kind.replace("_", "-")
+    if not ip.is_global:
+        return "non-public"  # shared address space (100.64/10) and the like
+    return None
+
+
+class _Guard:
+    """One address's fetch: its deadline (a watchdog shuts the sockets when it passes) and who may be reached."""
+
+    def __init__(self, settings: WebSettings, *, named_by: str) -> None:
+        self.settings = settings
+        self.deadline = time.monotonic() + settings.deadline
+        self.named_by = named_by
+        self.trusted = _site(named_by)[1:]  # (host, port) the user chose: may be an internal address
+        proxy = urllib.parse.urlsplit(settings.proxy) if settings.proxy else None
+        self.proxy = ((proxy.hostname or "").lower(), proxy.port or 80) if proxy else None
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+
+    def open_timeout(self) -> float:
+        """The timeout for one connect or read: the setting, or what is left of the deadline if that is less."""
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise _out_of_time(self.settings)
+        return min(self.settings.timeout, left)
+
+    @contextmanager
+    def watch(self) -> Iterator[None]:
+        """Shut every socket of this fetch when the deadline passes, whatever it is waiting for."""
+        timer = threading.Timer(max(0.0, self.deadline - time.monotonic()), self._expire)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        except Exception:
+            if self.expired:
+                raise _out_of_time(self.settings) from None
+            raise
+        finally:
+            timer.cancel()
+            with self._lock:
+                self._sockets.clear()
+        if self.expired:  # a shut socket reads as the end of the body: what came is cut short, not whole
+            raise _out_of_time(self.settings)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                try:
+                    # The plain socket's shutdown, also under TLS: the blocked read returns at once.
+                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def check_host(self, url: str) -> None:
+        """Refuse, before connecting, an address whose host resolves to an internal address it may not reach."""
+        _, host, port = _site(url)
+        if self.may_be_internal(host, port):
+            return
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError):
+            return  # "host not found" comes from the connection itself (or the proxy may know the name)
+        for info in infos:
+            self._refuse_internal(host, str(info[4][0]))
+
+    def may_be_internal(self, host: str, port: int) -> bool:
+        """Whether this host may be internal: the one the user named, or any with allow_private."""
+        return self.settings.allow_private or (host, port) == self.trusted
+
+    def _refuse_internal(self, host: str, address: str) -> None:
+        kind = _refused_kind(address)
+        if kind is not None:
+            shown = host if host == address else f"{host} ({address})"
+            raise FetchError(
+                f"refused: {shown} is a {kind} address, and only an address you named may be internal "
+                "(allow_private: true on the source, or BRIEF_ALLOW_PRIVATE=1, allows it)"
+            )
+
+    def connect(self, address: tuple[str, int], timeout: Any = None, source_address: Any = None) -> socket.socket:
+        """socket.create_connection, to addresses checked here (so a second DNS answer cannot differ)."""
+        host, port = address
+        host = host.strip("[]").lower()
+        checked = not self.may_be_internal(host, port) and (host, port) != self.proxy
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except UnicodeError as err:
+            raise FetchError(f"not a valid web address ({err})") from None
+        if checked:
+            for info in infos:
+                self._refuse_internal(host, str(info[4][0]))
+        error: OSError | None = None
+        for family, kind, proto, _, sockaddr in infos:
+            sock = socket.socket(family, kind, proto)
+            with self._lock:
+                self._sockets.append(sock)
+                if self.expired:
+                    sock.close()
+                    raise _out_of_time(self.settings)
+            try:
+                sock.settimeout(self.open_timeout())
+                if source_address:
+                    sock.bind(source_address)
+                sock.connect(sockaddr)
+                sock.settimeout(self.settings.timeout)  # each read; the watchdog holds the whole deadline
+                return sock
+            except OSError as err:
+                error = err
+                sock.close()
+        raise error if error is not None else OSError("getaddrinfo returned nothing")
+
+
 class _Redirects(urllib.request.HTTPRedirectHandler):
     max_redirections = 10
+
+    def __init__(self, guard: _Guard) -> None:
+        self.guard = guard
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001, ANN201 - urllib's signature
         scheme = urllib.parse.urlsplit(newurl).scheme.lower()
         if scheme not in ("http", "https"):
-            raise FetchError(f"redirected to a non-web address ({newurl})")
+            raise FetchError(f"redirected to a non-web address ({strip_credentials(newurl)})")
+        newurl, _ = _split_credentials(newurl)  # credentials a server hands out are not used, nor shown
+        self.guard.check_host(newurl)
+        settings = self.guard.settings
+        if settings.robots and not _robots_allow(newurl, settings, self.guard):
+            raise FetchError(f"redirected to an address the site's robots.txt refuses ({newurl}; brief obeys it)")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def _opener(settings: WebSettings) -> urllib.request.OpenerDirector:
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, guard: _Guard) -> None:
+        super().__init__()
+        self.guard = guard
+
+    def http_open(self, req):  # noqa: ANN001, ANN201 - urllib's signature
+        return self.do_open(functools.partial(_connection, http.client.HTTPConnection, self.guard), req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, guard: _Guard, context: ssl.SSLContext) -> None:
+        super().__init__(context=context)
+        self.guard = guard
+
+    def https_open(self, req):  # noqa: ANN001, ANN201 - urllib's signature
+        connection = functools.partial(_connection, http.client.HTTPSConnection, self.guard, context=self._context)
+        return self.do_open(connection, req)
+
+
+def _connection(kind: type[http.client.HTTPConnection], guard: _Guard, *args: Any, **kwargs: Any) -> Any:
+    """An http.client connection whose sockets come from the guard (checked addresses, watched deadline)."""
+    conn = kind(*args, **kwargs)
+    conn._create_connection = guard.connect  # type: ignore[attr-defined] # http.client's own hook for this
+    return conn
+
+
+def _opener(settings: WebSettings, guard: _Guard) -> urllib.request.OpenerDirector:
     """http and https only: no file://, ftp:// or data: handlers, and no proxy unless the settings name one."""
     opener = urllib.request.OpenerDirector()
     proxies = {"http": settings.proxy, "https": settings.proxy} if settings.proxy else {}
     for handler in (
         urllib.request.ProxyHandler(proxies),
-        urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(context=_tls_context(settings.ca_file)),
-        _Redirects(),
+        _HTTPHandler(guard),
+        _HTTPSHandler(guard, _tls_context(settings.ca_file)),
+        _Redirects(guard),
         urllib.request.HTTPDefaultErrorHandler(),
         urllib.request.HTTPErrorProcessor(),
     ):
@@ -276,11 +525,43 @@ def _tls_context(ca_file: str | None) -> ssl.SSLContext:
         raise ConfigError(f"cannot use CA file {ca_file}: {getattr(err, 'strerror', None) or err}") from None
 
 
-def _get(opener: urllib.request.OpenerDirector, url: str, settings: WebSettings, deadline: float) -> Response:
+def _robots_allow(url: str, settings: WebSettings, guard: _Guard) -> bool:
+    """Whether the site's robots.txt lets brief fetch ``url``; a missing or unreadable robots.txt allows all."""
+    key = _site(url)
+    rules = settings.session.robots(key, lambda: _load_robots(url, settings, guard))
+    return rules is None or rules.can_fetch(url, ROBOTS_AGENT)
+
+
+def _load_robots(url: str, settings: WebSettings, guard: _Guard) -> Any:
+    """The parsed robots.txt of ``url``'s site, or None (allow all) when there is none or it cannot be read."""
+    from protego import Protego  # only when a site is actually fetched: importing brief stays light
+
+    robots_url = _origin(url) + "/robots.txt"
+    quick = dataclasses.replace(
+        settings, retries=0, robots=False, max_bytes=_ROBOTS_MAX_BYTES, deadline=min(settings.deadline, settings.timeout)
+    )
+    try:
+        response = download(robots_url, quick, named_by=guard.named_by)
+    except FetchError:
+        return None  # 404, 5xx, timeouts, refusals: the rules cannot be known, and brief fetches as if none
+    if response.status != 200 or response.content_type not in ("text/plain", ""):
+        return None
+    try:
+        return Protego.parse(response.body.decode("utf-8", errors="replace"))
+    except Exception:  # noqa: BLE001 - protego is lenient; a file it still chokes on counts as no rules
+        return None
+
+
+def _get(
+    opener: urllib.request.OpenerDirector,
+    url: str,
+    settings: WebSettings,
+    guard: _Guard,
+    auth: str | None,
+    validators: Mapping[str, str] | None = None,
+) -> Response:
     """One attempt: GET, judge the headers, stream the body within the size limit and the deadline."""
-    timeout = min(settings.timeout, deadline - time.monotonic())
-    if timeout <= 0:
-        raise _out_of_time(settings)
+    timeout = guard.open_timeout()
     request = urllib.request.Request(
         url,
         headers={
@@ -290,10 +571,16 @@ def _get(opener: urllib.request.OpenerDirector, url: str, settings: WebSettings,
             "Accept-Language": "ar,en;q=0.8,*;q=0.5",
         },
     )
+    if auth is not None:
+        request.add_unredirected_header("Authorization", auth)  # never sent on to where a redirect points
+    for name, value in (validators or {}).items():
+        request.add_header(name, value)
     try:
         response = opener.open(request, timeout=timeout)
     except urllib.error.HTTPError as err:
         err.close()
+        if err.code == 304 and validators:
+            return Response(url=strip_credentials(err.geturl()), status=304, content_type="", charset=None, body=b"")
         raise _http_error(err) from None
     except (OSError, http.client.HTTPException, ValueError) as err:
         raise _network_error(err, timeout) from None
@@ -306,15 +593,17 @@ def _get(opener: urllib.request.OpenerDirector, url: str, settings: WebSettings,
         if length.isdigit() and int(length) > settings.max_bytes:
             raise FetchError(_too_large(int(length), settings.max_bytes))
         try:
-            body = _read_body(response, headers.get("Content-Encoding"), settings, deadline)
+            body = _read_body(response, headers.get("Content-Encoding"), settings, guard.deadline)
         except (OSError, http.client.HTTPException) as err:
             raise _network_error(err, timeout) from None
         return Response(
-            url=response.geturl(),
+            url=strip_credentials(response.geturl()),
             status=response.status,
             content_type=content_type,
             charset=headers.get_content_charset() if content_type else None,
             body=body,
+            etag=headers.get("ETag"),
+            last_modified=headers.get("Last-Modified"),
         )
 
 

@@ -13,12 +13,15 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from brief.errors import InputError, StoreError
 from brief.records import Article, Brief, ModelUse
 from brief.store.records import BriefRecord, RunRecord
 from brief.store.schema import migrate
+
+if TYPE_CHECKING:
+    from brief.ingest.web import Response
 
 DB_NAME = "brief.db"
 STATUSES = ("ok", "partial", "failed")
@@ -92,11 +95,15 @@ class Store:
         *,
         now: dt.datetime | None = None,
     ) -> int:
-        """Record that a run has started; return its number."""
+        """Record that a run has started; return its number. Passwords in addresses (user:pw@) are not kept."""
+        from brief.ingest.web import strip_credentials
+
+        inputs = [strip_credentials(str(i)) for i in inputs]
+        argv = [strip_credentials(str(a)) for a in argv]
         with self._write("record the start of a run") as conn:
             cursor = conn.execute(
                 "INSERT INTO runs (started, inputs, profile, argv) VALUES (?, ?, ?, ?)",
-                (_iso(now), _dumps([str(i) for i in inputs]), profile, _dumps(list(argv))),
+                (_iso(now), _dumps(inputs), profile, _dumps(argv)),
             )
             return int(cursor.lastrowid or 0)
 
@@ -196,6 +203,27 @@ class Store:
             ).fetchall()
         return {row[0]: _datetime(row[1]) for row in rows}
 
+    def known_links(
+        self, links: Sequence[str], *, briefed: bool, seen_before: dt.datetime | None = None
+    ) -> set[str]:
+        """Those links (article locations or final addresses) of articles already briefed (with ``briefed``), or
+        first seen before ``seen_before``: what ``--new``/``--since`` would leave out, known before fetching."""
+        if not links or (not briefed and seen_before is None):
+            return set()
+        cutoff = _iso(seen_before) if seen_before is not None else None
+        with self._guard("read which feed items were already read"):
+            rows = self._conn.execute(
+                """WITH wanted(link) AS (SELECT value FROM json_each(?)),
+                   found(link, article_id) AS (
+                       SELECT l.location, l.article_id FROM article_locations l JOIN wanted w ON l.location = w.link
+                       UNION SELECT a.url, a.id FROM articles a JOIN wanted w ON a.url = w.link)
+                   SELECT DISTINCT f.link FROM found f JOIN articles a ON a.id = f.article_id
+                   WHERE (? AND EXISTS (SELECT 1 FROM brief_articles b WHERE b.article_id = a.id))
+                      OR (? IS NOT NULL AND a.first_seen < ?)""",
+                (_dumps(list(links)), int(briefed), cutoff, cutoff),
+            ).fetchall()
+        return {row[0] for row in rows}
+
     def briefed_article_ids(self) -> set[str]:
         """Ids of every article that has been in a brief."""
         with self._guard("read which articles were briefed"):
@@ -258,6 +286,33 @@ class Store:
         """The brief made last, or None when none has been made yet."""
         found = self.briefs(limit=1)
         return found[0] if found else None
+
+    # -- feeds --
+
+    def cached_feed(self, url: str) -> Response | None:
+        """A feed's last answer (body and validators) as the store kept it, or None."""
+        from brief.ingest.web import Response
+
+        with self._guard("read a feed's last answer"):
+            row = self._conn.execute(
+                "SELECT final_url, etag, last_modified, content_type, charset, body FROM feeds WHERE url = ?", (url,)
+            ).fetchone()
+        if row is None:
+            return None
+        return Response(
+            url=row[0], status=200, content_type=row[3], charset=row[4], body=bytes(row[5]), etag=row[1],
+            last_modified=row[2],
+        )
+
+    def remember_feed(self, url: str, response: Response, *, now: dt.datetime | None = None) -> None:
+        """Keep a feed's answer, for a conditional GET next time."""
+        with self._write("remember a feed's answer") as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO feeds (url, final_url, etag, last_modified, content_type, charset, body,"
+                " fetched) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (url, response.url, response.etag, response.last_modified, response.content_type, response.charset,
+                 response.body, _iso(now)),
+            )
 
     # -- translation cache --
 

@@ -84,6 +84,19 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             created TEXT NOT NULL
         ) WITHOUT ROWID""",
     ),
+    # 3: each feed's last answer, for a conditional GET (ETag / If-Modified-Since) on the next run.
+    (
+        """CREATE TABLE feeds (
+            url TEXT PRIMARY KEY,
+            final_url TEXT NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            content_type TEXT NOT NULL,
+            charset TEXT,
+            body BLOB NOT NULL,
+            fetched TEXT NOT NULL
+        ) WITHOUT ROWID""",
+    ),
 )
 
 
