@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -67,14 +68,13 @@ def load_user_config(env: Mapping[str, str]) -> UserConfig:
     """Read and check the user config file; a missing file (at the default place) is an empty config."""
     path = config_path(env)
     explicit = bool(env.get("BRIEF_CONFIG", "").strip())
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    from brief.userfiles import read_user_bytes
+
+    if not os.path.lexists(path):
         if explicit:
-            raise ConfigError(f"BRIEF_CONFIG names {path}, which does not exist") from None
+            raise ConfigError(f"BRIEF_CONFIG names {path}, which does not exist")
         return UserConfig(path=path)
-    except OSError as err:
-        raise ConfigError(f"cannot read the config file {path}: {err.strerror or err}") from None
+    raw = read_user_bytes(path, what="the config file")  # a regular file of at most 1 MB: no FIFO, no /dev/zero
     tomllib = _toml_reader()
     try:
         data = tomllib.loads(raw.decode("utf-8"))
