@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from brief.errors import ConfigError, UnknownNameError
+from brief.errors import ConfigError, UnknownNameError, UsageError
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -193,5 +193,10 @@ def _flag_value(key: str, value: object) -> object:
         value = [str(item) for item in value]
     elif isinstance(value, Path):
         value = str(value)
-    return _check(key, value, FLAGS[key], None)
+    try:
+        return _check(key, value, FLAGS[key], None)
+    except UnknownNameError:
+        raise  # an unknown format name is a configuration choice (exit 4), listed with the valid ones
+    except ConfigError as err:
+        raise UsageError(str(err)) from None  # the value was typed on the command line: a usage error (exit 2)
 
