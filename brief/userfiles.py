@@ -47,7 +47,7 @@ def read_user_bytes(
         # O_NONBLOCK: opening a FIFO with no writer would otherwise wait for ever; it is refused just below.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise error(f"cannot read {what}: {path} not found") from None
+        raise error(f"{what} {path} not found, so brief cannot read it") from None
     except IsADirectoryError:
         raise error(f"{what} {path} is a folder, not a file") from None
     except OSError as err:
