@@ -177,11 +177,6 @@ def _root(
     if version:
         print(f"brief {__version__}")
         raise typer.Exit(0)
-    import threading
-
-    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
-        # SIGTERM unwinds like Ctrl-C: the lock is released, the run recorded as interrupted, temporary files removed.
-        signal.signal(signal.SIGTERM, _on_sigterm)
 
 
 @app.command()
@@ -544,7 +539,11 @@ def models_pull(
 
 
 def main() -> None:
-    """Entry point of the ``brief`` console script."""
+    """Entry point of the ``brief`` console script (and of ``python -m brief``)."""
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        # SIGTERM (systemd stop, timeout, kill) unwinds like Ctrl-C: the lock is released, the run recorded as
+        # interrupted, temporary files removed; the exit code is 143.
+        signal.signal(signal.SIGTERM, _on_sigterm)
     app()
 
 
