@@ -3,7 +3,7 @@
 Exit codes:
   0  the brief was made from every input (or --new/--since found nothing new: no brief made)
   1  internal error (a bug: please report it)
-  2  usage error (unknown flag, bad value)
+  2  usage error (unknown flag, bad flag value)
   3  no usable input
   4  bad configuration (models.yaml, config, sources or SMTP settings; unknown name); the scheduler refused
   5  a model is not available (offline and not cached, download failed, cannot be loaded)
@@ -13,8 +13,9 @@ Exit codes:
   9  another brief run is going (it holds the lock); this one did nothing
   10 the mail server refused the login
   11 the mail server refused a recipient
-  12 the local store cannot be opened or is damaged
-  130 interrupted
+  12 the local store cannot be opened or is damaged and --new/--since need it (else a warning)
+  130 interrupted (Ctrl-C)
+  143 terminated (SIGTERM), recorded as interrupted
 
 Sub-commands beyond make/inspect/models live in modules of this package, each registering itself on ``app``
 with the import at the end of this file.
