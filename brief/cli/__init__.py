@@ -382,15 +382,20 @@ def _deliver(
         if made.skipped:
             print(f"brief: warning: {len(made.skipped)} input(s) skipped (listed in the brief's footer)", file=sys.stderr)
         if smtp is not None:
-            saved = written
+            saved = written if written is not None and written.is_file() else None  # not /dev/null or a FIFO
             if saved is not None and settings.fmt == "json":
                 # What is mailed (and resent) is the Markdown: keep it beside the JSON.
                 saved = saved.with_suffix(".md")
                 try:
-                    write_new(saved.parent, saved.name, markdown, make_folders=False)
+                    if settings.output is not None and failed is None:
+                        emit(markdown, saved)  # -o b.json: b.md beside it, replaced like b.json
+                    else:
+                        saved = write_new(saved.parent, saved.name, markdown, make_folders=False)
                 except OutputError as err:
                     _warn(str(err))
                     saved = None
+            if saved is None:
+                saved = _keep(settings, markdown, "md", now)  # a copy to resend from
             message = mail.build_message(markdown, sender=smtp.sender, to=list(settings.email))
             try:
                 with stats.timed("email"):
