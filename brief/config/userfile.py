@@ -12,6 +12,7 @@ from types import MappingProxyType, ModuleType
 from brief.config.paths import config_path
 from brief.config.values import PROFILE_KEYS, _check, _file_path, _kind
 from brief.errors import ConfigError, UnknownNameError
+from brief.userfiles import quote
 
 TABLES = ("defaults", "profiles", "smtp")
 _PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -97,7 +98,7 @@ def load_user_config(env: Mapping[str, str]) -> UserConfig:
     for name, table in profiles_raw.items():
         if not _PROFILE_NAME.match(name):
             raise ConfigError(
-                f"{path}: profile name {name!r}: use letters, digits, '-' and '_' only "
+                f"{path}: profile name {quote(name)}: use letters, digits, '-' and '_' only "
                 "(the name becomes part of file names and commands)"
             )
         profiles[name] = MappingProxyType(_check_table(table, f"{path}: [profiles.{name}]", base))
