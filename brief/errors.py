@@ -4,7 +4,8 @@ BriefError                       exit 1  anything not more specific below
 ├── InputError                   exit 3  no usable input (missing path, nothing readable)
 ├── NothingNewError              exit 0  --new/--since left nothing to brief: not a failure, no brief made
 ├── ConfigError                  exit 4  a bad models.yaml, an unknown model or backend name
-│   └── UnknownNameError                 lists the valid names
+│   ├── UnknownNameError                 lists the valid names
+│   └── UsageError               exit 2  a bad value given as a command-line flag (--words -5, --since 5x)
 ├── ModelError                   exit 5  a model could not be had or loaded
 │   ├── ModelNotAvailableError           offline and not cached, or the download failed
 │   └── MissingExtraError                an optional package the backend needs is not installed
@@ -15,7 +16,7 @@ BriefError                       exit 1  anything not more specific below
 ├── LockedError                  exit 9  another run holds the lock
 └── StoreError                   exit 12 the local store (SQLite) cannot be opened or is damaged
 
-Exit 2 is a usage error (bad flags, from typer) and exit 7 means the brief was made but some sources
+Exit 2 is also typer's for an unknown flag; exit 7 means the brief was made but some sources
 were skipped (see ``cli``).
 """
 
@@ -49,6 +50,12 @@ class UnknownNameError(ConfigError):
         self.what, self.name, self.valid = what, name, sorted(valid)
         choices = ", ".join(self.valid) or "(none)"
         super().__init__(f"unknown {what} {name!r}; valid: {choices}")
+
+
+class UsageError(ConfigError):
+    """A bad value on the command line: the same checks as the config file, but the user's typing (exit 2)."""
+
+    exit_code = 2
 
 
 class ModelError(BriefError):

@@ -15,7 +15,8 @@ from typing import Any
 
 import yaml
 
-from brief.errors import ConfigError, ModelError, ModelNotAvailableError, UnknownNameError
+from brief.errors import BriefError, ConfigError, ModelError, ModelNotAvailableError, UnknownNameError
+from brief.userfiles import quote
 
 KINDS = {"translators": "translator", "summarisers": "summariser", "embedders": "embedder"}
 
@@ -78,33 +79,35 @@ class Registry:
     @classmethod
     def load(cls, path: Path) -> Registry:
         """Read and validate a registry file."""
+        from brief.userfiles import load_yaml, read_user_file
+
+        text = read_user_file(path, what="model registry")  # a regular file of at most 1 MB
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(f"model registry {path} not found") from None
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-            raise ConfigError(f"model registry {path} cannot be read: {err}") from None
+            data = load_yaml(text)  # aliases refused
+        except yaml.YAMLError as err:
+            raise ConfigError(f"model registry {path} cannot be read: {quote_yaml_error(err)}") from None
         if not isinstance(data, dict):
             raise ConfigError(f"model registry {path}: expected a mapping at the top level")
         unknown = set(data) - set(KINDS) - {"defaults"}
         if unknown:
             raise ConfigError(
-                f"model registry {path}: unknown key(s) {', '.join(sorted(unknown))}; "
+                f"model registry {path}: unknown key(s) {', '.join(sorted(map(str, unknown)))[:200]}; "
                 f"valid: defaults, {', '.join(KINDS)}"
             )
         entries: dict[str, dict[str, ModelSpec]] = {}
         for section, kind in KINDS.items():
-            entries[kind] = {
-                name: _spec(path, kind, name, raw) for name, raw in (data.get(section) or {}).items()
-            }
+            found = data.get(section) or {}
+            if not isinstance(found, dict):
+                raise ConfigError(f"model registry {path}: {section} must map a name to an entry, not {quote(found)}")
+            entries[kind] = {str(name): _spec(path, kind, str(name), raw) for name, raw in found.items()}
         defaults = data.get("defaults") or {}
         if not isinstance(defaults, dict):
             raise ConfigError(f"model registry {path}: 'defaults' must map a kind to a name")
         for kind, name in defaults.items():
             if kind not in entries:
                 raise UnknownNameError("model kind in 'defaults'", str(kind), entries)
-            if name not in entries[kind]:
-                raise UnknownNameError(f"{kind} in 'defaults'", str(name), entries[kind])
+            if not isinstance(name, str) or name not in entries[kind]:
+                raise UnknownNameError(f"{kind} in 'defaults'", str(name)[:80], entries[kind])
         return cls(source=path, defaults=dict(defaults), entries=entries)
 
     def get(self, kind: str, name: str | None = None) -> ModelSpec:
@@ -124,12 +127,16 @@ class Registry:
 
 
 def _spec(source: Path, kind: str, name: str, raw: Any) -> ModelSpec:
-    where = f"model registry {source}, {kind} {name!r}"
+    where = f"model registry {source}, {kind} {quote(name)}"
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: expected a mapping with backend, repo/revision or path, params")
     backend = raw.get("backend")
-    if backend not in BACKENDS[kind]:
-        raise UnknownNameError(f"{kind} backend (in {where})", str(backend), BACKENDS[kind])
+    if not isinstance(backend, str) or backend not in BACKENDS[kind]:
+        raise UnknownNameError(f"{kind} backend (in {where})", str(backend)[:80], BACKENDS[kind])
+    for key in ("repo", "revision", "path", "licence", "note"):
+        value = raw.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int))):
+            raise ConfigError(f"{where}: {key} must be a text, not {quote(value)}")
     repo, revision, path = raw.get("repo"), raw.get("revision"), raw.get("path")
     if repo and path:
         raise ConfigError(f"{where}: give either repo (with revision) or path, not both")
@@ -141,6 +148,8 @@ def _spec(source: Path, kind: str, name: str, raw: Any) -> ModelSpec:
     params = raw.get("params") or {}
     if not isinstance(params, dict):
         raise ConfigError(f"{where}: params must be a mapping")
+    for key, value in params.items():
+        _check_param(where, str(key), value)
     return ModelSpec(
         kind=kind,
         name=name,
@@ -152,6 +161,66 @@ def _spec(source: Path, kind: str, name: str, raw: Any) -> ModelSpec:
         licence=raw.get("licence"),
         note=raw.get("note"),
     )
+
+
+# The generation and batching settings a registry may give, with the smallest value each allows. They are
+# checked when the registry is read, so a typo costs nothing: no model is fetched or loaded first.
+_WHOLE_PARAMS = {
+    "num_beams": 1,
+    "batch_size": 1,
+    "max_new_tokens": 1,
+    "max_input_tokens": 1,
+    "min_new_tokens": 0,
+    "no_repeat_ngram_size": 0,
+    "encoder_no_repeat_ngram_size": 0,
+}
+_POSITIVE_PARAMS = ("length_penalty", "repetition_penalty")
+_TEXT_PARAMS = ("src_lang", "tgt_lang")
+_BOOL_PARAMS = ("early_stopping",)
+# Lengths that must fit in the model's window (its max_position_embeddings), checked when the model is found.
+_WINDOW_PARAMS = ("max_new_tokens", "max_input_tokens")
+
+
+def _check_param(where: str, key: str, value: Any) -> None:
+    """ConfigError unless a known param has a value of its kind and range; unknown keys are the backend's to judge."""
+    if key in _WHOLE_PARAMS:
+        least = _WHOLE_PARAMS[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise ConfigError(f"{where}: params {key} must be a whole number of at least {least}, not {quote(value)}")
+    elif key in _POSITIVE_PARAMS:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+            raise ConfigError(f"{where}: params {key} must be a number above 0, not {quote(value)}")
+    elif key in _TEXT_PARAMS:
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where}: params {key} must be a language code such as arb_Arab, not {quote(value)}")
+    elif key in _BOOL_PARAMS and not isinstance(value, bool):
+        raise ConfigError(f"{where}: params {key} must be true or false, not {quote(value)}")
+
+
+def _check_window(spec: ModelSpec, folder: Path) -> None:
+    """ConfigError when a length param exceeds the positions the model has (read from its config.json)."""
+    import json
+
+    try:
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        positions = int(config.get("max_position_embeddings") or 0)
+    except (OSError, ValueError, TypeError, AttributeError):
+        return  # an unreadable config.json is reported by the loader, with the model's name
+    for key in _WINDOW_PARAMS:
+        value = spec.params.get(key)
+        if positions and isinstance(value, int) and value > positions:
+            raise ConfigError(
+                f"model registry, {spec.kind} {spec.name!r}: params {key} {value} exceeds the {positions} positions "
+                f"the model has; use at most {positions}"
+            )
+
+
+def quote_yaml_error(err: Exception) -> str:
+    """A YAML error as one short line: the problem and where it is."""
+    mark = getattr(err, "problem_mark", None)
+    problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    return f"{problem}{where}"
 
 
 def packaged_registry() -> Path:
@@ -224,4 +293,16 @@ def load_backend(spec: ModelSpec, *, offline: bool) -> Any:
     module_name, _, class_name = target.partition(":")
     factory: Callable[..., Any] = getattr(importlib.import_module(module_name), class_name)
     folder = fetch(spec, offline=offline) if spec.needs_files else None
-    return factory(spec, folder)
+    if folder is not None:
+        _check_window(spec, folder)
+    try:
+        return factory(spec, folder)
+    except BriefError:
+        raise
+    except Exception as err:  # noqa: BLE001 - truncated weights raise safetensors', torch's or pickle's own errors
+        first = str(err).strip().splitlines()[0] if str(err).strip() else ""
+        raise ModelError(
+            f"{spec.kind} {spec.name!r} could not be loaded from {folder or spec.backend}: "
+            f"{type(err).__name__}{': ' + first[:200] if first else ''} (damaged or incomplete files? "
+            f"fetch them again with `brief models pull {spec.name}`)"
+        ) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Sequence
 
 from brief.records import Brief, BriefSentence, SourceEntry
@@ -11,6 +12,15 @@ from brief.records import Brief, BriefSentence, SourceEntry
 SOURCES_HEADING = "## Sources"
 # Unicode isolates keep an Arabic headline right-to-left inside an English line without reordering its neighbours.
 _RLI, _PDI = "\u2067", "\u2069"
+
+
+# What would make article text into markup: raw HTML (<script>), links and link definitions ([x](javascript:..)).
+_MARKUP = re.compile(r"([\\<>\[\]])")
+
+
+def escape(text: str) -> str:
+    """Text from an article as literal Markdown: backslash before ``\\ < > [ ]``, so no tag or link survives."""
+    return _MARKUP.sub(r"\\\1", text)
 
 
 def human_date(day: dt.date) -> str:
@@ -37,7 +47,7 @@ def citations(cites: Sequence[int]) -> str:
 
 
 def _sentence(s: BriefSentence) -> str:
-    text = s.text.strip()
+    text = escape(s.text.strip())
     # A relative date means little a day later: say which day it was, from the source's publication date.
     notes = dict.fromkeys(note.text() for support in s.support for note in support.dates)
     if notes:
@@ -49,16 +59,16 @@ def source_line(s: SourceEntry) -> str:
     """'[n] Publisher — English headline — original headline — date or "undated" — location — URL (also found at: …)'."""
     original = f"{_RLI}{s.title_original}{_PDI}" if s.title_original and s.language == "ar" else s.title_original
     parts = [
-        f"[{s.n}] {s.publisher or 'Unknown publisher'}",
+        f"[{s.n}] {escape(s.publisher or 'Unknown publisher')}",
         s.title_en or "(no headline)",
         *([original] if original and original != s.title_en else []),
         s.date.isoformat() if s.date else "undated",
         s.location,
         *([s.url] if s.url else []),
     ]
-    line = " — ".join(parts)
+    line = " — ".join(escape(part) if i else part for i, part in enumerate(parts))  # [n] is ours
     if s.also_at:
-        line += f" (also found at: {'; '.join(s.also_at)})"
+        line += f" (also found at: {escape('; '.join(s.also_at))})"
     return line
 
 
@@ -80,9 +90,9 @@ def signature(brief: Brief) -> str:
 
 def body_markdown(brief: Brief, points: Sequence[BriefSentence]) -> str:
     """Everything before the source list (what the word budget counts)."""
-    lines = [f"# {brief.title}", "", f"*{len(brief.sources)} sources · {date_range(brief)}*", ""]
+    lines = [f"# {escape(brief.title)}", "", f"*{len(brief.sources)} sources · {date_range(brief)}*", ""]
     lines += ["## Bottom line", "", " ".join(_sentence(s) for s in brief.bottom_line) or "_Nothing to report._", ""]
-    lines += [f"*{line}*" for line in brief.previously] + ([""] if brief.previously else [])
+    lines += [f"*{escape(line)}*" for line in brief.previously] + ([""] if brief.previously else [])
     if points:
         lines += ["## Key points", ""] + [f"- {_sentence(s)}" for s in points] + [""]
     return "\n".join(lines)
@@ -105,7 +115,7 @@ def to_markdown(brief: Brief) -> str:
     lines += ["---", "", f"_{signature(brief)}_"]
     if brief.skipped:
         lines += ["", f"**Skipped {len(brief.skipped)} input(s):**", ""]
-        lines += [f"- {s.location} — {s.reason}" for s in brief.skipped]
+        lines += [f"- {escape(s.location)} — {escape(s.reason)}" for s in brief.skipped]
     if brief.left_out:
         lines += ["", *(f"_{note[:1].upper()}{note[1:]}._" for note in brief.left_out)]
     return "\n".join(lines).rstrip() + "\n"

@@ -70,6 +70,21 @@ def parse_at(at: str) -> tuple[int, int]:
     return int(match[1]), int(match[2])
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def _refuse_control_characters(values: Mapping[str, str]) -> None:
+    """ConfigError for a value holding a newline or other control character: in a unit file or a crontab it
+    would end the line and start a directive or a job of its own."""
+    for name, value in values.items():
+        match = _CONTROL.search(value)
+        if match:
+            raise ConfigError(
+                f"{name} ({value!r}) holds the control character {match[0]!r}; a schedule cannot carry it safely "
+                "into a systemd unit or crontab line: use a path without control characters"
+            )
+
+
 def _check_profile_name(profile: str) -> None:
     if not _PROFILE.match(profile):
         raise ConfigError(f"profile name {profile!r}: use letters, digits, '-' and '_' only")
@@ -240,6 +255,9 @@ def plan(
         )
     command = brief_executable(env) if executable is None else _words(executable)
     log = log_file(env, profile)
+    _refuse_control_characters(
+        {**{name: value for name, value in carried.items()}, "the log file": str(log), "the brief program": " ".join(command)}
+    )
     at_text = f"{hour:02d}:{minute:02d}"
     if cron:
         line = cron_line(profile, at, executable=command, log_file=log, env=carried)

@@ -172,6 +172,7 @@ def test_make_briefs_the_good_input_and_lists_every_bad_one_in_the_footer(
     expected += [(site.url("/hangs"), "timed out"), (site.url("/empty.xml"), "feed has no items")]
     good = tmp_path / "good.txt"
     shutil.copy(GOOD_SEED, good)
+    (tmp_path / "out").mkdir()  # -o makes no folders
     before = snapshot(tmp_path)
 
     result = brief(

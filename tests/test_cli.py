@@ -96,8 +96,9 @@ def registry(tiny_models: dict[str, Path], tmp_path_factory: pytest.TempPathFact
 
 @pytest.fixture(scope="module")
 def markdown_run(_isolated: None, registry: Path, tmp_path_factory: pytest.TempPathFactory) -> Run:
-    """`brief make seeds/ -o` into folders that do not exist yet."""
+    """`brief make seeds/ -o` into an empty folder (-o makes no folders: see test_no_loss.py)."""
     output = tmp_path_factory.mktemp("cli-out") / "new" / "deeper" / "out.md"
+    output.parent.mkdir(parents=True)
     run = invoke("make", "seeds/", "--models", registry, "-o", output)
     return Run(run.exit_code, run.stdout, run.stderr, output)
 
@@ -164,7 +165,7 @@ def test_make_succeeds_and_says_where_it_wrote(markdown_run: Run) -> None:
     assert markdown_run.stdout == ""
 
 
-def test_output_folders_are_created_and_hold_only_the_brief(markdown_run: Run) -> None:
+def test_the_output_folder_holds_only_the_brief(markdown_run: Run) -> None:
     assert markdown_run.output is not None and markdown_run.output.is_file()
     assert [p.name for p in markdown_run.output.parent.iterdir()] == ["out.md"]
 
@@ -292,7 +293,7 @@ def test_offline_without_the_model_says_how_to_get_it(quiet: list[str], monkeypa
         (["--translator", "nope"], 4, "unknown translator 'nope'; valid: tiny-marian, tiny-nllb"),
         (["--summariser", "nope"], 4, "unknown summariser 'nope'; valid: tiny-bart"),
         (["--format", "yaml"], 4, "unknown format 'yaml'; valid: json, markdown"),
-        (["--words", "10"], 4, "--words 10 is too small"),
+        (["--words", "10"], 2, "--words 10 is too small"),
     ],
 )
 def test_bad_configuration_exits_4_and_lists_the_choices(

@@ -349,8 +349,8 @@ def test_parse_duration_refuses(text: str) -> None:
     ("settings", "expected"),
     [
         (Settings(registry=Path("m"), output=Path("/o/x.md"), output_dir=None), "/o/x.md"),
-        (Settings(registry=Path("m"), output_dir=Path("/o")), "/o/brief-2025-10-24-0705.md"),
-        (Settings(registry=Path("m"), output_dir=Path("/o"), fmt="json"), "/o/brief-2025-10-24-0705.json"),
+        (Settings(registry=Path("m"), output_dir=Path("/o")), "/o/brief-2025-10-24-070500.md"),
+        (Settings(registry=Path("m"), output_dir=Path("/o"), fmt="json"), "/o/brief-2025-10-24-070500.json"),
         (Settings(registry=Path("m")), None),
     ],
 )

@@ -3,7 +3,7 @@
 Exit codes:
   0  the brief was made from every input (or --new/--since found nothing new: no brief made)
   1  internal error (a bug: please report it)
-  2  usage error (unknown flag, bad value)
+  2  usage error (unknown flag, bad flag value)
   3  no usable input
   4  bad configuration (models.yaml, config, sources or SMTP settings; unknown name); the scheduler refused
   5  a model is not available (offline and not cached, download failed, cannot be loaded)
@@ -13,8 +13,9 @@ Exit codes:
   9  another brief run is going (it holds the lock); this one did nothing
   10 the mail server refused the login
   11 the mail server refused a recipient
-  12 the local store cannot be opened or is damaged
-  130 interrupted
+  12 the local store cannot be opened or is damaged and --new/--since need it (else a warning)
+  130 interrupted (Ctrl-C)
+  143 terminated (SIGTERM), recorded as interrupted
 
 Sub-commands beyond make/inspect/models live in modules of this package, each registering itself on ``app``
 with the import at the end of this file.
@@ -22,8 +23,10 @@ with the import at the end of this file.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -68,10 +71,22 @@ def _console(quiet: bool = False):  # noqa: ANN202 - rich is imported lazily
     return Console(stderr=True, quiet=quiet, highlight=False)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (systemd stopping a unit, ``timeout``, ``kill``): handled like Ctrl-C, with exit code 143."""
+
+    exit_code = 143
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def _fail(err: BaseException) -> None:
     """Print one line for the user and exit with the error's code."""
     if isinstance(err, BriefError):
         code, message = err.exit_code, str(err)
+    elif isinstance(err, Terminated):
+        code, message = Terminated.exit_code, "terminated (SIGTERM); the run stopped and is recorded as interrupted"
     elif isinstance(err, KeyboardInterrupt):
         code, message = 130, "interrupted"
     else:
@@ -244,34 +259,69 @@ def make(
 
 def _make(settings: Settings, *, dry_run: bool, quiet: bool, verbose: bool) -> int:
     """Make, save and deliver one brief under the run lock, recording the run in the store; the exit code."""
+    from contextlib import ExitStack
+
     from brief import mail
-    from brief.errors import InputError, StoreError
+    from brief.deliver import check_destination
+    from brief.errors import ConfigError, InputError, StoreError
     from brief.lock import run_lock
 
     if not settings.inputs and settings.sources is None:
         raise InputError("nothing to read: give files, folders or URLs, --sources FILE, or a --profile that names them")
-    # SMTP settings are checked before the slow work, so a configuration mistake costs nothing.
+    # SMTP settings and the destination are checked before the slow work, so a mistake costs nothing.
     smtp = mail.smtp_settings(settings.smtp_values, os.environ) if settings.email else None
+    if settings.output is not None:
+        check_destination(settings.output)
+    elif settings.output_dir is not None:
+        check_destination(settings.output_dir, make_folder=True)
     _quiet_libraries(quiet, verbose)
     assert settings.home is not None
-    with run_lock(settings.home):
+    needs_store = settings.new or settings.since is not None
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(run_lock(settings.home))
+        except ConfigError as err:
+            if needs_store:
+                raise
+            # A read-only or full data folder must not stop the brief; it only loses the lock and the record.
+            _warn(f"{err}; running without the lock")
         from brief.store import Store
+        from brief.store.tolerant import TolerantStore
 
         try:
             store = Store.open(settings.home)
         except StoreError as err:
-            if settings.new or settings.since is not None:
+            if needs_store:
                 raise
             # The store only remembers; without it the brief can still be made.
-            print(f"brief: warning: {err}; this run is not recorded and translations are not cached", file=sys.stderr)
+            _warn(f"{err}; this run is not recorded and translations are not cached")
             return _deliver(settings, None, None, smtp, dry_run=dry_run, quiet=quiet, verbose=verbose)
         with store:
-            run_id = store.start_run(
+            tolerant = TolerantStore(store, _warn)
+            run_id = tolerant.start_run(
                 [*settings.inputs, *([f"sources: {settings.sources}"] if settings.sources else [])],
                 settings.profile,
                 sys.argv,
             )
-            return _deliver(settings, store, run_id, smtp, dry_run=dry_run, quiet=quiet, verbose=verbose)
+            return _deliver(settings, tolerant, run_id, smtp, dry_run=dry_run, quiet=quiet, verbose=verbose)
+    raise AssertionError("unreachable")  # pragma: no cover - the with block returns
+
+
+def _warn(message: str) -> None:
+    print(f"brief: warning: {message}", file=sys.stderr)
+
+
+def _keep(settings: Settings, text: str, suffix: str, now: dt.datetime) -> Path | None:
+    """Save the brief in ``$BRIEF_HOME/briefs/`` (never replacing one); None when that cannot be written either."""
+    from brief.deliver import dated_name, write_new
+    from brief.errors import OutputError
+
+    assert settings.home is not None
+    try:
+        return write_new(settings.home / "briefs", dated_name(now, suffix), text)
+    except OutputError as err:
+        _warn(str(err))
+        return None
 
 
 def _deliver(
@@ -284,45 +334,73 @@ def _deliver(
     quiet: bool,
     verbose: bool,
 ) -> int:
-    """Make the brief, write it (always before mailing), mail it; record how it went."""
-    import datetime as dt
+    """Make the brief, write it (always before mailing), mail it; record how it went.
 
+    No brief is lost: when the destination cannot be written (disk full, a folder gone), the brief is saved in
+    ``$BRIEF_HOME/briefs/`` instead, or printed when even that fails, and the run still exits 6. The store is
+    written after the brief and only remembers: its failures are warnings. The store and ``brief logs`` name
+    only files that were written.
+    """
     from brief import mail, pipeline, render
-    from brief.deliver import emit
-    from brief.errors import BriefError, DeliveryError, NothingNewError
+    from brief.deliver import dated_name, emit, write_new
+    from brief.errors import BriefError, DeliveryError, NothingNewError, OutputError
 
     stats = pipeline.RunStats()
     made = None
-    destination: Path | None = None
+    written: Path | None = None  # the file that holds the brief, once it is written
     status, code, error = "failed", 1, None
     try:
         with RichReporter(quiet, verbose) as reporter:
             made = pipeline.make(settings, settings.inputs, reporter, store=store, run_id=run_id, stats=stats)
         markdown, json_text = render.to_markdown(made), render.to_json(made)
-        destination = settings.destination(dt.datetime.now())
-        if destination is None and settings.email:
-            # Saved before it is mailed, so a mail server that is down loses nothing.
-            suffix = "json" if settings.fmt == "json" else "md"
-            destination = settings.home / "briefs" / f"brief-{dt.datetime.now():%Y-%m-%d-%H%M%S}.{suffix}"  # type: ignore[operator]
+        text = json_text if settings.fmt == "json" else markdown
+        suffix = "json" if settings.fmt == "json" else "md"
+        now = dt.datetime.now()
+        failed: OutputError | None = None
         with stats.timed("write"):
-            emit(json_text if settings.fmt == "json" else markdown, destination)
+            try:
+                if settings.output is not None:
+                    emit(text, settings.output)
+                    written = None if str(settings.output) == "-" else settings.output
+                elif settings.output_dir is not None:
+                    written = write_new(settings.output_dir, dated_name(now, suffix), text)
+                elif settings.email:
+                    # Saved before it is mailed, so a mail server that is down loses nothing.
+                    written = _keep(settings, text, suffix, now)
+                else:
+                    emit(text, None)
+            except OutputError as err:
+                written = _keep(settings, text, suffix, now)
+                if written is None:
+                    emit(text, None)  # the last place left: the brief goes to standard output
+                where = f"the brief is saved in {written} instead" if written else "the brief is on standard output"
+                failed = OutputError(f"{err}; {where}")
         if store is not None and run_id is not None:
-            store.record_brief(run_id, made, markdown, json_text, destination)
-        if destination is not None and not quiet:
-            print(f"brief: wrote {destination}", file=sys.stderr)
+            store.record_brief(run_id, made, markdown, json_text, written)
+        if written is not None and not quiet and failed is None:
+            print(f"brief: wrote {written}", file=sys.stderr)
         if made.skipped:
             print(f"brief: warning: {len(made.skipped)} input(s) skipped (listed in the brief's footer)", file=sys.stderr)
         if smtp is not None:
-            assert destination is not None
-            saved = destination
-            if settings.fmt == "json":  # what is mailed (and resent) is the Markdown: keep it beside the JSON
-                saved = destination.with_suffix(".md")
-                emit(markdown, saved)
+            saved = written if written is not None and written.is_file() else None  # not /dev/null or a FIFO
+            if saved is not None and settings.fmt == "json":
+                # What is mailed (and resent) is the Markdown: keep it beside the JSON.
+                saved = saved.with_suffix(".md")
+                try:
+                    if settings.output is not None and failed is None:
+                        emit(markdown, saved)  # -o b.json: b.md beside it, replaced like b.json
+                    else:
+                        saved = write_new(saved.parent, saved.name, markdown, make_folders=False)
+                except OutputError as err:
+                    _warn(str(err))
+                    saved = None
+            if saved is None:
+                saved = _keep(settings, markdown, "md", now)  # a copy to resend from
             message = mail.build_message(markdown, sender=smtp.sender, to=list(settings.email))
             try:
                 with stats.timed("email"):
                     if dry_run:
-                        eml = saved.with_suffix(".eml")
+                        eml = (saved or settings.home / "briefs" / dated_name(now, "md")).with_suffix(".eml")  # type: ignore[operator]
                         mail.write_eml(message, eml)
                         print(f"brief: dry run: wrote the message to {eml} instead of sending it", file=sys.stderr)
                     else:
@@ -330,8 +408,15 @@ def _deliver(
                         if not quiet:
                             print(f"brief: emailed to {', '.join(settings.email)}", file=sys.stderr)
             except DeliveryError as err:
+                if failed is not None:  # both went wrong: say the first here, the mail failure decides the code
+                    print(f"brief: error: {failed}", file=sys.stderr)
                 to = " ".join(f"--to {a}" for a in settings.email)
+                if saved is None:
+                    emit(markdown, None)
+                    raise type(err)(f"{err}. The brief could not be saved, so it is on standard output") from err
                 raise type(err)(f"{err}. The brief is saved in {saved}; resend it with: brief send {saved} {to}") from err
+        if failed is not None:
+            raise failed
         status, code = ("partial", EXIT_PARTIAL) if made.skipped else ("ok", 0)
         return code
     except NothingNewError as err:
@@ -342,27 +427,25 @@ def _deliver(
     except BriefError as err:
         code, error = err.exit_code, str(err)
         raise
-    except KeyboardInterrupt:
-        code, error = 130, "interrupted"
+    except KeyboardInterrupt as err:
+        code = getattr(err, "exit_code", 130)
+        error = "interrupted (SIGTERM)" if code == 143 else "interrupted"
         raise
     except Exception as err:
         error = f"internal error: {type(err).__name__}: {err}"
         raise
     finally:
         if store is not None and run_id is not None:
-            try:
-                store.finish_run(
-                    run_id,
-                    status,
-                    code,
-                    output=destination,
-                    error=error,
-                    timings=stats.timings,
-                    models=made.models if made else (),
-                    counts=stats.counts,
-                )
-            except BriefError as err:  # the brief itself is safe; only its log line is missing
-                print(f"brief: warning: could not record the run: {err}", file=sys.stderr)
+            store.finish_run(
+                run_id,
+                status,
+                code,
+                output=written,
+                error=error,
+                timings=stats.timings,
+                models=made.models if made else (),
+                counts=stats.counts,
+            )
 
 
 @app.command()
@@ -462,7 +545,11 @@ def models_pull(
 
 
 def main() -> None:
-    """Entry point of the ``brief`` console script."""
+    """Entry point of the ``brief`` console script (and of ``python -m brief``)."""
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        # SIGTERM (systemd stop, timeout, kill) unwinds like Ctrl-C: the lock is released, the run recorded as
+        # interrupted, temporary files removed; the exit code is 143.
+        signal.signal(signal.SIGTERM, _on_sigterm)
     app()
 
 

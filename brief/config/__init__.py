@@ -15,7 +15,7 @@ The user config file is TOML at ``config_path(env)`` (BRIEF_CONFIG, else ``<user
 
     [profiles.morning]
     sources = "sources.yaml"          # relative paths are relative to this file's folder
-    output_dir = "~/briefs"           # written as brief-YYYY-MM-DD-HHMM.md
+    output_dir = "~/briefs"           # written as brief-YYYY-MM-DD-HHMMSS.md (-2, -3 ... never replaced)
     email = ["me@example.org"]
     new = true
 
@@ -57,7 +57,7 @@ from brief.config.values import (
     format_duration,
     parse_duration,
 )
-from brief.errors import ConfigError
+from brief.errors import ConfigError, UsageError
 from brief.ingest.web import WebSettings
 from brief.models import packaged_registry
 
@@ -132,7 +132,10 @@ class Settings:
         if self.output is not None:
             return self.output
         if self.output_dir is not None:
-            return self.output_dir / f"brief-{now:%Y-%m-%d-%H%M}.{_EXTENSIONS.get(self.fmt, 'txt')}"
+            from brief.deliver import dated_name
+
+            # By the second; a brief already there is never replaced (``deliver.write_new`` adds -2, -3 ...).
+            return self.output_dir / dated_name(now, _EXTENSIONS.get(self.fmt, "txt"))
         return None
 
 
@@ -216,11 +219,15 @@ def resolve(
     if words_value < MIN_WORDS:
         origin = origins["words"]
         said = f"--words {words_value}" if origin.startswith("flag") else f"words {words_value} ({origin})"
-        raise ConfigError(f"{said} is too small for a brief; use at least {MIN_WORDS}")
+        error = UsageError if origin.startswith("flag") else ConfigError  # typed on the command line: exit 2
+        raise error(f"{said} is too small for a brief; use at least {MIN_WORDS}")
 
     max_value = int(values.get("max_articles", DEFAULT_MAX_ARTICLES))  # type: ignore[call-overload]
     if max_value < 1:
-        raise ConfigError(f"max_articles {max_value} ({origins['max_articles']}): brief at least one article")
+        origin = origins["max_articles"]
+        if origin.startswith("flag"):
+            raise UsageError(f"--max-articles {max_value}: brief at least one article")
+        raise ConfigError(f"max_articles {max_value} ({origin}): brief at least one article")
 
     origins["profile"] = profile_origin if chosen is not None else BUILT_IN
     home_set = bool(env.get("BRIEF_HOME", "").strip())

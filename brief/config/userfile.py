@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from types import MappingProxyType, ModuleType
 from brief.config.paths import config_path
 from brief.config.values import PROFILE_KEYS, _check, _file_path, _kind
 from brief.errors import ConfigError, UnknownNameError
+from brief.userfiles import quote
 
 TABLES = ("defaults", "profiles", "smtp")
 _PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -67,14 +69,13 @@ def load_user_config(env: Mapping[str, str]) -> UserConfig:
     """Read and check the user config file; a missing file (at the default place) is an empty config."""
     path = config_path(env)
     explicit = bool(env.get("BRIEF_CONFIG", "").strip())
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    from brief.userfiles import read_user_bytes
+
+    if not os.path.lexists(path):
         if explicit:
-            raise ConfigError(f"BRIEF_CONFIG names {path}, which does not exist") from None
+            raise ConfigError(f"BRIEF_CONFIG names {path}, which does not exist")
         return UserConfig(path=path)
-    except OSError as err:
-        raise ConfigError(f"cannot read the config file {path}: {err.strerror or err}") from None
+    raw = read_user_bytes(path, what="the config file")  # a regular file of at most 1 MB: no FIFO, no /dev/zero
     tomllib = _toml_reader()
     try:
         data = tomllib.loads(raw.decode("utf-8"))
@@ -97,7 +98,7 @@ def load_user_config(env: Mapping[str, str]) -> UserConfig:
     for name, table in profiles_raw.items():
         if not _PROFILE_NAME.match(name):
             raise ConfigError(
-                f"{path}: profile name {name!r}: use letters, digits, '-' and '_' only "
+                f"{path}: profile name {quote(name)}: use letters, digits, '-' and '_' only "
                 "(the name becomes part of file names and commands)"
             )
         profiles[name] = MappingProxyType(_check_table(table, f"{path}: [profiles.{name}]", base))

@@ -10,7 +10,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from brief.errors import ConfigError, UnknownNameError
+from brief.errors import ConfigError, UnknownNameError, UsageError
+from brief.userfiles import quote
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -48,12 +49,12 @@ _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
 def parse_duration(text: str) -> dt.timedelta:
     """'24h', '90m', '2d', '1w' or a sum such as '1d12h' as a timedelta; ConfigError otherwise."""
     if not isinstance(text, str) or not _DURATION_WHOLE.match(text):
-        raise ConfigError(f"{text!r} is not a duration; write it like 24h, 90m, 2d or 1w")
+        raise ConfigError(f"{quote(text)} is not a duration; write it like 24h, 90m, 2d or 1w")
     span = dt.timedelta()
     for number, unit in _DURATION.findall(text):
         span += dt.timedelta(**{_UNITS[unit]: int(number)})
     if span <= dt.timedelta():
-        raise ConfigError(f"{text!r} is not a duration longer than zero; write it like 24h, 90m, 2d or 1w")
+        raise ConfigError(f"{quote(text)} is not a duration longer than zero; write it like 24h, 90m, 2d or 1w")
     return span
 
 
@@ -124,7 +125,7 @@ def _want_email(value: object, where: str) -> tuple[str, ...]:
     addresses = _want_str_list(value, where)
     for address in addresses:
         if "@" not in address or any(c.isspace() for c in address):
-            raise ConfigError(f"{where}: {address!r} is not an email address")
+            raise ConfigError(f"{where}: {quote(address)} is not an email address")
     return tuple(addresses)
 
 
@@ -158,7 +159,7 @@ def _check(key: str, value: object, where: str, base: Path | None) -> object:
         return _want_email(value, where)
     if kind == "seconds":
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 3600:
-            raise ConfigError(f"{where} must be a number of seconds between 0 and 3600, not {value!r}")
+            raise ConfigError(f"{where} must be a number of seconds between 0 and 3600, not {quote(value)}")
         return float(value)
     return _want_duration(value, where)
 
@@ -172,10 +173,10 @@ def _env_value(key: str, text: str, variable: str) -> object:
         try:
             value = int(text)
         except ValueError:
-            raise ConfigError(f"{where}={text!r} is not a whole number") from None
+            raise ConfigError(f"{where}={quote(text)} is not a whole number") from None
     elif kind == "bool":
         if text.lower() not in _TRUE | _FALSE:
-            raise ConfigError(f"{where}={text!r} is not one of 1/0, true/false, yes/no, on/off")
+            raise ConfigError(f"{where}={quote(text)} is not one of 1/0, true/false, yes/no, on/off")
         value = text.lower() in _TRUE
     elif kind == "addresses":
         value = [part for part in text.split(",") if part.strip()] or text
@@ -183,7 +184,7 @@ def _env_value(key: str, text: str, variable: str) -> object:
         try:
             value = float(text)
         except ValueError:
-            raise ConfigError(f"{where}={text!r} is not a number of seconds") from None
+            raise ConfigError(f"{where}={quote(text)} is not a number of seconds") from None
     return _check(key, value, where, None)
 
 
@@ -193,5 +194,10 @@ def _flag_value(key: str, value: object) -> object:
         value = [str(item) for item in value]
     elif isinstance(value, Path):
         value = str(value)
-    return _check(key, value, FLAGS[key], None)
+    try:
+        return _check(key, value, FLAGS[key], None)
+    except UnknownNameError:
+        raise  # an unknown format name is a configuration choice (exit 4), listed with the valid ones
+    except ConfigError as err:
+        raise UsageError(str(err)) from None  # the value was typed on the command line: a usage error (exit 2)
 

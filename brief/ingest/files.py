@@ -6,6 +6,7 @@ reason, and the caller decides what to do when nothing was usable.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Sequence
@@ -41,9 +42,14 @@ def read_inputs(
     for given in inputs:
         name = os.fspath(given)
         path = Path(given)
-        if not path.exists():
-            skipped.append(Skipped(name, "not found"))
-        elif path.is_dir():
+        try:
+            path.stat()
+        except OSError as err:  # missing, a name too long for the filesystem, a loop of symlinks ...
+            missing = isinstance(err, FileNotFoundError)
+            why = "the name is too long for the filesystem" if err.errno == errno.ENAMETOOLONG else err.strerror
+            skipped.append(Skipped(name, "not found" if missing else f"cannot be read: {why or err}"))
+            continue
+        if path.is_dir():
             files, problems = walk(path)
             skipped.extend(Skipped(os.path.join(name, str(rel)), why) for rel, why in problems)
             if not files and not problems:

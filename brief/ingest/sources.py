@@ -71,18 +71,11 @@ def load_sources(path: str | os.PathLike[str]) -> list[Source]:
     import yaml
 
     path = Path(path).expanduser()
+    from brief.userfiles import load_yaml, read_user_file
+
+    text = read_user_file(path, what="sources file")  # a regular file of at most 1 MB: no FIFO, no /dev/zero
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError(f"sources file {path} not found") from None
-    except IsADirectoryError:
-        raise ConfigError(f"sources file {path} is a folder, not a file") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"sources file {path} is not UTF-8 text") from None
-    except OSError as err:
-        raise ConfigError(f"cannot read sources file {path}: {err.strerror or err}") from None
-    try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)  # aliases refused: a few lines of them expand past any memory
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""

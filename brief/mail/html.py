@@ -48,8 +48,13 @@ _STYLE = {
 }
 
 
+# The Markdown's backslash escapes (render.escape: article text never becomes markup) read as their character.
+_BACKSLASHED = re.compile(r"\\([\\<>\[\]])")
+
+
 def _plain_text(raw: str, *, mark_arabic: bool) -> str:
     """Escape text; mark Arabic runs right-to-left unless the caller already did."""
+    raw = _BACKSLASHED.sub(r"\1", raw)
     if not mark_arabic:
         return html.escape(raw)
     out, pos = [], 0
@@ -142,7 +147,7 @@ def markdown_to_html(markdown: str) -> str:
             level = min(len(heading.group(1)), 3)
             text = heading.group(2)
             if not title and level == 1:
-                title = _BIDI_CONTROLS.sub("", text)
+                title = _BACKSLASHED.sub(r"\1", _BIDI_CONTROLS.sub("", text))
             section = _BIDI_CONTROLS.sub("", text).strip().lower()
             body.append(f'<h{level} style="{_STYLE[f"h{level}"]}">{_inline(text)}</h{level}>')
         elif _RULE.match(line):

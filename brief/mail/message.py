@@ -194,12 +194,9 @@ def message_bytes(message: EmailMessage) -> bytes:
 
 def read_brief(path: Path) -> str:
     """A saved Markdown brief, or InputError saying why it cannot be used."""
-    try:
-        data = path.expanduser().read_bytes()
-    except IsADirectoryError:
-        raise InputError(f"{path} is a folder, not a brief") from None
-    except OSError as err:
-        raise InputError(f"cannot read {path}: {err.strerror or err}") from None
+    from brief.userfiles import BRIEF_LIMIT, read_user_bytes
+
+    data = read_user_bytes(path, what="brief", limit=BRIEF_LIMIT, error=InputError)  # regular files only, bounded
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as err:

@@ -147,7 +147,7 @@ class Store:
         with self._guard("list the runs"):
             rows = self._conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
             briefs = self._briefs_of([row[0] for row in rows])
-        return [_run_record(row, briefs.get(row[0])) for row in rows]
+            return [_run_record(row, briefs.get(row[0])) for row in rows]
 
     def run(self, n: int) -> RunRecord:
         """Run number ``n``, with its brief; InputError when there is no such run."""
@@ -158,7 +158,7 @@ class Store:
                 known = f"runs are numbered 1 to {last}" if last else "there are no runs yet"
                 raise InputError(f"no run {n} in {self.path}; {known} (`brief logs` lists them)")
             brief = self._briefs_of([n]).get(n)
-        return _run_record(row, brief)
+            return _run_record(row, brief)
 
     # -- articles --
 
@@ -345,6 +345,12 @@ class Store:
             yield
         except sqlite3.Error as err:
             raise _store_error(self.path, what, err) from None
+        except (ValueError, TypeError, KeyError, IndexError) as err:
+            # A row the store cannot read back (bad JSON, a bad date, a missing column): damaged, not a bug.
+            raise StoreError(
+                f"the store {self.path} has a damaged row and could not {what} ({type(err).__name__}: "
+                f"{str(err)[:120]}); move the file aside and brief will start a new one"
+            ) from None
 
     @contextmanager
     def _write(self, what: str) -> Iterator[sqlite3.Connection]:
