@@ -179,7 +179,7 @@ def load_gold(folder: Path) -> Gold:
         facts = []
         for fact in raw.get("facts") or []:
             alternatives = [fact] if isinstance(fact, str) else fact
-            if not isinstance(alternatives, list) or not alternatives or not all(isinstance(a, str) for a in alternatives):
+            if not (isinstance(alternatives, list) and alternatives and all(isinstance(a, str) for a in alternatives)):
                 raise ConfigError(f"{path}: story {sid!r}: a fact is an Arabic substring or a list of them")
             facts.append(tuple(alternatives))
         stories.append(Story(str(sid), files(raw.get("files"), f"story {sid!r} files"), tuple(facts)))
@@ -677,10 +677,11 @@ COLUMNS = [
 
 def _cell(result: SetResult, key: str) -> str:
     s, d = result.scores, result.details
-    if key == "facts":
-        return " ".join(f"{sid} {n}/{d['facts_total'][sid]}" for sid, n in ((k[6:], v) for k, v in s.items() if k.startswith("facts.")))
-    if key == "timeline":
-        return " ".join(f"{n}/{d['timeline_total'][sid]}" for sid, n in ((k[9:], v) for k, v in s.items() if k.startswith("timeline."))) or "-"
+    if key in ("facts", "timeline"):
+        per_story = {name.partition(".")[2]: n for name, n in s.items() if name.startswith(f"{key}.")}
+        shown = [f"{sid} {n}/{d[key + '_total'][sid]}" if key == "facts" else f"{n}/{d[key + '_total'][sid]}"
+                 for sid, n in per_story.items()]  # fmt: skip
+        return " ".join(shown) or "-"
     if key == "disagreements":
         return f"{s['disagreements']}/{d['disagreements_total']}"
     return str(s.get(key, "-"))
