@@ -645,15 +645,19 @@ def regressions(results: Sequence[SetResult], baseline: Mapping[str, Mapping[str
     return out
 
 
-def baseline_json(results: Sequence[SetResult], words: int) -> str:
-    """The baseline file's text: every set's scores, and which way each score is better."""
-    names = sorted({n for r in results for n in r.scores})
+def baseline_json(
+    results: Sequence[SetResult], words: int, pinned: Mapping[str, Mapping[str, int]] | None = None
+) -> str:
+    """The baseline file's text: the scores of every set (those not scored now keep ``pinned``'s), and directions."""
+    sets = {name: dict(scores) for name, scores in (pinned or {}).items()}
+    sets.update({r.name: dict(sorted(r.scores.items())) for r in results})
+    names = sorted({n for scores in sets.values() for n in scores})
     data = {
         "note": "Pinned by `brief eval --update-baseline`; tests/test_evaluate.py fails when a score moves the "
         "wrong way. Re-pin only when a change makes the briefs better.",
         "words": words,
         "directions": {n: direction(n) for n in names},
-        "sets": {r.name: dict(sorted(r.scores.items())) for r in results},
+        "sets": dict(sorted(sets.items())),
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 

@@ -37,9 +37,12 @@ def _articles(folder: Path) -> list:
     return articles
 
 
+_RUN_SET = evaluate.run_set  # the real one, also while a test patches the module's name
+
+
 @functools.cache
 def _result(folder: Path) -> evaluate.SetResult:
-    return evaluate.run_set(folder)
+    return _RUN_SET(folder)
 
 
 def _files(article) -> set[str]:  # noqa: ANN001
@@ -290,3 +293,10 @@ def test_a_bad_gold_file_exits_4_and_says_where(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["eval", str(folder)])
     assert result.exit_code == 4
     assert "missing.txt" in result.stderr and "gold.yaml" in result.stderr
+
+
+def test_updating_the_baseline_for_one_set_keeps_the_others() -> None:
+    pinned = {"other": {"facts.x": 3}, "t": {"facts.a": 1}}
+    data = json.loads(evaluate.baseline_json([evaluate.SetResult("t", {"facts.a": 2}, {}, 0.0)], 500, pinned))
+    assert data["sets"] == {"other": {"facts.x": 3}, "t": {"facts.a": 2}}
+    assert data["directions"]["facts.x"] == "higher"

@@ -16,14 +16,15 @@ from brief.cli import _State, _fail, _quiet_libraries, app
 def eval_command(
     sets: Annotated[
         Optional[list[Path]],
-        typer.Argument(help="Evaluation set folders, or a folder of them [tests/eval].", show_default=False),
+        typer.Argument(help="Evaluation set folders, or a folder of them (default: tests/eval).", show_default=False),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores and their details as JSON.")] = False,
     baseline: Annotated[
-        Optional[Path], typer.Option("--baseline", help="The pinned scores [<first folder of sets>/baseline.json].")
+        Optional[Path],
+        typer.Option("--baseline", help="The pinned scores (default: baseline.json in the folder of sets)."),
     ] = None,
     update_baseline: Annotated[
-        bool, typer.Option("--update-baseline", help="Pin these scores as the new baseline.")
+        bool, typer.Option("--update-baseline", help="Pin these scores (sets not scored keep theirs).")
     ] = False,
     check: Annotated[
         bool, typer.Option("--check", help="Exit 1 when a score moved the wrong way against the baseline.")
@@ -61,7 +62,7 @@ def eval_command(
                     if d[key]:
                         print(f"  {key}: {json.dumps(d[key], ensure_ascii=False)}")
     if update_baseline:
-        pinned_at.write_text(evaluate.baseline_json(results, words), encoding="utf-8")
+        pinned_at.write_text(evaluate.baseline_json(results, words, pinned), encoding="utf-8")
         print(f"brief: pinned the scores in {pinned_at}", file=sys.stderr)
     elif worse:
         print(f"brief: {len(worse)} score(s) worse than {pinned_at}:", file=sys.stderr)
