@@ -17,6 +17,7 @@ is better (``DIRECTIONS``):
     singles_in_story     single-article stories with a sentence inside a story's section                lower
     unsupported          numbers, names and month/day names printed that their support's English lacks  lower
     near_duplicates      pairs of printed sentences where one restates the other                         lower
+    uncited              printed sentences, timeline and also-noted lines that cite no source           lower
     title_masthead       1 when the title is a publisher's masthead rather than a headline               lower
     timeline.<story>     gold timeline events a section's timeline shows (date and source)              higher
     disagreements        gold disagreements flagged with a citation of each side                         higher
@@ -63,6 +64,7 @@ DIRECTIONS = {
     "singles_in_story": LOWER,
     "unsupported": LOWER,
     "near_duplicates": LOWER,
+    "uncited": LOWER,
     "title_masthead": LOWER,
     "name_variants_left": LOWER,
     "texts_translated": LOWER,
@@ -73,6 +75,7 @@ DIRECTIONS = {
 # Two printed sentences are near-duplicates when this share of the shorter one's content words is in the other
 # (in English, or in the Arabic of the sentences they print).
 DUPLICATE_CONTAINED = 0.8
+MIN_DUPLICATE_WORDS = 4
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _WORD = re.compile(r"[A-Za-zÀ-ÿĀ-ž][A-Za-zÀ-ÿĀ-ž'’-]*")
 _AR_WORD = re.compile(r"\w+")
@@ -316,7 +319,8 @@ def _content(words: Iterable[str]) -> set[str]:
 
 def _contained(a: set[str], b: set[str]) -> float:
     shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
-    return len(shorter & longer) / len(shorter) if shorter else 0.0
+    # Under this many content words a shared share says little ("Signed." and any sentence with "signed").
+    return len(shorter & longer) / len(shorter) if len(shorter) >= MIN_DUPLICATE_WORDS else 0.0
 
 
 def _numbers(text: str) -> set[str]:
@@ -425,7 +429,22 @@ class Scorer:
                 backing = f"{support} {day.day} {day.year} {day:%B %A}" if day else support
                 text = str(event.get("text", ""))
                 found += [f"{p}: timeline «{text[:70]}»" for p in self.unsupported_in(text, backing)]
+            for diff in section.differences:
+                known = [self.sentence_by_id[str(i)][1] for i in diff.get("sentence_ids") or []
+                         if str(i) in self.sentence_by_id]  # fmt: skip
+                if not known:  # without the sentences it names there is nothing to check the figures against
+                    continue
+                support = " ".join(self.english.get(collapse_space(original), "") for original in known)
+                text = _CITE.sub(" ", str(diff.get("text", "")))
+                found += [f"number {n}: difference «{text[:70]}»" for n in sorted(_numbers(text) - _numbers(support))]
         return found
+
+    def uncited(self) -> list[str]:
+        """Printed sentences, timeline lines and also-noted lines that cite no source."""
+        lines = [s.get("text", "") for s in self.view.printed() if not s.get("cites")]
+        lines += [e.get("text", "") for section in self.view.sections for e in section.timeline if not e.get("cites")]
+        lines += [a.get("text", "") for a in self.view.also_noted if not a.get("cites")]
+        return [str(line)[:70] for line in lines]
 
     def near_duplicates(self) -> list[tuple[str, str]]:
         """Pairs of printed sentences where one restates the other (English or the Arabic they print)."""
@@ -535,6 +554,7 @@ def score(gold: Gold, data: Mapping[str, Any], articles: Sequence[Any], english:
     singles = scorer.singles_in_story()
     unsupported = scorer.unsupported()
     duplicates = scorer.near_duplicates()
+    uncited = scorer.uncited()
     variants = scorer.name_variants_left()
     mastheads = [english.get(collapse_space(m), "") for m in _mastheads(gold.folder)]
     masthead = scorer.title_masthead(mastheads)
@@ -546,6 +566,7 @@ def score(gold: Gold, data: Mapping[str, Any], articles: Sequence[Any], english:
         singles_in_story=len(singles),
         unsupported=len(unsupported),
         near_duplicates=len(duplicates),
+        uncited=len(uncited),
         title_masthead=int(masthead),
         name_variants_left=len(variants),
         texts_translated=view.translated if view.translated is not None else int(translated or 0),
@@ -563,6 +584,7 @@ def score(gold: Gold, data: Mapping[str, Any], articles: Sequence[Any], english:
         "singles_in_story": singles,
         "unsupported": unsupported,
         "near_duplicates": duplicates,
+        "uncited": uncited,
         "name_variants_left": variants,
         "title": view.title,
     }
@@ -670,6 +692,7 @@ COLUMNS = [
     ("singles_in_story", "singles in"),
     ("unsupported", "unsupp."),
     ("near_duplicates", "near-dup"),
+    ("uncited", "uncited"),
     ("title_masthead", "masthead"),
     ("timeline", "timeline"),
     ("disagreements", "disagree"),
@@ -702,7 +725,7 @@ def table(results: Sequence[SetResult]) -> str:
     found = sum(v for r in results for k, v in r.scores.items() if k.startswith("timeline."))
     events = sum(sum(r.details["timeline_total"].values()) for r in results)
     rows.append([
-        "all", f"{covered}/{total} (min {min(per_story, default=0)})", *(str(sums[k]) for k, _ in COLUMNS[1:6]),
+        "all", f"{covered}/{total} (min {min(per_story, default=0)})", *(str(sums[k]) for k, _ in COLUMNS[1:7]),
         f"{found}/{events}", f"{sums['disagreements']}/{sum(r.details['disagreements_total'] for r in results)}",
         str(sums["name_variants_left"]), str(sums["texts_translated"]), str(sums["words"]),
     ])  # fmt: skip

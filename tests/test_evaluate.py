@@ -230,6 +230,29 @@ def test_a_sentence_that_restates_another_is_a_near_duplicate() -> None:
     assert _score(data)["near_duplicates"] == 1
 
 
+def test_a_short_line_sharing_a_word_is_not_a_near_duplicate() -> None:
+    data = json.loads(json.dumps(_FLAT))
+    data["points"].append(_sentence("Rates cut.", 2, "خفض"))
+    assert _score(data)["near_duplicates"] == 0
+
+
+def test_lines_without_a_citation_are_counted() -> None:
+    data = json.loads(json.dumps(_SECTIONS))
+    assert _score(data)["uncited"] == 0
+    data["sections"][0]["points"] = [{**_A, "cites": []}]
+    data["also_noted"][0]["cites"] = []
+    assert _score(data)["uncited"] == 2
+
+
+def test_a_difference_whose_figure_its_sentences_lack_is_unsupported() -> None:
+    article = type("A", (), {"id": "x", "location": "set/b1.txt", "also_at": (), "sentences": ("قتل 120",)})
+    diff = {"text": "120 [3] vs 150 [4]", "sentence_ids": ["x:0"], "values": []}
+    data = json.loads(json.dumps(_SECTIONS))
+    data["sections"][1]["differences"] = [diff]
+    assert evaluate.score(_GOLD, data, [article], {"قتل 120": "120 killed"})[0]["unsupported"] == 1
+    assert evaluate.score(_GOLD, data, [article], {"قتل 120": "120 or 150 killed"})[0]["unsupported"] == 0
+
+
 @pytest.mark.parametrize(
     ("old", "new", "name", "worse"),
     [(5, 4, "facts.a", True), (5, 6, "facts.a", False), (1, 2, "mixed_sections", True),

@@ -58,7 +58,7 @@ def eval_command(
                 d = r.details
                 print(f"\n{r.name}: title «{d['title']}»")
                 for key in ("facts_missed", "timeline_missed", "disagreements_missed", "mixed_sections",
-                            "singles_in_story", "unsupported", "near_duplicates", "name_variants_left"):
+                            "singles_in_story", "unsupported", "near_duplicates", "uncited", "name_variants_left"):
                     if d[key]:
                         print(f"  {key}: {json.dumps(d[key], ensure_ascii=False)}")
     if update_baseline:
