@@ -631,6 +631,36 @@ def run_set(folder: Path, *, words: int = DEFAULT_WORDS) -> SetResult:
     return SetResult(gold.name, scores, details, seconds)
 
 
+def combine(folders: Sequence[Path], into: Path) -> Path:
+    """Write one evaluation set holding every article of ``folders`` (their gold and translations merged).
+
+    A brief of many stories at once: how selection scales, and how many texts a bigger pile costs to translate.
+    """
+    into.mkdir(parents=True, exist_ok=True)
+    gold: dict[str, Any] = {"stories": {}, "singles": [], "disagreements": [], "timeline": {}, "names": []}
+    lines: list[str] = []
+    for folder in folders:
+        data = yaml.safe_load((folder / GOLD_NAME).read_text(encoding="utf-8"))
+        load_gold(folder)  # checked as a set of its own first
+        for path in sorted(folder.iterdir()):
+            if path.suffix in {".txt", ".md", ".html", ".htm"}:
+                if (into / path.name).exists():
+                    raise ConfigError(f"cannot combine the sets: two have an article called {path.name}")
+                (into / path.name).write_bytes(path.read_bytes())
+        for key in ("stories", "timeline"):
+            for sid, value in (data.get(key) or {}).items():
+                if sid in gold[key]:
+                    raise ConfigError(f"cannot combine the sets: two have a story called {sid!r}")
+                gold[key][sid] = value
+        for key in ("singles", "disagreements", "names"):
+            gold[key] += data.get(key) or []
+        lines += (folder / "translations.jsonl").read_text(encoding="utf-8").splitlines()
+    (into / GOLD_NAME).write_text(yaml.safe_dump(gold, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (into / "translations.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (into / "models.yaml").write_bytes((folders[0] / "models.yaml").read_bytes())
+    return into
+
+
 # --- baseline -----------------------------------------------------------------------------------------------
 
 
@@ -732,6 +762,42 @@ def table(results: Sequence[SetResult]) -> str:
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [header, *rows]]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+# The "Done when" of issues 9 and 11, as checks on the scores: (what, score prefix, test of one value).
+TARGETS: tuple[tuple[str, str, Any], ...] = (
+    ("at least 7 of 8 key facts per story", "facts.", lambda n: n >= 7),
+    ("0 mixed sections", "mixed_sections", lambda n: n == 0),
+    ("singles only under Also noted", "singles_in_story", lambda n: n == 0),
+    ("0 unsupported numbers, names, dates", "unsupported", lambda n: n == 0),
+    ("every line cited", "uncited", lambda n: n == 0),
+    ("the title a real headline", "title_masthead", lambda n: n == 0),
+    ("at most 60 texts translated", "texts_translated", lambda n: n <= 60),
+    ("one spelling per name", "name_variants_left", lambda n: n == 0),
+)
+
+
+def targets(results: Sequence[SetResult]) -> list[dict[str, Any]]:
+    """How far the briefs are from the issues' acceptance: per target, how many scores meet it, and which miss."""
+    out = []
+    for what, prefix, ok in TARGETS:
+        scored = [(r.name, name, n) for r in results for name, n in r.scores.items()
+                  if name == prefix or (prefix.endswith(".") and name.startswith(prefix))]  # fmt: skip
+        missed = [f"{set_name} {name.removeprefix(prefix) or name} {n}" for set_name, name, n in scored if not ok(n)]
+        out.append({"target": what, "met": len(scored) - len(missed), "of": len(scored), "missed": missed})
+    flagged = sum(r.scores.get("disagreements", 0) for r in results)
+    out.append({"target": "a disagreement printed with both citations", "met": int(flagged > 0), "of": 1,
+                "missed": [] if flagged else ["none flagged in any set"]})  # fmt: skip
+    return out
+
+
+def targets_text(results: Sequence[SetResult]) -> str:
+    """The targets as lines under the table."""
+    lines = ["Targets (issues 9 and 11):"]
+    for t in targets(results):
+        mark = "ok " if t["met"] == t["of"] else "-- "
+        lines.append(f"  {mark}{t['target']}: {t['met']}/{t['of']}")
     return "\n".join(lines)
 
 

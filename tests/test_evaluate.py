@@ -323,3 +323,29 @@ def test_updating_the_baseline_for_one_set_keeps_the_others() -> None:
     data = json.loads(evaluate.baseline_json([evaluate.SetResult("t", {"facts.a": 2}, {}, 0.0)], 500, pinned))
     assert data["sets"] == {"other": {"facts.x": 3}, "t": {"facts.a": 2}}
     assert data["directions"]["facts.x"] == "higher"
+
+
+def test_targets_say_which_scores_meet_the_issues_acceptance() -> None:
+    good = evaluate.SetResult("t", {"facts.a": 8, "facts.b": 6, "mixed_sections": 0, "disagreements": 1}, {}, 0.0)
+    by_name = {t["target"]: t for t in evaluate.targets([good])}
+    assert by_name["at least 7 of 8 key facts per story"] == {
+        "target": "at least 7 of 8 key facts per story", "met": 1, "of": 2, "missed": ["t b 6"]}  # fmt: skip
+    assert by_name["0 mixed sections"]["met"] == 1
+    assert by_name["a disagreement printed with both citations"]["met"] == 1
+
+
+def test_the_sets_combine_into_one_set(tmp_path: Path) -> None:
+    combined = evaluate.combine(SETS, tmp_path / "together")
+    gold = evaluate.load_gold(combined)
+    assert len(gold.stories) == sum(len(evaluate.load_gold(f).stories) for f in SETS)
+    articles = _articles(combined)
+    assert len({f for a in articles for f in _files(a)}) == sum(
+        1 for f in SETS for p in f.iterdir() if p.suffix in {".txt", ".html"}
+    )
+    table = load_translations(combined / "translations.jsonl")
+    assert all(("ar", collapse_space(t)) in table for a in articles for t in (a.title, *a.sentences) if t)
+
+
+def test_together_and_update_baseline_do_not_go_together() -> None:
+    result = CliRunner().invoke(app, ["eval", str(EVAL), "--together", "--update-baseline"])
+    assert result.exit_code == 2

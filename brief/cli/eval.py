@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -29,6 +30,9 @@ def eval_command(
     check: Annotated[
         bool, typer.Option("--check", help="Exit 1 when a score moved the wrong way against the baseline.")
     ] = False,
+    together: Annotated[
+        bool, typer.Option("--together", help="One brief of every set's articles at once (not pinned).")
+    ] = False,
     words: Annotated[int, typer.Option("--words", help="Word budget of each brief.")] = 500,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say what each set missed.")] = False,
 ) -> None:
@@ -36,23 +40,30 @@ def eval_command(
     from brief import evaluate
 
     _State.verbose = verbose
+    if together and update_baseline:
+        raise typer.BadParameter("a brief of all sets together is not pinned", param_hint="--together")
     try:
         given = sets or [evaluate.DEFAULT_SETS]
         folders = evaluate.find_sets(given)
         pinned_at = baseline or (given[0] if given[0] not in folders else given[0].parent) / evaluate.BASELINE_NAME
         _quiet_libraries(True, verbose)
         results = []
-        for folder in folders:
-            print(f"brief: scoring {folder} ...", file=sys.stderr)
-            results.append(evaluate.run_set(folder, words=words))
+        with tempfile.TemporaryDirectory(prefix="brief-eval-") as scratch:
+            if together:
+                folders = [evaluate.combine(folders, Path(scratch) / "together")]
+            for folder in folders:
+                print(f"brief: scoring {folder} ...", file=sys.stderr)
+                results.append(evaluate.run_set(folder, words=words))
         pinned = evaluate.load_baseline(pinned_at)
     except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
         _fail(err)
     worse = evaluate.regressions(results, pinned)
     if as_json:
-        print(json.dumps({"sets": [r.to_json() for r in results], "regressions": worse}, ensure_ascii=False, indent=2))
+        report = {"sets": [r.to_json() for r in results], "regressions": worse, "targets": evaluate.targets(results)}
+        print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         print(evaluate.table(results))
+        print(f"\n{evaluate.targets_text(results)}")
         if verbose:
             for r in results:
                 d = r.details
