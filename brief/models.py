@@ -25,6 +25,7 @@ BACKENDS: dict[str, dict[str, str]] = {
     "translator": {
         "marian": "brief.translate:MarianTranslator",
         "nllb": "brief.translate:NllbTranslator",
+        "reference": "brief.reference:ReferenceTranslator",  # path: a translations.jsonl file, not a folder
     },
     "summariser": {
         "seq2seq": "brief.summarise:Seq2SeqSummariser",
@@ -231,7 +232,8 @@ def packaged_registry() -> Path:
 def cached_folder(spec: ModelSpec) -> Path | None:
     """The local folder holding the model's files, or None when they are not here yet."""
     if spec.path is not None:
-        return spec.path if (spec.path / "config.json").is_file() else None
+        marker = spec.path if spec.backend == "reference" else spec.path / "config.json"
+        return spec.path if marker.is_file() else None
     if spec.repo is None:
         return None
     from huggingface_hub import snapshot_download
@@ -252,6 +254,8 @@ def fetch(spec: ModelSpec, *, offline: bool) -> Path:
     if folder is not None:
         return folder
     if spec.path is not None:
+        if spec.backend == "reference":
+            raise ModelNotAvailableError(f"model {spec.name!r}: no translations file at {spec.path}")
         raise ModelNotAvailableError(f"model {spec.name!r}: no model folder at {spec.path} (config.json missing)")
     not_cached = ModelNotAvailableError(
         f"model {spec.name!r} ({spec.ref}) is not in the local cache and the Hub is offline; "
