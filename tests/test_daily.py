@@ -7,6 +7,7 @@ abstractive path is covered in test_cli.
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 import re
@@ -104,6 +105,7 @@ def test_a_story_that_continues_points_back_to_the_earlier_brief(home: Path, tmp
     news.mkdir()
     (news / "monday.txt").write_text(MONDAY, encoding="utf-8")
     assert brief("make", news, "--new", "--extractive", "-o", tmp_path / "monday.md", "-q").exit_code == 0
+    backdate_briefs(home, days=1)  # "previously" is for earlier days' briefs
     (news / "tuesday-training.txt").write_text(TUESDAY_SAME_STORY, encoding="utf-8")
     (news / "tuesday-fuel.txt").write_text(TUESDAY_OTHER_STORY, encoding="utf-8")
 
@@ -115,6 +117,35 @@ def test_a_story_that_continues_points_back_to_the_earlier_brief(home: Path, tmp
     assert len(previously) == 1, tuesday
     assert "training centre near Damascus" in previously[0]
     assert "1 article already briefed was left out" in tuesday
+
+
+def backdate_briefs(home: Path, days: int) -> None:
+    """Move every stored brief ``days`` earlier, as if it had been made then."""
+    import sqlite3
+
+    from brief.store import db_path
+
+    with sqlite3.connect(db_path(home)) as conn:
+        rows = conn.execute("SELECT id, made_at FROM briefs").fetchall()
+        for brief_id, made_at in rows:
+            moved = dt.datetime.fromisoformat(made_at) - dt.timedelta(days=days)
+            conn.execute("UPDATE briefs SET made_at = ? WHERE id = ?", (moved.isoformat(), brief_id))
+    conn.close()
+
+
+def test_a_rerun_the_same_day_does_not_quote_itself(home: Path, tmp_path: Path) -> None:
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "monday.txt").write_text(MONDAY, encoding="utf-8")
+    outputs = [tmp_path / f"run{i}.md" for i in range(3)]
+    for output in outputs:
+        result = brief("make", news, "--extractive", "--words", "150", "-o", output, "-q")
+        assert result.exit_code == 0, result.stderr
+    texts = [o.read_text(encoding="utf-8") for o in outputs]
+    assert all("Previously" not in text for text in texts), texts[-1]
+    # The same brief each time: nothing piles up, and the key points keep their place in the budget.
+    assert texts[2].split("---")[0] == texts[0].split("---")[0]
+    assert "## Key points" in texts[2]
 
 
 def test_a_second_run_takes_its_translations_from_the_cache(home: Path, tmp_path: Path) -> None:
