@@ -26,9 +26,10 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from brief import __version__
 from brief.errors import BriefError
@@ -39,23 +40,87 @@ if TYPE_CHECKING:
     from brief.store import Store
 
 EXIT_PARTIAL = 7
+EXIT_USAGE = 2
+
+# The table of the module docstring, shown at the end of `brief --help`.
+EXIT_CODES = "\n".join(
+    line.strip() for line in __doc__.split("Exit codes:", 1)[1].split("\n\n", 1)[0].strip().splitlines()
+)
+
+
+class UsageError(BriefError):
+    """A usage mistake found after parsing (a flag that needs another): exit 2, like a bad flag."""
+
+    exit_code = EXIT_USAGE
+
+
+_METAVARS = {"int": "N", "float": "N", "str": "TEXT", "path": "PATH", "file": "FILE", "dir": "DIR", "directory": "DIR"}
+
+
+def _plain_metavars(command: Any) -> None:
+    """Help that names values (FILE, N, ADDR), never Python types: a flag shows none, a value its metavar."""
+    for param in command.params:
+        _plain_metavar(param)
+    # --help and the completion options are made when help is shown; they get the same treatment then.
+    params_of = command.get_params
+    command.get_params = lambda ctx: [_plain_metavar(p) for p in params_of(ctx)]
+    for sub in getattr(command, "commands", {}).values():
+        _plain_metavars(sub)
+
+
+def _plain_metavar(param: Any) -> Any:
+    if getattr(param, "_plain", False):
+        return param
+    param._plain = True
+    if isinstance(param, TyperArgument):
+        param.metavar = param.metavar or (param.name or "value").upper()
+        # typer shows an argument's Python type beside its name; the name (metavar) says enough.
+        param.display_type_rich = lambda ctx: None
+    elif isinstance(param, TyperOption) and param.metavar is None:
+        if param.is_flag:
+            param.metavar = ""
+        else:
+            label = param.display_type(None).strip("<>")  # int, float, str, path, list[str], a|b, int range
+            label = label.removeprefix("list[").removesuffix("]").removesuffix(" range")
+            param.metavar = _METAVARS.get(label, label.upper() if "|" not in label else label)
+    return param
+
+
+class _Group(TyperGroup):
+    """The top-level group: once every sub-command is built, their help gets plain metavars."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_metavars(self)
+
 
 app = typer.Typer(
     name="brief",
+    cls=_Group,
     help="Turn Arabic-language news into a cited one-page English brief.",
+    epilog=f"Exit codes:\n{EXIT_CODES}",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
-models_app = typer.Typer(help="Show and fetch the models in the registry.", no_args_is_help=True)
+models_app = typer.Typer(help="Show, fetch, pin and check the models in the registry.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
 
 ModelsOpt = Annotated[
     Optional[Path],
-    typer.Option("--models", help="Model registry file (default: $BRIEF_MODELS, else the packaged models.yaml)."),
+    typer.Option(
+        "--models", metavar="FILE", help="Model registry file (default: $BRIEF_MODELS, else the packaged models.yaml)."
+    ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="More detail on stderr, tracebacks for bugs.")]
+ProfileOpt = Annotated[
+    Optional[str],
+    typer.Option("--profile", "-p", metavar="NAME", help="A profile of the user config file (brief config path)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="JSON for programs instead of the readable form.")]
 
 
 class _State:
@@ -158,7 +223,7 @@ def _quiet_libraries(quiet: bool, verbose: bool) -> None:
 
 @app.callback(invoke_without_command=True)
 def _root(
-    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+    version: Annotated[bool, typer.Option("--version", "-V", help="Show the version and exit.")] = False,
 ) -> None:
     if version:
         print(f"brief {__version__}")
@@ -169,41 +234,49 @@ def _root(
 def make(
     inputs: Annotated[
         Optional[list[str]],
-        typer.Argument(help="Files, folders, page URLs and feed URLs (default: the profile's).", show_default=False),
+        typer.Argument(
+            metavar="[INPUT]...",
+            help="Files, folders, page URLs and feed URLs; - reads an article from standard input (default: the profile's).",
+            show_default=False,
+        ),
     ] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (default: stdout).")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write here (default: stdout).")] = None,
     output_dir: Annotated[
-        Optional[Path], typer.Option("--output-dir", help="Write brief-YYYY-MM-DD-HHMM.md into this folder.")
+        Optional[Path], typer.Option("--output-dir", metavar="DIR", help="Write brief-YYYY-MM-DD-HHMM.md into this folder.")
     ] = None,
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="markdown (default) or json.")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", metavar="markdown|json", help="markdown (default) or json.")] = None,
     words: Annotated[Optional[int], typer.Option("--words", help="Word budget before the source list [500].")] = None,
     max_articles: Annotated[
         Optional[int], typer.Option("--max-articles", help="Brief at most this many articles, the newest [50].")
     ] = None,
     sources: Annotated[
-        Optional[Path], typer.Option("--sources", help="A sources file (YAML): named folders, pages and feeds.")
+        Optional[Path],
+        typer.Option("--sources", metavar="FILE", help="A sources file (YAML): named folders, pages and feeds."),
     ] = None,
-    profile: Annotated[
-        Optional[str], typer.Option("--profile", "-p", help="A profile of the user config file (brief config path).")
-    ] = None,
+    profile: ProfileOpt = None,
     new: Annotated[
         Optional[bool], typer.Option("--new/--all", help="Only articles no earlier brief had (default: all).")
     ] = None,
     since: Annotated[
-        Optional[str], typer.Option("--since", help="Only articles first seen within this span, e.g. 24h, 2d.")
+        Optional[str], typer.Option("--since", metavar="SPAN", help="Only articles first seen within this span, e.g. 24h, 2d.")
     ] = None,
     email: Annotated[
-        Optional[list[str]], typer.Option("--email", help="Email the brief to this address (repeatable).")
+        Optional[list[str]], typer.Option("--email", metavar="ADDR", help="Email the brief to this address (repeatable).")
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="With --email: write the message as a .eml file next to the brief.")
+        bool,
+        typer.Option("--dry-run", help="With --email: write the message as a .eml file next to the brief, send nothing."),
     ] = False,
     timeout: Annotated[
-        Optional[float], typer.Option("--timeout", help="Seconds to wait for a web page or feed [20].")
+        Optional[float], typer.Option("--timeout", metavar="SECONDS", help="Seconds to wait for a web page or feed [20].")
     ] = None,
     models: ModelsOpt = None,
-    translator: Annotated[Optional[str], typer.Option("--translator", help="Translator name in the registry.")] = None,
-    summariser: Annotated[Optional[str], typer.Option("--summariser", help="Summariser name in the registry.")] = None,
+    translator: Annotated[
+        Optional[str], typer.Option("--translator", metavar="NAME", help="Translator name in the registry.")
+    ] = None,
+    summariser: Annotated[
+        Optional[str], typer.Option("--summariser", metavar="NAME", help="Summariser name in the registry.")
+    ] = None,
     extractive: Annotated[
         Optional[bool],
         typer.Option("--extractive/--rewrite", help="Quote source sentences only, no summariser rewriting."),
@@ -250,8 +323,12 @@ def _make(settings: Settings, *, dry_run: bool, quiet: bool, verbose: bool) -> i
 
     if not settings.inputs and settings.sources is None:
         raise InputError("nothing to read: give files, folders or URLs, --sources FILE, or a --profile that names them")
-    # SMTP settings are checked before the slow work, so a configuration mistake costs nothing.
-    smtp = mail.smtp_settings(settings.smtp_values, os.environ) if settings.email else None
+    if dry_run and not settings.email:
+        raise UsageError("--dry-run writes the message --email would send: give --email ADDR (or a profile with email)")
+    # SMTP settings are checked before the slow work, so a configuration mistake costs nothing; a dry run needs none.
+    smtp = None
+    if settings.email:
+        smtp = (mail.dry_run_settings if dry_run else mail.smtp_settings)(settings.smtp_values, os.environ)
     _quiet_libraries(quiet, verbose)
     assert settings.home is not None
     with run_lock(settings.home):
@@ -372,7 +449,7 @@ def inspect(
     ] = None,
     sources: Annotated[Optional[Path], typer.Option("--sources", help="A sources file (YAML) to read too.")] = None,
     timeout: Annotated[
-        Optional[float], typer.Option("--timeout", help="Seconds to wait for a web page or feed [20].")
+        Optional[float], typer.Option("--timeout", metavar="SECONDS", help="Seconds to wait for a web page or feed [20].")
     ] = None,
     verbose: VerboseOpt = False,
 ) -> None:
