@@ -105,7 +105,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
-models_app = typer.Typer(help="Show, fetch, pin and check the models in the registry.", no_args_is_help=True)
+models_app = typer.Typer(help="Show, fetch and pin the models in the registry.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
 
 ModelsOpt = Annotated[
@@ -536,6 +536,35 @@ def models_pull(
             print(f"{spec.name}: {registry_mod.resolved_revision(spec, folder)} in {folder}", file=sys.stderr)
     except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
         _fail(err)
+
+
+@models_app.command("pin")
+def models_pin(
+    names: Annotated[
+        Optional[list[str]],
+        typer.Argument(metavar="[NAME]...", help="Model names (default: every model with a Hub repo).", show_default=False),
+    ] = None,
+    models: ModelsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Resolve each model's revision to its commit hash on the Hub and write it into the registry file.
+
+    Run it where the Hub is reachable; the registry's comments and layout stay. A pinned registry gives the same
+    weights on every machine and every morning.
+    """
+    from brief import config
+    from brief import models as registry_mod
+
+    try:
+        settings = config.resolve(os.environ, models=models)
+        changed = registry_mod.pin_registry(settings.registry, list(names) if names else None)
+    except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
+        _fail(err)
+    if not quiet:
+        for spec, sha in changed:
+            print(f"{spec.name}: {spec.repo} {spec.revision} -> {sha}", file=sys.stderr)
+        print(f"brief: pinned {len(changed)} model{'s' if len(changed) != 1 else ''} in {settings.registry}"
+              if changed else f"brief: every model is already pinned in {settings.registry}", file=sys.stderr)
 
 
 def main() -> None:
