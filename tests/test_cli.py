@@ -122,7 +122,7 @@ def partial_run(_isolated: None, registry: Path, tmp_path_factory: pytest.TempPa
 @pytest.fixture(scope="module")
 def inspected(_isolated: None) -> list[dict]:
     """`brief inspect` on the five seed files."""
-    run = invoke("inspect", *(f"seeds/{name}" for name in SEED_NAMES))
+    run = invoke("inspect", "--json", *(f"seeds/{name}" for name in SEED_NAMES))
     assert run.exit_code == 0, run.stderr
     return json.loads(run.stdout)
 
@@ -381,7 +381,7 @@ def test_inspect_drops_page_furniture_and_says_why(inspected: list[dict], phrase
 
 
 def test_inspect_ids_are_stable(_isolated: None, inspected: list[dict]) -> None:
-    again = json.loads(invoke("inspect", *(f"seeds/{name}" for name in SEED_NAMES)).stdout)
+    again = json.loads(invoke("inspect", "--json", *(f"seeds/{name}" for name in SEED_NAMES)).stdout)
     assert [a["id"] for a in again] == [a["id"] for a in inspected]
 
 

@@ -127,6 +127,29 @@ class _State:
     verbose = False
 
 
+def shown(value: object, *, newlines: bool = False) -> str:
+    """User text (a path, a name, argv, an error) fit for a terminal: control characters written as escapes.
+
+    A file name may hold an escape sequence or a carriage return; printed raw it would rewrite the terminal.
+    """
+    text = str(value)
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if (code < 0x20 and not (newlines and ch == "\n")) or 0x7F <= code < 0xA0:
+            out.append(repr(ch)[1:-1] if ch not in "\t\r\n" else {"\t": "\\t", "\r": "\\r", "\n": "\\n"}[ch])
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def text(value: object, *, newlines: bool = False, style: str = ""):  # noqa: ANN201 - rich is imported lazily
+    """User text as a rich ``Text``: shown as it is, never read as markup (``[/b]`` in a file name stays)."""
+    from rich.text import Text
+
+    return Text(shown(value, newlines=newlines), style=style)
+
+
 def _console(quiet: bool = False):  # noqa: ANN202 - rich is imported lazily
     from rich.console import Console
 
@@ -145,7 +168,7 @@ def _fail(err: BaseException) -> None:
             import traceback
 
             traceback.print_exc()
-    print(f"brief: error: {message}", file=sys.stderr)
+    print(f"brief: error: {shown(message, newlines=True)}", file=sys.stderr)
     raise typer.Exit(code)
 
 
@@ -187,7 +210,9 @@ class RichReporter:
         if self.task is None:
             self.progress.start()
         self._finish()
-        self.task = self.progress.add_task(name, total=total)
+        from rich.markup import escape
+
+        self.task = self.progress.add_task(escape(shown(name)), total=total)
 
     def advance(self, amount: int = 1) -> None:
         """Move the current stage on."""
@@ -197,7 +222,7 @@ class RichReporter:
     def info(self, message: str) -> None:
         """Show with --verbose."""
         if self.verbose:
-            self.progress.console.print(message)
+            self.progress.console.print(shown(message, newlines=True), markup=False)
 
 
 def _quiet_libraries(quiet: bool, verbose: bool) -> None:
@@ -445,15 +470,23 @@ def _deliver(
 @app.command()
 def inspect(
     inputs: Annotated[
-        Optional[list[str]], typer.Argument(help="Files, folders, page and feed URLs to read and clean.")
+        Optional[list[str]],
+        typer.Argument(
+            metavar="[INPUT]...",
+            help="Files, folders, page and feed URLs to read and clean; - reads standard input.",
+            show_default=False,
+        ),
     ] = None,
-    sources: Annotated[Optional[Path], typer.Option("--sources", help="A sources file (YAML) to read too.")] = None,
+    sources: Annotated[
+        Optional[Path], typer.Option("--sources", metavar="FILE", help="A sources file (YAML) to read too.")
+    ] = None,
     timeout: Annotated[
         Optional[float], typer.Option("--timeout", metavar="SECONDS", help="Seconds to wait for a web page or feed [20].")
     ] = None,
+    as_json: JsonOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Print, per article, the cleaned text and metadata as JSON (and what was dropped, and why)."""
+    """Show, per article, the cleaned text and metadata (and what was dropped, and why); --json for programs."""
     from brief import config, pipeline
     from brief.errors import InputError
 
@@ -466,9 +499,42 @@ def inspect(
     except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
         _fail(err)
     items = [a.to_json() for a in articles] + [{"path": s.location, "skipped": s.reason} for s in skipped]
-    print(json.dumps(items, ensure_ascii=False, indent=2))
+    if as_json:
+        print(json.dumps(items, ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(_readable(items))
     if skipped:
         raise typer.Exit(EXIT_PARTIAL if articles else 3)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _readable(items: list[dict[str, Any]]) -> str:
+    """What ``inspect`` finds, for people: each article's facts, its sentences, what was dropped; then the skips."""
+    lines: list[str] = []
+    articles = [i for i in items if "skipped" not in i]
+    for n, item in enumerate(articles, 1):
+        lines.append(f"[{n}] {shown(item['path'])}")
+        for key in ("url", "publisher", "title", "date", "byline", "credit", "language", "id"):
+            if item.get(key):
+                lines.append(f"    {key + ':':<10} {shown(item[key])}")
+        if item.get("also_at"):
+            lines.append(f"    {'also at:':<10} {'; '.join(shown(a) for a in item['also_at'])}")
+        lines.append(f"    {_plural(len(item['sentences']), 'sentence')}:")
+        lines += [f"      {i}. {shown(s)}" for i, s in enumerate(item["sentences"], 1)]
+        if item["dropped"]:
+            lines.append(f"    dropped {_plural(len(item['dropped']), 'line')}:")
+            lines += [f"      - {shown(d['line'])}  ({shown(d['reason'])})" for d in item["dropped"]]
+        lines.append("")
+    skips = [i for i in items if "skipped" in i]
+    if skips:
+        lines.append(f"skipped {_plural(len(skips), 'input')}:")
+        lines += [f"  {shown(i['path'])}: {shown(i['skipped'])}" for i in skips]
+        lines.append("")
+    lines.append(f"{_plural(len(articles), 'article')}, {_plural(len(skips), 'input')} skipped")
+    return "\n".join(lines) + "\n"
 
 
 @models_app.command("list")
@@ -482,7 +548,7 @@ def models_list(models: ModelsOpt = None) -> None:
     try:
         settings = config.resolve(os.environ, models=models)
         registry = registry_mod.Registry.load(settings.registry)
-        table = Table(title=f"Models in {settings.registry}")
+        table = Table(title=text(f"Models in {settings.registry}"))
         for column in ("kind", "name", "default", "backend", "source", "licence", "cached"):
             table.add_column(column)
         for spec in registry.all():
@@ -491,7 +557,7 @@ def models_list(models: ModelsOpt = None) -> None:
             else:
                 cached = "yes" if registry_mod.cached_folder(spec) else "no"
             default = "*" if registry.defaults.get(spec.kind) == spec.name else ""
-            table.add_row(spec.kind, spec.name, default, spec.backend, spec.ref, spec.licence or "", cached)
+            table.add_row(*(text(v) for v in (spec.kind, spec.name, default, spec.backend, spec.ref, spec.licence or "", cached)))
     except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
         _fail(err)
     from rich.console import Console
