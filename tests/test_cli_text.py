@@ -179,3 +179,18 @@ def test_version(flag: str) -> None:
     done = subprocess.run([sys.executable, "-m", "brief", flag], cwd=ROOT, capture_output=True, text=True,
                           timeout=60, check=False)
     assert (done.returncode, done.stdout) == (0, f"brief {__version__}\n")
+
+
+def test_paths_from_the_config_file_are_shown_normalised(home: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "cfg").mkdir()
+    (tmp_path / "cfg" / "config.toml").write_text('[profiles.p]\ninputs = ["../news"]\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = brief("make", "--profile", "p", "--extractive", "-q", "-o", "out.md",
+                   env={"BRIEF_CONFIG": "cfg/config.toml"})
+    assert result.exit_code == 0, result.stderr
+    text = (tmp_path / "out.md").read_text(encoding="utf-8")
+    assert "news/a.txt" in text and "cfg/../" not in text
+    assert "cfg/../" not in brief("logs", "show", "1").stdout
