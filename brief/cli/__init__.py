@@ -3,9 +3,10 @@
 Exit codes:
   0  the brief was made from every input (or --new/--since found nothing new: no brief made)
   1  internal error (a bug: please report it)
-  2  usage error (unknown flag, bad value)
+  2  usage error (unknown flag, bad value, --dry-run without --email)
   3  no usable input
-  4  bad configuration (models.yaml, config, sources or SMTP settings; unknown name); the scheduler refused
+  4  bad configuration (models.yaml, config, sources or SMTP settings; unknown name); the scheduler refused;
+     brief doctor found a problem
   5  a model is not available (offline and not cached, download failed, cannot be loaded)
   6  the brief could not be written
   7  partial: the brief was made, but some inputs were skipped (listed in its footer)
