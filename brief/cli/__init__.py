@@ -45,7 +45,7 @@ EXIT_USAGE = 2
 
 # The table of the module docstring, shown at the end of `brief --help`.
 EXIT_CODES = "\n".join(
-    line.strip() for line in __doc__.split("Exit codes:", 1)[1].split("\n\n", 1)[0].strip().splitlines()
+    line[2:].rstrip() for line in __doc__.split("Exit codes:", 1)[1].split("\n\n", 1)[0].strip("\n").splitlines()
 )
 
 
