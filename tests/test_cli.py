@@ -176,7 +176,10 @@ def test_sources_list_every_seed_with_its_facts(markdown_run: Run) -> None:
         facts = GOLDEN_FACTS[name]
         parts = line.split(" — ")
         assert len(parts) >= 4, line
-        assert parts[0] == f"[{n}] {facts['publisher'] or 'Unknown publisher'}"
+        publisher = facts["publisher"] or "Unknown publisher"
+        if re.search("[\u0600-\u06ff]", publisher):
+            publisher = f"\u2067{publisher}\u2069"  # isolated, so it cannot turn the line right-to-left
+        assert parts[0] == f"[{n}] {publisher}"
         assert parts[-1] == f"seeds/{name}"
         assert parts[-2] == (facts["date"] or "undated")
         assert facts["title"] in line
