@@ -558,7 +558,8 @@ def models_list(models: ModelsOpt = None) -> None:
             else:
                 cached = "yes" if registry_mod.cached_folder(spec) else "no"
             default = "*" if registry.defaults.get(spec.kind) == spec.name else ""
-            table.add_row(*(text(v) for v in (spec.kind, spec.name, default, spec.backend, spec.ref, spec.licence or "", cached)))
+            row = (spec.kind, spec.name, default, spec.backend, spec.ref, spec.licence or "", cached)
+            table.add_row(*(text(v) for v in row))
     except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
         _fail(err)
     from rich.console import Console

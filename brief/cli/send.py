@@ -18,7 +18,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from brief.cli import ProfileOpt, _State, _fail, app
+from brief.cli import ProfileOpt, UsageError, _State, _fail, app
 
 
 def _check_to(values: list[str] | None) -> list[str] | None:
@@ -88,7 +88,7 @@ def send_command(
         settings = config.resolve(os.environ, profile=profile)
         recipients = list(to or settings.email)
         if not recipients:
-            raise _usage("no recipient: give --to ADDR, or a --profile whose email lists them")
+            raise UsageError("no recipient: give --to ADDR, or a --profile whose email lists them")
         if brief_file is not None:
             markdown = mail.read_brief(brief_file)
             eml = brief_file.with_suffix(".eml")
@@ -115,8 +115,3 @@ def send_command(
         else:
             print(f"brief: sent {what} to {', '.join(recipients)} via {smtp.host}:{smtp.port}", file=sys.stderr)
 
-
-def _usage(message: str) -> Exception:
-    from brief.cli import UsageError
-
-    return UsageError(message)
