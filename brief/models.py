@@ -8,6 +8,7 @@ models.yaml has a ``defaults`` key (kind -> name) and one section per kind (``tr
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -310,3 +311,160 @@ def load_backend(spec: ModelSpec, *, offline: bool) -> Any:
             f"{type(err).__name__}{': ' + first[:200] if first else ''} (damaged or incomplete files? "
             f"fetch them again with `brief models pull {spec.name}`)"
         ) from None
+
+
+# --------------------------------------------------------------------------------------------------- the Hub
+
+HUB_TIMEOUT = 3.0  # seconds for one look at the Hub: a machine that cannot reach it finds out at once
+
+
+class HubUnreachableError(ModelNotAvailableError):
+    """The Hugging Face Hub did not answer (no network, a firewall, a wrong HF_ENDPOINT)."""
+
+
+def hub_endpoint(env: Mapping[str, str] | None = None) -> str:
+    """The Hub's address: HF_ENDPOINT, else huggingface.co."""
+    import os
+
+    env = os.environ if env is None else env
+    return (env.get("HF_ENDPOINT") or "https://huggingface.co").rstrip("/")
+
+
+def hub_revision(repo: str, revision: str, *, timeout: float = HUB_TIMEOUT, env: Mapping[str, str] | None = None) -> str:
+    """The commit hash the Hub resolves ``repo@revision`` to (its ``/api/models/<repo>/revision/<rev>``).
+
+    One request with a short timeout and no retries. HubUnreachableError when the Hub does not answer;
+    ModelNotAvailableError when it answers that there is no such repo or revision.
+    """
+    import json
+    import os
+    import socket
+    import urllib.error
+    import urllib.request
+    from urllib.parse import quote
+
+    env = os.environ if env is None else env
+    url = f"{hub_endpoint(env)}/api/models/{repo}/revision/{quote(revision, safe='')}"
+    request = urllib.request.Request(url, headers={"User-Agent": "brief", "Accept": "application/json"})
+    token = env.get("HF_TOKEN") or env.get("HUGGING_FACE_HUB_TOKEN")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) from HF_ENDPOINT
+            data = json.loads(response.read(1_000_000).decode("utf-8"))
+    except urllib.error.HTTPError as err:
+        if err.code in (401, 403, 404):
+            raise ModelNotAvailableError(
+                f"the Hub has no {repo}@{revision} (HTTP {err.code}; a private repo needs HF_TOKEN)"
+            ) from None
+        raise HubUnreachableError(f"the Hub at {hub_endpoint(env)} answered HTTP {err.code}") from None
+    except (urllib.error.URLError, socket.timeout, TimeoutError, OSError) as err:
+        reason = getattr(err, "reason", err)
+        raise HubUnreachableError(f"the Hugging Face Hub at {hub_endpoint(env)} cannot be reached ({reason})") from None
+    except (ValueError, UnicodeDecodeError):
+        raise HubUnreachableError(f"the Hub at {hub_endpoint(env)} did not answer with JSON") from None
+    sha = data.get("sha") if isinstance(data, dict) else None
+    if not isinstance(sha, str) or not re.fullmatch(r"[0-9a-f]{40}", sha):
+        raise HubUnreachableError(f"the Hub at {hub_endpoint(env)} gave no commit hash for {repo}@{revision}")
+    return sha
+
+
+def _missing_message(missing: list[ModelSpec], reason: str, offline: bool) -> str:
+    """One message naming every model that is not here, and every way forward."""
+    from huggingface_hub import constants
+
+    names = " ".join(s.name for s in missing if s.repo)
+    what = ", ".join(f"{s.kind} {s.name} ({s.ref})" for s in missing)
+    lines = [f"{'models' if len(missing) > 1 else 'model'} not available: {what}; {reason}.", "Ways forward:"]
+    if names:
+        where = "on a machine that reaches the Hub" if offline else "where the Hub is reachable"
+        lines.append(f"  - {where}: brief models pull {names}")
+        if offline:
+            lines.append("    (HF_HUB_OFFLINE=1 is set here: unset it if this machine can reach the Hub)")
+        lines.append(f"  - or copy a Hugging Face cache that holds them into {constants.HF_HUB_CACHE}")
+    lines.append("  - or point the registry entry at a folder with the model: path: /models/NAME (--models FILE)")
+    if any(s.kind == "summariser" for s in missing):
+        lines.append("  - or add --extractive to make the brief without the summariser")
+    return "\n".join(lines)
+
+
+def check_available(specs: list[ModelSpec], *, offline: bool) -> None:
+    """Every model a run needs is here or can be fetched, checked in one pass before any work.
+
+    Cached models pass. For the rest, one quick look at the Hub (``hub_revision``, no retries) tells whether they
+    can be downloaded; when not (offline, no network, a local ``path:`` missing), one ModelNotAvailableError names
+    them all with the ways forward.
+    """
+    missing = [s for s in specs if s.needs_files and cached_folder(s) is None]
+    if not missing:
+        return
+    local = [s for s in missing if s.path is not None]
+    if local:
+        reason = "no model folder (with config.json) at " + ", ".join(str(s.path) for s in local)
+        raise ModelNotAvailableError(_missing_message(missing, reason, offline))
+    if offline:
+        raise ModelNotAvailableError(
+            _missing_message(missing, "they are not in the local cache and the Hub is switched off (offline)", offline)
+        )
+    first = missing[0]
+    assert first.repo is not None and first.revision is not None
+    try:
+        hub_revision(first.repo, first.revision)
+    except HubUnreachableError as err:
+        raise ModelNotAvailableError(_missing_message(missing, f"not in the local cache, and {err}", offline)) from None
+
+
+def pin_registry(path: Path, names: list[str] | None = None) -> list[tuple[ModelSpec, str]]:
+    """Resolve each Hub entry's revision (all, or those named) to its commit hash and write it into ``path``.
+
+    The file is edited line by line, so its comments and layout stay; only the ``revision:`` lines change.
+    Returns the (spec, new hash) pairs that changed.
+    """
+    from brief.deliver import write_atomic
+
+    registry = Registry.load(path)
+    by_name = {s.name: s for s in registry.all()}
+    for name in names or ():
+        if name not in by_name:
+            raise UnknownNameError("model", name, by_name)
+    chosen = [by_name[n] for n in names] if names else [s for s in registry.all() if s.repo]
+    for spec in chosen:
+        if spec.repo is None:
+            raise ConfigError(f"model {spec.name!r} has no repo to pin ({spec.ref})")
+    resolved = {s.name: hub_revision(s.repo, s.revision or "main") for s in chosen}  # type: ignore[arg-type]
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    changed: list[tuple[ModelSpec, str]] = []
+    entry = None
+    entry_indent = -1
+    entry_line = re.compile(r"^(\s*)([^\s#:][^:#]*?|\"[^\"]+\"|'[^']+'):\s*(?:#.*)?$")
+    revision_line = re.compile(r"^(\s*revision:\s*)([^#\s]+|\"[^\"]*\"|'[^']*')(\s*(?:#.*)?)$")
+    for i, line in enumerate(lines):
+        body = line.rstrip("\r\n")
+        ending = line[len(body) :]
+        m = entry_line.match(body)
+        if m:
+            indent = len(m.group(1))
+            key = m.group(2).strip("\"'")
+            if key in resolved:
+                entry, entry_indent = key, indent
+                continue
+            if indent <= entry_indent:
+                entry, entry_indent = None, -1
+        if entry is None:
+            continue
+        r = revision_line.match(body)
+        if r and len(r.group(1)) - len(r.group(1).lstrip()) > entry_indent:
+            sha = resolved[entry]
+            if r.group(2).strip("\"'") != sha:
+                lines[i] = f"{r.group(1)}{sha}{r.group(3)}{ending}"
+                changed.append((by_name[entry], sha))
+            entry, entry_indent = None, -1
+    unplaced = [n for n in resolved if not any(s.name == n for s, _ in changed) and by_name[n].revision != resolved[n]]
+    if unplaced:
+        raise ConfigError(
+            f"{path}: could not find the revision line of {', '.join(unplaced)} to rewrite "
+            "(write each entry as a block with 'revision: ...' on its own line)"
+        )
+    if changed:
+        write_atomic(path, "".join(lines))
+    return changed

@@ -160,6 +160,8 @@ def make(
         left_out.append(note)
     if all(a.language == "en" for a in articles):
         del specs["translator"]  # nothing to translate, so no translator to fetch
+    # Every model the run needs, in one pass before the slow work: one message names all that are missing.
+    models.check_available(list(specs.values()), offline=settings.offline)
     # Fetch (or find in the cache) every model before the slow work, so a missing one fails first.
     with stats.timed("models"):
         for kind, spec in specs.items():

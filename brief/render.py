@@ -12,6 +12,12 @@ from brief.records import Brief, BriefSentence, SourceEntry
 SOURCES_HEADING = "## Sources"
 # Unicode isolates keep an Arabic headline right-to-left inside an English line without reordering its neighbours.
 _RLI, _PDI = "\u2067", "\u2069"
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def isolate(text: str) -> str:
+    """Text holding Arabic wrapped in a right-to-left isolate, so it cannot turn its line's direction."""
+    return f"{_RLI}{text}{_PDI}" if _ARABIC.search(text) else text
 
 
 # What would make article text into markup: raw HTML (<script>), links and link definitions ([x](javascript:..)).
@@ -59,7 +65,7 @@ def source_line(s: SourceEntry) -> str:
     """'[n] Publisher — English headline — original headline — date or "undated" — location — URL (also found at: …)'."""
     original = f"{_RLI}{s.title_original}{_PDI}" if s.title_original and s.language == "ar" else s.title_original
     parts = [
-        f"[{s.n}] {escape(s.publisher or 'Unknown publisher')}",
+        f"[{s.n}] {isolate(escape(s.publisher or 'Unknown publisher'))}",
         s.title_en or "(no headline)",
         *([original] if original and original != s.title_en else []),
         s.date.isoformat() if s.date else "undated",
@@ -83,14 +89,19 @@ def signature(brief: Brief) -> str:
     made = brief.made_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return (
         f"Made by brief {brief.version} on {made} · {models} · "
-        f"{generated} of {total} sentences rewritten by the summariser, the rest are source sentences as translated · "
-        f"budget {brief.word_budget} words"
+        + (
+            f"{generated} of {total} sentences rewritten by the summariser, the rest are source sentences as translated · "
+            if any(m.kind == "summariser" for m in brief.models)
+            else "extractive: every sentence is a source sentence as translated · "
+        )
+        + f"budget {brief.word_budget} words"
     )
 
 
 def body_markdown(brief: Brief, points: Sequence[BriefSentence]) -> str:
     """Everything before the source list (what the word budget counts)."""
-    lines = [f"# {escape(brief.title)}", "", f"*{len(brief.sources)} sources · {date_range(brief)}*", ""]
+    n = len(brief.sources)
+    lines = [f"# {escape(brief.title)}", "", f"*{n} source{'s' if n != 1 else ''} · {date_range(brief)}*", ""]
     lines += ["## Bottom line", "", " ".join(_sentence(s) for s in brief.bottom_line) or "_Nothing to report._", ""]
     lines += [f"*{escape(line)}*" for line in brief.previously] + ([""] if brief.previously else [])
     if points:

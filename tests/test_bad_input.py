@@ -116,7 +116,7 @@ def test_inspect_says_why_a_bad_file_is_skipped_and_changes_nothing(tmp_path: Pa
     location, reason = bad(tmp_path)
     before = snapshot(tmp_path)
 
-    result = brief("inspect", location)
+    result = brief("inspect", "--json", location)
 
     assert "Traceback" not in result.stderr + result.stdout
     assert snapshot(tmp_path) == before
@@ -140,7 +140,7 @@ def test_inspect_says_why_a_bad_file_is_skipped_and_changes_nothing(tmp_path: Pa
 )
 def test_inspect_says_why_a_bad_address_is_skipped(site: WebServer, path: str, reason: str) -> None:
     started = time.monotonic()
-    result = brief("inspect", "--timeout", "0.5", site.url(path))
+    result = brief("inspect", "--json", "--timeout", "0.5", site.url(path))
     assert time.monotonic() - started < 10  # a hanging server costs the deadline, not forever
     assert result.exit_code == 3, result.stderr
     (item,) = json.loads(result.stdout)
@@ -156,7 +156,7 @@ def test_a_folder_of_5000_files_is_read(tmp_path: Path) -> None:
             f"وأضاف أن اللجنة ستجتمع مجددا الأسبوع المقبل لبحث {i} بندا.\n",
             encoding="utf-8",
         )
-    result = brief("inspect", folder)
+    result = brief("inspect", "--json", folder)
     assert result.exit_code == 0, result.stderr
     items = json.loads(result.stdout)
     assert len(items) == 5000 and all(item["sentences"] for item in items)

@@ -164,7 +164,7 @@ def test_paths_in_the_file_are_relative_to_its_folder_and_expand_the_home(
     assert user.profiles["p"] == {
         "inputs": (str(folder / "news/today"), "/abs/file.txt", "https://example.org/feed.xml", str(home / "inbox")),
         "sources": folder / "sources.yaml",
-        "models": folder / "../models.yaml",
+        "models": tmp_path / "models.yaml",  # normalised: no "conf/../"
         "output_dir": home / "briefs",
     }
     assert user.smtp == {"host": "smtp.example.org", "password_file": str(folder / "secret/pw")}

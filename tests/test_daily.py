@@ -7,6 +7,7 @@ abstractive path is covered in test_cli.
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 import re
@@ -20,6 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from brief.cli import app
+from brief.mail import for_mail, isolate_plain
 from smtpserver import closed_port, smtp_server
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -41,6 +43,11 @@ def brief(*args: str | Path, env: dict[str, str] | None = None):  # noqa: ANN201
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result
+
+
+def mailed(markdown: str) -> str:
+    """The plain-text part a brief is mailed as."""
+    return isolate_plain(for_mail(markdown))
 
 
 def cited_locations(markdown: str) -> list[str]:
@@ -104,6 +111,7 @@ def test_a_story_that_continues_points_back_to_the_earlier_brief(home: Path, tmp
     news.mkdir()
     (news / "monday.txt").write_text(MONDAY, encoding="utf-8")
     assert brief("make", news, "--new", "--extractive", "-o", tmp_path / "monday.md", "-q").exit_code == 0
+    backdate_briefs(home, days=1)  # "previously" is for earlier days' briefs
     (news / "tuesday-training.txt").write_text(TUESDAY_SAME_STORY, encoding="utf-8")
     (news / "tuesday-fuel.txt").write_text(TUESDAY_OTHER_STORY, encoding="utf-8")
 
@@ -115,6 +123,35 @@ def test_a_story_that_continues_points_back_to_the_earlier_brief(home: Path, tmp
     assert len(previously) == 1, tuesday
     assert "training centre near Damascus" in previously[0]
     assert "1 article already briefed was left out" in tuesday
+
+
+def backdate_briefs(home: Path, days: int) -> None:
+    """Move every stored brief ``days`` earlier, as if it had been made then."""
+    import sqlite3
+
+    from brief.store import db_path
+
+    with sqlite3.connect(db_path(home)) as conn:
+        rows = conn.execute("SELECT id, made_at FROM briefs").fetchall()
+        for brief_id, made_at in rows:
+            moved = dt.datetime.fromisoformat(made_at) - dt.timedelta(days=days)
+            conn.execute("UPDATE briefs SET made_at = ? WHERE id = ?", (moved.isoformat(), brief_id))
+    conn.close()
+
+
+def test_a_rerun_the_same_day_does_not_quote_itself(home: Path, tmp_path: Path) -> None:
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "monday.txt").write_text(MONDAY, encoding="utf-8")
+    outputs = [tmp_path / f"run{i}.md" for i in range(3)]
+    for output in outputs:
+        result = brief("make", news, "--extractive", "--words", "150", "-o", output, "-q")
+        assert result.exit_code == 0, result.stderr
+    texts = [o.read_text(encoding="utf-8") for o in outputs]
+    assert all("Previously" not in text for text in texts), texts[-1]
+    # The same brief each time: nothing piles up, and the key points keep their place in the budget.
+    assert texts[2].split("---")[0] == texts[0].split("---")[0]
+    assert "## Key points" in texts[2]
 
 
 def test_a_second_run_takes_its_translations_from_the_cache(home: Path, tmp_path: Path) -> None:
@@ -142,7 +179,8 @@ def test_the_brief_is_emailed_as_markdown_and_html_through_real_smtp(home: Path,
     assert list(received.rcpt_tos) == ["reader@example.org"]
     assert message.get_content_type() == "multipart/alternative"
     plain, html = message.get_payload()
-    assert plain.get_content_type() == "text/plain" and plain.get_content() == markdown
+    # The Markdown as mailed: local paths left out of the source list, Arabic runs direction-isolated.
+    assert plain.get_content_type() == "text/plain" and plain.get_content() == mailed(markdown)
     assert html.get_content_type() == "text/html"
     rendered = html.get_content()
     title = markdown.splitlines()[0].removeprefix("# ")
@@ -173,7 +211,7 @@ def test_with_the_mail_server_down_the_brief_is_still_saved_and_the_exit_code_sa
     with smtp_server() as server:
         resent = brief("send", saved[0], "--to", "reader@example.org", env=server.env())
         assert resent.exit_code == 0, resent.stderr
-        assert server.received[0].message.get_payload()[0].get_content() == saved[0].read_text(encoding="utf-8")
+        assert server.received[0].message.get_payload()[0].get_content() == mailed(saved[0].read_text(encoding="utf-8"))
 
 
 def test_dry_run_writes_the_message_next_to_the_brief(home: Path, tmp_path: Path) -> None:
@@ -184,7 +222,7 @@ def test_dry_run_writes_the_message_next_to_the_brief(home: Path, tmp_path: Path
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     message = email.message_from_bytes((tmp_path / "b.eml").read_bytes(), policy=email.policy.default)
-    assert message.get_payload()[0].get_content() == (tmp_path / "b.md").read_text(encoding="utf-8")
+    assert message.get_payload()[0].get_content() == mailed((tmp_path / "b.md").read_text(encoding="utf-8"))
 
 
 def test_a_second_run_while_one_is_going_exits_at_once_with_the_lock_code(home: Path, tmp_path: Path) -> None:
@@ -233,7 +271,7 @@ def test_a_profile_gives_the_inputs_output_folder_and_settings(home: Path, tmp_p
     assert result.exit_code == 0, result.stderr
     (written,) = (tmp_path / "briefs").glob("brief-*.md")
     text = written.read_text(encoding="utf-8")
-    assert "budget 120 words" in text and "0 of" in text  # extractive: nothing rewritten
+    assert "budget 120 words" in text and "extractive: every sentence is a source sentence" in text
 
 
 def test_a_json_brief_is_mailed_as_markdown_kept_beside_it(home: Path, tmp_path: Path) -> None:

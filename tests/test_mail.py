@@ -69,6 +69,9 @@ def make_markdown(skipped: tuple[Skipped, ...] = ()) -> str:
 
 
 MARKDOWN = make_markdown()
+# What the mail carries: the local file paths left out, and (in the plain text) the Arabic isolated.
+MAILED = mail.for_mail(MARKDOWN)
+PLAIN = mail.isolate_plain(MAILED)
 
 
 def parts(message: EmailMessage) -> tuple[EmailMessage, EmailMessage]:
@@ -90,9 +93,11 @@ def test_html_has_the_headline_points_citations_and_source_list() -> None:
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert re.search(r"<h1[^>]*>Brief: Turkey and Syria sign a defence pact</h1>", page)
     assert re.search(r"<h2[^>]*>Key points</h2>", page) and re.search(r"<h2[^>]*>Sources</h2>", page)
-    assert re.search(r"<li[^>]*>The pact covers training &amp; advice\. <span[^>]*>\[1\]\[3\]</span></li>", page)
-    assert re.search(r"<span[^>]*>\[1\]\[2\]</span>", page)
-    rows = re.findall(r"<tr><td[^>]*>\[(\d)\]</td><td[^>]*>(.*?)</td></tr>", page)
+    cite = r'<a href="#source-{n}"[^>]*>\[{n}\]</a>'
+    li = r"<li[^>]*>The pact covers training &amp; advice\. <span[^>]*>" + cite.format(n=1) + cite.format(n=3) + "</span></li>"
+    assert re.search(li, page)
+    assert re.search(r"<span[^>]*>" + cite.format(n=1) + cite.format(n=2) + "</span>", page)
+    rows = re.findall(r'<tr id="source-\d"><td[^>]*><a name="source-\d"></a>\[(\d)\]</td><td[^>]*>(.*?)</td></tr>', page)
     assert [n for n, _ in rows] == ["1", "2", "3"]
     assert rows[2][1].startswith("<strong>Reuters</strong> — Turkey, Syria sign deal — 2025-10-24 — ")
     assert '<a href="https://example.org/a?x=1&amp;y=2"' in rows[2][1]
@@ -162,7 +167,7 @@ def test_message_headers_parts_charsets_and_encodings() -> None:
     parsed = reparse(mail.message_bytes(message))
     assert parsed["From"] == "Brief <brief@example.org>"
     assert parsed["To"] == "ann@example.org, bo@example.org"
-    assert parsed["Subject"] == "Brief 24 Oct 2025: Turkey and Syria sign a defence pact"
+    assert parsed["Subject"] == "Brief 25 Oct 2025: Turkey and Syria sign a defence pact"  # the day it was made
     assert parsed["Date"] == "Sat, 25 Oct 2025 06:30:00 +0000"
     assert re.fullmatch(r"<[^@\s]+@example\.org>", parsed["Message-ID"])
     assert parsed["MIME-Version"] == "1.0"
@@ -172,8 +177,8 @@ def test_message_headers_parts_charsets_and_encodings() -> None:
         "text/plain", "utf-8", "base64")
     assert (rich.get_content_type(), rich.get_content_charset(), rich["Content-Transfer-Encoding"]) == (
         "text/html", "utf-8", "quoted-printable")
-    assert plain.get_content() == MARKDOWN
-    assert rich.get_content().replace("\r\n", "\n") == mail.markdown_to_html(MARKDOWN)
+    assert plain.get_content() == PLAIN
+    assert rich.get_content().replace("\r\n", "\n") == mail.markdown_to_html(MAILED)
     assert not any(p.get_content_disposition() == "attachment" for p in parsed.walk())
 
 
@@ -185,10 +190,9 @@ def test_message_headers_parts_charsets_and_encodings() -> None:
         "# Brief: x\n\ntrailing spaces   \n\t\n",
         "# Brief: x\nFrom the start of a line\n.\n..\n",
         "# Brief: x\n" + "a very long line " * 200 + "\n",
-        "# Brief: x\nمرحبا \u2067عربي\u2069\n",
     ],
 )
-def test_text_part_is_the_markdown_byte_for_byte(markdown: str) -> None:
+def test_text_part_without_arabic_or_paths_is_the_markdown_byte_for_byte(markdown: str) -> None:
     message = mail.build_message(markdown, sender="brief@example.org", to=["ann@example.org"], now=NOW)
     plain, _ = parts(reparse(mail.message_bytes(message)))
     assert plain.get_content() == markdown
@@ -206,8 +210,8 @@ def test_raw_message_is_ascii_with_crlf_and_short_lines() -> None:
 @pytest.mark.parametrize(
     ("markdown", "subject"),
     [
-        (MARKDOWN, "Brief 24 Oct 2025: Turkey and Syria sign a defence pact"),
-        ("# Brief: One day\n\n*1 sources · 3 January 2026*\n", "Brief 3 Jan 2026: One day"),
+        (MARKDOWN, "Brief 25 Oct 2025: Turkey and Syria sign a defence pact"),  # made then; articles to 24 Oct
+        ("# Brief: One day\n\n*1 source · 3 January 2026*\n", "Brief 25 Oct 2025: One day"),  # not made: today
         ("# Brief: Undated\n\n*2 sources · undated*\n\n---\n\n_Made by brief 0.1.0 on 2025-12-01 07:00 UTC · x_\n",
          "Brief 1 Dec 2025: Undated"),
         ("no heading at all\n", "Brief 25 Oct 2025"),
@@ -259,9 +263,9 @@ def test_dry_run_eml_parses_back_to_the_same_parts(tmp_path: Path) -> None:
     assert out.read_bytes() == mail.message_bytes(message)
     parsed = reparse(out.read_bytes())
     plain, rich = parts(parsed)
-    assert plain.get_content() == MARKDOWN
-    assert rich.get_content().replace("\r\n", "\n") == mail.markdown_to_html(MARKDOWN)
-    assert parsed["Subject"] == "Brief 24 Oct 2025: Turkey and Syria sign a defence pact"
+    assert plain.get_content() == PLAIN
+    assert rich.get_content().replace("\r\n", "\n") == mail.markdown_to_html(MAILED)
+    assert parsed["Subject"] == "Brief 25 Oct 2025: Turkey and Syria sign a defence pact"  # the day it was made
     assert [p.name for p in out.parent.iterdir()] == ["brief.eml"]  # no temporary file left behind
 
 
@@ -395,8 +399,9 @@ def test_read_brief_refuses_what_it_cannot_use(tmp_path: Path, content: bytes | 
 
 def test_read_brief_drops_a_byte_order_mark(tmp_path: Path) -> None:
     path = tmp_path / "brief.md"
-    path.write_bytes(b"\xef\xbb\xbf# Brief: x\n")
-    assert mail.read_brief(path) == "# Brief: x\n"
+    brief = "# Brief: x\n\n---\n\n_Made by brief 0.1.0 on 2025-12-01 07:00 UTC · x_\n"
+    path.write_bytes(b"\xef\xbb\xbf" + brief.encode())
+    assert mail.read_brief(path) == brief
 
 
 # ------------------------------------------------------------------------------------------------ sending
@@ -420,15 +425,15 @@ def test_plain_smtp_delivers_both_parts() -> None:
     assert got.mail_from == "brief@example.org" and got.rcpt_tos == ("ann@example.org", "bo@example.org")
     assert not got.tls and not got.authenticated
     received = got.message
-    assert received["Subject"] == "Brief 24 Oct 2025: Turkey and Syria sign a defence pact"
+    assert received["Subject"] == "Brief 25 Oct 2025: Turkey and Syria sign a defence pact"
     assert received.get_content_type() == "multipart/alternative"
     plain, rich = parts(received)
     assert plain.get_content_type() == "text/plain" and plain.get_content_charset() == "utf-8"
-    assert plain["Content-Transfer-Encoding"] == "base64" and plain.get_content() == MARKDOWN
+    assert plain["Content-Transfer-Encoding"] == "base64" and plain.get_content() == PLAIN
     assert rich.get_content_type() == "text/html" and rich.get_content_charset() == "utf-8"
     assert rich["Content-Transfer-Encoding"] == "quoted-printable"
     page = rich.get_content()
-    assert "Turkey and Syria sign a defence pact" in page and "[1][3]" in page and ">Sources</h2>" in page
+    assert "Turkey and Syria sign a defence pact" in page and ">[1]</a><a" in page and ">Sources</h2>" in page
     assert '<bdi dir="rtl" lang="ar">تركيا &lt;script&gt;' in page and "<script" not in page
 
 
@@ -436,7 +441,7 @@ def test_starttls_and_auth() -> None:
     with smtp_server(starttls=True, user="ann", password=PASSWORD) as server:
         mail.send(message_to("bo@example.org"), server.settings(), ssl_context=server.client_context())
     [got] = server.received
-    assert got.tls and got.authenticated and parts(got.message)[0].get_content() == MARKDOWN
+    assert got.tls and got.authenticated and parts(got.message)[0].get_content() == PLAIN
 
 
 def test_implicit_tls_and_auth() -> None:
@@ -560,7 +565,7 @@ def test_cli_sends_a_saved_brief(monkeypatch: pytest.MonkeyPatch, brief_file: Pa
     assert f"sent {brief_file} to ann@example.org, bo@example.org via 127.0.0.1:{server.port}" in result.stderr
     [got] = server.received
     assert got.rcpt_tos == ("ann@example.org", "bo@example.org")
-    assert parts(got.message)[0].get_content() == MARKDOWN
+    assert parts(got.message)[0].get_content() == PLAIN
 
 
 def test_cli_starttls_auth_with_a_custom_subject(monkeypatch: pytest.MonkeyPatch, brief_file: Path,
@@ -601,15 +606,15 @@ def test_cli_server_down_exits_8_after_retries(monkeypatch: pytest.MonkeyPatch, 
 
 def test_cli_dry_run_writes_the_message_and_sends_nothing(monkeypatch: pytest.MonkeyPatch, brief_file: Path,
                                                           tmp_path: Path) -> None:
-    out = tmp_path / "brief.eml"
+    out = tmp_path / "brief.eml"  # next to the brief, as `brief make --email --dry-run` writes it
     with smtp_server() as server:
-        result = run_send(monkeypatch, server.env(), brief_file, "--to", "ann@example.org", "--dry-run", out)
+        result = run_send(monkeypatch, server.env(), brief_file, "--to", "ann@example.org", "--dry-run")
     assert result.exit_code == 0, result.stderr
-    assert f"wrote {out} (not sent)" in result.stderr and server.received == []
+    assert f"wrote the message to {out} instead of sending it" in result.stderr and server.received == []
     parsed = reparse(out.read_bytes())
     plain, rich = parts(parsed)
     assert parsed["To"] == "ann@example.org" and parsed["From"] == "brief@example.org"
-    assert plain.get_content() == MARKDOWN and "Turkey and Syria sign a defence pact" in rich.get_content()
+    assert plain.get_content() == PLAIN and "Turkey and Syria sign a defence pact" in rich.get_content()
 
 
 @pytest.mark.parametrize(("content", "match"), [(None, "cannot read"), (b"", "is empty"), (b"\xff\xfe\x00", "UTF-8")])

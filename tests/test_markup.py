@@ -464,7 +464,7 @@ def test_brief_inspect_on_the_page_prints_only_the_article_and_the_page_metadata
 
     from brief.cli import app
 
-    result = CliRunner().invoke(app, ["inspect", str(FIXTURES / "jsonld_article.html")])
+    result = CliRunner().invoke(app, ["inspect", "--json", str(FIXTURES / "jsonld_article.html")])
     assert result.exit_code == 0, result.stderr
     (item,) = json.loads(result.stdout)
     assert tuple(item["sentences"]) == JSONLD_SENTENCES

@@ -59,7 +59,7 @@ def test_source_lines_follow_the_documented_shape() -> None:
     md = render.to_markdown(make_brief())
     lines = [line for line in md.split(render.SOURCES_HEADING)[1].splitlines() if line.startswith("[")]
     assert [line[:3] for line in lines] == ["[1]", "[2]", "[3]"]
-    assert lines[0] == "[1] وورلد برس عربي — Turkey and Syria cooperate — \u2067تركيا وسوريا تتعاونان\u2069 — undated — seeds/000.txt"
+    assert lines[0] == "[1] \u2067وورلد برس عربي\u2069 — Turkey and Syria cooperate — \u2067تركيا وسوريا تتعاونان\u2069 — undated — seeds/000.txt"
     assert "2025-03-18" in lines[1]
     # An English source's headline is not repeated as its "original".
     assert lines[2] == "[3] Reuters — Turkey, Syria sign deal — 2025-10-24 — https://example.org/a"

@@ -3,9 +3,10 @@
 Exit codes:
   0  the brief was made from every input (or --new/--since found nothing new: no brief made)
   1  internal error (a bug: please report it)
-  2  usage error (unknown flag, bad flag value)
+  2  usage error (unknown flag, bad flag value, --dry-run without --email)
   3  no usable input
-  4  bad configuration (models.yaml, config, sources or SMTP settings; unknown name); the scheduler refused
+  4  bad configuration (models.yaml, config, sources or SMTP settings; unknown name); the scheduler refused;
+     brief doctor found a problem
   5  a model is not available (offline and not cached, download failed, cannot be loaded)
   6  the brief could not be written
   7  partial: the brief was made, but some inputs were skipped (listed in its footer)
@@ -29,9 +30,10 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from brief import __version__
 from brief.errors import BriefError
@@ -42,27 +44,114 @@ if TYPE_CHECKING:
     from brief.store import Store
 
 EXIT_PARTIAL = 7
+EXIT_USAGE = 2
+
+# The table of the module docstring, shown at the end of `brief --help`.
+EXIT_CODES = "\n".join(
+    line[2:].rstrip() for line in __doc__.split("Exit codes:", 1)[1].split("\n\n", 1)[0].strip("\n").splitlines()
+)
+
+
+class UsageError(BriefError):
+    """A usage mistake found after parsing (a flag that needs another): exit 2, like a bad flag."""
+
+    exit_code = EXIT_USAGE
+
+
+_METAVARS = {"int": "N", "float": "N", "str": "TEXT", "path": "PATH", "file": "FILE", "dir": "DIR", "directory": "DIR"}
+
+
+def _plain_metavars(command: Any) -> None:
+    """Help that names values (FILE, N, ADDR), never Python types: a flag shows none, a value its metavar."""
+    for param in command.params:
+        _plain_metavar(param)
+    # --help and the completion options are made when help is shown; they get the same treatment then.
+    params_of = command.get_params
+    command.get_params = lambda ctx: [_plain_metavar(p) for p in params_of(ctx)]
+    for sub in getattr(command, "commands", {}).values():
+        _plain_metavars(sub)
+
+
+def _plain_metavar(param: Any) -> Any:
+    if getattr(param, "_plain", False):
+        return param
+    param._plain = True
+    if isinstance(param, TyperArgument):
+        param.metavar = param.metavar or (param.name or "value").upper()
+        # typer shows an argument's Python type beside its name; the name (metavar) says enough.
+        param.display_type_rich = lambda ctx: None
+    elif isinstance(param, TyperOption) and param.metavar is None:
+        if param.is_flag:
+            param.metavar = ""
+        else:
+            label = param.display_type(None).strip("<>")  # int, float, str, path, list[str], a|b, int range
+            label = label.removeprefix("list[").removesuffix("]").removesuffix(" range")
+            param.metavar = _METAVARS.get(label, label.upper() if "|" not in label else label)
+    return param
+
+
+class _Group(TyperGroup):
+    """The top-level group: once every sub-command is built, their help gets plain metavars."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_metavars(self)
+
 
 app = typer.Typer(
     name="brief",
+    cls=_Group,
     help="Turn Arabic-language news into a cited one-page English brief.",
+    epilog=f"Exit codes:\n{EXIT_CODES}",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
-models_app = typer.Typer(help="Show and fetch the models in the registry.", no_args_is_help=True)
+models_app = typer.Typer(help="Show, fetch and pin the models in the registry.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
 
 ModelsOpt = Annotated[
     Optional[Path],
-    typer.Option("--models", help="Model registry file (default: $BRIEF_MODELS, else the packaged models.yaml)."),
+    typer.Option(
+        "--models", metavar="FILE", help="Model registry file (default: $BRIEF_MODELS, else the packaged models.yaml)."
+    ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="More detail on stderr, tracebacks for bugs.")]
+ProfileOpt = Annotated[
+    Optional[str],
+    typer.Option("--profile", "-p", metavar="NAME", help="A profile of the user config file (brief config path)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="JSON for programs instead of the readable form.")]
 
 
 class _State:
     verbose = False
+
+
+def shown(value: object, *, newlines: bool = False) -> str:
+    """User text (a path, a name, argv, an error) fit for a terminal: control characters written as escapes.
+
+    A file name may hold an escape sequence or a carriage return; printed raw it would rewrite the terminal.
+    """
+    text = str(value)
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if (code < 0x20 and not (newlines and ch == "\n")) or 0x7F <= code < 0xA0:
+            out.append(repr(ch)[1:-1] if ch not in "\t\r\n" else {"\t": "\\t", "\r": "\\r", "\n": "\\n"}[ch])
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def text(value: object, *, newlines: bool = False, style: str = ""):  # noqa: ANN201 - rich is imported lazily
+    """User text as a rich ``Text``: shown as it is, never read as markup (``[/b]`` in a file name stays)."""
+    from rich.text import Text
+
+    return Text(shown(value, newlines=newlines), style=style)
 
 
 def _console(quiet: bool = False):  # noqa: ANN202 - rich is imported lazily
@@ -95,7 +184,7 @@ def _fail(err: BaseException) -> None:
             import traceback
 
             traceback.print_exc()
-    print(f"brief: error: {message}", file=sys.stderr)
+    print(f"brief: error: {shown(message, newlines=True)}", file=sys.stderr)
     raise typer.Exit(code)
 
 
@@ -137,7 +226,9 @@ class RichReporter:
         if self.task is None:
             self.progress.start()
         self._finish()
-        self.task = self.progress.add_task(name, total=total)
+        from rich.markup import escape
+
+        self.task = self.progress.add_task(escape(shown(name)), total=total)
 
     def advance(self, amount: int = 1) -> None:
         """Move the current stage on."""
@@ -147,7 +238,7 @@ class RichReporter:
     def info(self, message: str) -> None:
         """Show with --verbose."""
         if self.verbose:
-            self.progress.console.print(message)
+            self.progress.console.print(shown(message, newlines=True), markup=False)
 
 
 def _quiet_libraries(quiet: bool, verbose: bool) -> None:
@@ -173,7 +264,7 @@ def _quiet_libraries(quiet: bool, verbose: bool) -> None:
 
 @app.callback(invoke_without_command=True)
 def _root(
-    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+    version: Annotated[bool, typer.Option("--version", "-V", help="Show the version and exit.")] = False,
 ) -> None:
     if version:
         print(f"brief {__version__}")
@@ -184,41 +275,49 @@ def _root(
 def make(
     inputs: Annotated[
         Optional[list[str]],
-        typer.Argument(help="Files, folders, page URLs and feed URLs (default: the profile's).", show_default=False),
+        typer.Argument(
+            metavar="[INPUT]...",
+            help="Files, folders, page URLs and feed URLs; - reads an article from standard input (default: the profile's).",
+            show_default=False,
+        ),
     ] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (default: stdout).")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write here (default: stdout).")] = None,
     output_dir: Annotated[
-        Optional[Path], typer.Option("--output-dir", help="Write brief-YYYY-MM-DD-HHMM.md into this folder.")
+        Optional[Path], typer.Option("--output-dir", metavar="DIR", help="Write brief-YYYY-MM-DD-HHMM.md into this folder.")
     ] = None,
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="markdown (default) or json.")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", metavar="markdown|json", help="markdown (default) or json.")] = None,
     words: Annotated[Optional[int], typer.Option("--words", help="Word budget before the source list [500].")] = None,
     max_articles: Annotated[
         Optional[int], typer.Option("--max-articles", help="Brief at most this many articles, the newest [50].")
     ] = None,
     sources: Annotated[
-        Optional[Path], typer.Option("--sources", help="A sources file (YAML): named folders, pages and feeds.")
+        Optional[Path],
+        typer.Option("--sources", metavar="FILE", help="A sources file (YAML): named folders, pages and feeds."),
     ] = None,
-    profile: Annotated[
-        Optional[str], typer.Option("--profile", "-p", help="A profile of the user config file (brief config path).")
-    ] = None,
+    profile: ProfileOpt = None,
     new: Annotated[
         Optional[bool], typer.Option("--new/--all", help="Only articles no earlier brief had (default: all).")
     ] = None,
     since: Annotated[
-        Optional[str], typer.Option("--since", help="Only articles first seen within this span, e.g. 24h, 2d.")
+        Optional[str], typer.Option("--since", metavar="SPAN", help="Only articles first seen within this span, e.g. 24h, 2d.")
     ] = None,
     email: Annotated[
-        Optional[list[str]], typer.Option("--email", help="Email the brief to this address (repeatable).")
+        Optional[list[str]], typer.Option("--email", metavar="ADDR", help="Email the brief to this address (repeatable).")
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="With --email: write the message as a .eml file next to the brief.")
+        bool,
+        typer.Option("--dry-run", help="With --email: write the message as a .eml file next to the brief, send nothing."),
     ] = False,
     timeout: Annotated[
-        Optional[float], typer.Option("--timeout", help="Seconds to wait for a web page or feed [20].")
+        Optional[float], typer.Option("--timeout", metavar="SECONDS", help="Seconds to wait for a web page or feed [20].")
     ] = None,
     models: ModelsOpt = None,
-    translator: Annotated[Optional[str], typer.Option("--translator", help="Translator name in the registry.")] = None,
-    summariser: Annotated[Optional[str], typer.Option("--summariser", help="Summariser name in the registry.")] = None,
+    translator: Annotated[
+        Optional[str], typer.Option("--translator", metavar="NAME", help="Translator name in the registry.")
+    ] = None,
+    summariser: Annotated[
+        Optional[str], typer.Option("--summariser", metavar="NAME", help="Summariser name in the registry.")
+    ] = None,
     extractive: Annotated[
         Optional[bool],
         typer.Option("--extractive/--rewrite", help="Quote source sentences only, no summariser rewriting."),
@@ -268,8 +367,13 @@ def _make(settings: Settings, *, dry_run: bool, quiet: bool, verbose: bool) -> i
 
     if not settings.inputs and settings.sources is None:
         raise InputError("nothing to read: give files, folders or URLs, --sources FILE, or a --profile that names them")
-    # SMTP settings and the destination are checked before the slow work, so a mistake costs nothing.
-    smtp = mail.smtp_settings(settings.smtp_values, os.environ) if settings.email else None
+    if dry_run and not settings.email:
+        raise UsageError("--dry-run writes the message --email would send: give --email ADDR (or a profile with email)")
+    # SMTP settings and the destination are checked before the slow work, so a mistake costs nothing; a dry run
+    # needs no SMTP settings.
+    smtp = None
+    if settings.email:
+        smtp = (mail.dry_run_settings if dry_run else mail.smtp_settings)(settings.smtp_values, os.environ)
     if settings.output is not None:
         check_destination(settings.output)
     elif settings.output_dir is not None:
@@ -451,15 +555,23 @@ def _deliver(
 @app.command()
 def inspect(
     inputs: Annotated[
-        Optional[list[str]], typer.Argument(help="Files, folders, page and feed URLs to read and clean.")
+        Optional[list[str]],
+        typer.Argument(
+            metavar="[INPUT]...",
+            help="Files, folders, page and feed URLs to read and clean; - reads standard input.",
+            show_default=False,
+        ),
     ] = None,
-    sources: Annotated[Optional[Path], typer.Option("--sources", help="A sources file (YAML) to read too.")] = None,
+    sources: Annotated[
+        Optional[Path], typer.Option("--sources", metavar="FILE", help="A sources file (YAML) to read too.")
+    ] = None,
     timeout: Annotated[
-        Optional[float], typer.Option("--timeout", help="Seconds to wait for a web page or feed [20].")
+        Optional[float], typer.Option("--timeout", metavar="SECONDS", help="Seconds to wait for a web page or feed [20].")
     ] = None,
+    as_json: JsonOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Print, per article, the cleaned text and metadata as JSON (and what was dropped, and why)."""
+    """Show, per article, the cleaned text and metadata (and what was dropped, and why); --json for programs."""
     from brief import config, pipeline
     from brief.errors import InputError
 
@@ -472,9 +584,42 @@ def inspect(
     except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
         _fail(err)
     items = [a.to_json() for a in articles] + [{"path": s.location, "skipped": s.reason} for s in skipped]
-    print(json.dumps(items, ensure_ascii=False, indent=2))
+    if as_json:
+        print(json.dumps(items, ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(_readable(items))
     if skipped:
         raise typer.Exit(EXIT_PARTIAL if articles else 3)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _readable(items: list[dict[str, Any]]) -> str:
+    """What ``inspect`` finds, for people: each article's facts, its sentences, what was dropped; then the skips."""
+    lines: list[str] = []
+    articles = [i for i in items if "skipped" not in i]
+    for n, item in enumerate(articles, 1):
+        lines.append(f"[{n}] {shown(item['path'])}")
+        for key in ("url", "publisher", "title", "date", "byline", "credit", "language", "id"):
+            if item.get(key):
+                lines.append(f"    {key + ':':<10} {shown(item[key])}")
+        if item.get("also_at"):
+            lines.append(f"    {'also at:':<10} {'; '.join(shown(a) for a in item['also_at'])}")
+        lines.append(f"    {_plural(len(item['sentences']), 'sentence')}:")
+        lines += [f"      {i}. {shown(s)}" for i, s in enumerate(item["sentences"], 1)]
+        if item["dropped"]:
+            lines.append(f"    dropped {_plural(len(item['dropped']), 'line')}:")
+            lines += [f"      - {shown(d['line'])}  ({shown(d['reason'])})" for d in item["dropped"]]
+        lines.append("")
+    skips = [i for i in items if "skipped" in i]
+    if skips:
+        lines.append(f"skipped {_plural(len(skips), 'input')}:")
+        lines += [f"  {shown(i['path'])}: {shown(i['skipped'])}" for i in skips]
+        lines.append("")
+    lines.append(f"{_plural(len(articles), 'article')}, {_plural(len(skips), 'input')} skipped")
+    return "\n".join(lines) + "\n"
 
 
 @models_app.command("list")
@@ -488,7 +633,7 @@ def models_list(models: ModelsOpt = None) -> None:
     try:
         settings = config.resolve(os.environ, models=models)
         registry = registry_mod.Registry.load(settings.registry)
-        table = Table(title=f"Models in {settings.registry}")
+        table = Table(title=text(f"Models in {settings.registry}"))
         for column in ("kind", "name", "default", "backend", "source", "licence", "cached"):
             table.add_column(column)
         for spec in registry.all():
@@ -497,7 +642,8 @@ def models_list(models: ModelsOpt = None) -> None:
             else:
                 cached = "yes" if registry_mod.cached_folder(spec) else "no"
             default = "*" if registry.defaults.get(spec.kind) == spec.name else ""
-            table.add_row(spec.kind, spec.name, default, spec.backend, spec.ref, spec.licence or "", cached)
+            row = (spec.kind, spec.name, default, spec.backend, spec.ref, spec.licence or "", cached)
+            table.add_row(*(text(v) for v in row))
     except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
         _fail(err)
     from rich.console import Console
@@ -544,6 +690,35 @@ def models_pull(
         _fail(err)
 
 
+@models_app.command("pin")
+def models_pin(
+    names: Annotated[
+        Optional[list[str]],
+        typer.Argument(metavar="[NAME]...", help="Model names (default: every model with a Hub repo).", show_default=False),
+    ] = None,
+    models: ModelsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Resolve each model's revision to its commit hash on the Hub and write it into the registry file.
+
+    Run it where the Hub is reachable; the registry's comments and layout stay. A pinned registry gives the same
+    weights on every machine and every morning.
+    """
+    from brief import config
+    from brief import models as registry_mod
+
+    try:
+        settings = config.resolve(os.environ, models=models)
+        changed = registry_mod.pin_registry(settings.registry, list(names) if names else None)
+    except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
+        _fail(err)
+    if not quiet:
+        for spec, sha in changed:
+            print(f"{spec.name}: {spec.repo} {spec.revision} -> {sha}", file=sys.stderr)
+        print(f"brief: pinned {len(changed)} model{'s' if len(changed) != 1 else ''} in {settings.registry}"
+              if changed else f"brief: every model is already pinned in {settings.registry}", file=sys.stderr)
+
+
 def main() -> None:
     """Entry point of the ``brief`` console script (and of ``python -m brief``)."""
     if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
@@ -560,3 +735,4 @@ from brief.cli import config as _config_cmd  # noqa: E402,F401  (registers "brie
 from brief.cli import schedule as _schedule  # noqa: E402,F401  (registers "brief schedule")
 from brief.cli import sources as _sources  # noqa: E402,F401  (registers "brief sources")
 from brief.cli import eval as _eval  # noqa: E402,F401  (registers "brief eval")
+from brief.cli import doctor as _doctor  # noqa: E402,F401  (registers "brief doctor")

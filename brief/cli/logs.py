@@ -2,6 +2,9 @@
 
     brief logs [--limit N]   the latest runs, newest first: number, when, status, articles, output, duration
     brief logs show N        one run in full: command, inputs, models, timings, counts, error, its brief
+    --json                   either of them as JSON, for programs
+
+Names, paths, argv and errors are shown as text (never as markup), with control characters escaped.
 
 Exit codes: 0 shown (an empty or not yet created store prints "no runs yet" on stderr); 3 ``logs show N``
 names a run that does not exist (the run number is the input, and it is not usable); 12 the store cannot be
@@ -11,6 +14,7 @@ opened or is damaged. Listing never creates the data folder or the store.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sys
 from collections.abc import Mapping
@@ -18,7 +22,7 @@ from typing import Annotated
 
 import typer
 
-from brief.cli import _fail, app
+from brief.cli import JsonOpt, _fail, app, shown, text
 
 logs_app = typer.Typer(help="List past runs, or show one in full.", invoke_without_command=True)
 app.add_typer(logs_app, name="logs")
@@ -27,7 +31,8 @@ app.add_typer(logs_app, name="logs")
 @logs_app.callback(invoke_without_command=True)
 def logs(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many runs to list.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", "-n", metavar="N", min=1, help="How many runs to list.")] = 20,
+    as_json: JsonOpt = False,
 ) -> None:
     """List the latest runs, newest first."""
     if ctx.invoked_subcommand is not None:
@@ -43,6 +48,9 @@ def logs(
                 runs = store.runs(limit)
     except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
         _fail(err)
+    if as_json:
+        print(json.dumps([_run_json(run) for run in runs], ensure_ascii=False, indent=2))
+        return
     if not runs:
         print("no runs yet", file=sys.stderr)
         return
@@ -55,14 +63,17 @@ def logs(
             _when(run.started),
             _status(run.status, run.exit_code),
             _articles(run.counts, run.brief.article_ids if run.brief else None),
-            _output(run.output, run.status),
+            text(_output(run.output, run.brief is not None)),
             _took(run.duration),
         )
     _print(table)
 
 
 @logs_app.command("show")
-def show(n: Annotated[int, typer.Argument(help="The run's number, as `brief logs` lists it.")]) -> None:
+def show(
+    n: Annotated[int, typer.Argument(metavar="N", help="The run's number, as `brief logs` lists it.")],
+    as_json: JsonOpt = False,
+) -> None:
     """Show one run in full: command, inputs, models, timings, counts, error and its brief."""
     try:
         store = _open()
@@ -76,40 +87,44 @@ def show(n: Annotated[int, typer.Argument(help="The run's number, as `brief logs
             run = store.run(n)
     except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
         _fail(err)
+    if as_json:
+        print(json.dumps(_run_json(run, full=True), ensure_ascii=False, indent=2))
+        return
     rows: list[tuple[str, str]] = [
         ("started", _when(run.started, seconds=True)),
         ("finished", f"{_when(run.finished, seconds=True)} (took {_took(run.duration)})" if run.finished else "-"),
         ("status", _status(run.status, run.exit_code)),
     ]
     if run.profile:
-        rows.append(("profile", run.profile))
+        rows.append(("profile", shown(run.profile)))
     if run.argv:
-        rows.append(("command", " ".join(run.argv)))
-    rows.append(("inputs", "\n".join(run.inputs) or "-"))
+        rows.append(("command", shown(" ".join(run.argv))))
+    rows.append(("inputs", "\n".join(shown(i) for i in run.inputs) or "-"))
     for m in run.models:
         beams = f", beams {m.params['num_beams']}" if "num_beams" in m.params else ""
-        rows.append((m.kind, f"{m.name} ({m.ref}{beams})"))
+        rows.append((m.kind, shown(f"{m.name} ({m.ref}{beams})")))
     if run.timings:
         rows.append(("timings", "\n".join(f"{stage}: {seconds:.1f} s" for stage, seconds in run.timings.items())))
     rows.append(("skipped", f"{run.counts.get('skipped', 0)} input(s)"))
     if others := {k: v for k, v in run.counts.items() if k != "skipped"}:
         rows.append(("counts", "\n".join(f"{name.replace('_', ' ')}: {v}" for name, v in others.items())))
     if run.error:
-        rows.append(("error", run.error))
+        rows.append(("error", shown(run.error, newlines=True)))
     if run.brief is not None:
-        rows.append(("brief", run.brief.title))
+        rows.append(("brief", shown(run.brief.title)))
         rows.append(("made", _when(run.brief.made_at, seconds=True)))
-        rows.append(("written to", run.brief.output or "stdout"))
+        rows.append(("written to", shown(run.brief.output or "stdout")))
         rows.append(("sources", str(len(run.brief.article_ids))))
     elif run.output:
-        rows.append(("output", run.output))
+        rows.append(("output", shown(run.output)))
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=f"Run {run.id}", title_justify="left", show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
     table.add_column(overflow="fold")
     for key, value in rows:
-        table.add_row(key, value)
+        table.add_row(key, Text(value))  # user text was escaped (``shown``) above; Text is never read as markup
     _print(table)
 
 
@@ -148,10 +163,46 @@ def _articles(counts: Mapping[str, int], article_ids: tuple[str, ...] | None) ->
     return str(len(article_ids)) if article_ids is not None else "-"
 
 
-def _output(output: str | None, status: str) -> str:
+def _output(output: str | None, made: bool) -> str:
+    """Where the run's brief went: its file, stdout, or "-" when it made none (nothing new, or it failed)."""
     if output:
         return output
-    return "stdout" if status in ("ok", "partial") else "-"
+    return "stdout" if made else "-"
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.astimezone().isoformat(timespec="seconds") if moment else None
+
+
+def _run_json(run, *, full: bool = False) -> dict:  # noqa: ANN001 - a RunRecord
+    """A run as plain JSON; with ``full``, everything ``logs show`` shows."""
+    data = {
+        "id": run.id,
+        "started": _iso(run.started),
+        "finished": _iso(run.finished),
+        "status": "unfinished" if run.status == "running" else run.status,
+        "exit_code": run.exit_code,
+        "seconds": round(run.duration.total_seconds(), 3) if run.duration else None,
+        "articles": run.counts.get("articles", len(run.brief.article_ids) if run.brief else None),
+        "output": _output(run.output, run.brief is not None),
+        "error": run.error,
+    }
+    if full:
+        data.update(
+            profile=run.profile,
+            argv=list(run.argv),
+            inputs=list(run.inputs),
+            models=[{"kind": m.kind, "name": m.name, "ref": m.ref, "params": dict(m.params)} for m in run.models],
+            timings=dict(run.timings),
+            counts=dict(run.counts),
+            brief=None if run.brief is None else {
+                "title": run.brief.title,
+                "made_at": _iso(run.brief.made_at),
+                "output": run.brief.output,
+                "sources": len(run.brief.article_ids),
+            },
+        )
+    return data
 
 
 def _took(span: dt.timedelta | None) -> str:

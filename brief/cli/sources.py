@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from brief.cli import EXIT_PARTIAL, QuietOpt, _fail, app
+from brief.cli import EXIT_PARTIAL, QuietOpt, _fail, app, shown, text
 
 sources_app = typer.Typer(help="Check a sources file of named folders, files, pages and feeds.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
@@ -41,12 +41,12 @@ def check(
         web = WebSettings() if timeout is None else WebSettings(timeout=timeout)
         reports = []
         for n, source in enumerate(sources, 1):
-            progress.print(f"[{n}/{len(sources)}] {source.name}: {source.describe()}", markup=False)
+            progress.print(shown(f"[{n}/{len(sources)}] {source.name}: {source.describe()}"), markup=False)
             reports.append(check_source(source, web=web, max_bytes=web.max_bytes))
     except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
         _fail(err)
 
-    table = Table(title=f"Sources in {file}")
+    table = Table(title=text(f"Sources in {file}"))
     for column, justify in (("source", "left"), ("kind", "left"), ("where", "left"), ("documents", "right"),
                             ("skipped", "right"), ("time", "right"), ("status", "left")):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
@@ -54,9 +54,9 @@ def check(
         source = report.source
         status = "ok" if report.ok else "FAILED"
         table.add_row(
-            source.name,
-            source.kind,
-            source.where,
+            text(source.name),
+            text(source.kind),
+            text(source.where),
             str(report.documents),
             str(len(report.skipped)),
             f"{report.seconds:.1f} s",
@@ -68,7 +68,7 @@ def check(
     out.print(table)
     for report in reports:
         for skipped in report.skipped:
-            out.print(f"skipped {skipped.location}: {skipped.reason}", markup=False)  # the reason names the source
+            out.print(shown(f"skipped {skipped.location}: {skipped.reason}"), markup=False)  # the reason names the source
 
     failed = [r.source.name for r in reports if not r.ok]
     if failed and len(failed) == len(reports):

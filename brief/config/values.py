@@ -7,6 +7,7 @@ environment variable names and flag spellings derive from its keys.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 
@@ -76,7 +77,7 @@ def _is_url(text: str) -> bool:
 def _file_path(text: str, base: Path) -> Path:
     """A path written in the config file: ``~`` expanded, relative to the file's folder."""
     path = Path(text).expanduser()
-    return path if path.is_absolute() else base / path
+    return path if path.is_absolute() else Path(os.path.normpath(base / path))  # "cfg/../news" shows as "news"
 
 
 def _kind(value: object) -> str:

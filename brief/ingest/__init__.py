@@ -53,13 +53,40 @@ def read_inputs(
     documents: list[RawDocument] = []
     skipped: list[Skipped] = []
     for given in inputs:
-        if is_url(given):
+        if str(given) == STDIN:
+            found, missed = read_stdin(max_bytes)
+        elif is_url(given):
             found, missed = read_url(str(given), web, memory=memory)
         else:
             found, missed = files.read_inputs([given], max_bytes=max_bytes)
         documents.extend(found)
         skipped.extend(missed)
     return documents, skipped
+
+
+STDIN = "-"  # the input that means: one article on standard input
+STDIN_LOCATION = "(standard input)"
+
+
+def read_stdin(max_bytes: int = DEFAULT_MAX_BYTES, stream=None) -> tuple[list[RawDocument], list[Skipped]]:  # noqa: ANN001
+    """One article from standard input (``brief make -``): text, Markdown or HTML, decoded like a file."""
+    import sys
+    from pathlib import PurePath
+
+    from brief.errors import InputError
+
+    stream = stream if stream is not None else sys.stdin.buffer
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        return [], [Skipped(STDIN_LOCATION, f"too large: more than {max_bytes:,} bytes")]
+    if not data.strip():
+        return [], [Skipped(STDIN_LOCATION, "empty: nothing on standard input")]
+    try:
+        text, encoding = decode(data)
+    except InputError as err:
+        return [], [Skipped(STDIN_LOCATION, str(err))]
+    kind = sniff_kind(PurePath("stdin"), text)
+    return [RawDocument(location=STDIN_LOCATION, text=text, kind=kind, encoding=encoding)], []
 
 
 def read_url(

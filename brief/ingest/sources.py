@@ -219,7 +219,7 @@ def _source(entry: object, n: int, base: Path) -> Source:
     else:
         if is_url(value):
             raise ConfigError(f"{label}: {kind} {value!r} is a web address; use url: or feed: for it")
-        where = str(base / Path(value).expanduser())  # an absolute path stays as it is
+        where = os.path.normpath(base / Path(value).expanduser())  # absolute stays; "cfg/../news" is "news"
     publisher = entry.get("publisher")
     if publisher is not None and (not isinstance(publisher, str) or not publisher.strip()):
         raise ConfigError(f"{label}: publisher must be a non-empty text, not {publisher!r}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import unquote, urlsplit
 
 _ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
 # A run of Arabic words with the spaces, digits and punctuation between them, so a whole phrase is one RTL island.
@@ -30,18 +31,22 @@ _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _FONT = "font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif"
 _STYLE = {
     "body": f"margin:0;padding:0;background:#ffffff;color:#1a1a1a;{_FONT}",
-    "wrap": f"max-width:680px;margin:0 auto;padding:16px;font-size:16px;line-height:1.5;{_FONT}",
-    "h1": "font-size:22px;line-height:1.3;margin:0 0 4px 0",
+    "wrap": (
+        "max-width:680px;margin:0 auto;padding:16px;font-size:16px;line-height:1.5;"
+        f"overflow-wrap:break-word;word-wrap:break-word;{_FONT}"
+    ),
+    "h1": "font-size:22px;line-height:1.3;margin:0 0 4px 0;overflow-wrap:anywhere",
     "h2": "font-size:17px;margin:22px 0 8px 0;padding-bottom:2px;border-bottom:1px solid #dddddd",
     "h3": "font-size:16px;margin:18px 0 6px 0",
     "p": "margin:0 0 12px 0",
     "ul": "margin:0 0 12px 0;padding-left:22px",
     "li": "margin:0 0 6px 0",
     "cite": "color:#666666;font-size:13px;white-space:nowrap",
+    "cite_a": "color:#666666;text-decoration:none",
     "a": "color:#1a55a0",
-    "table": "border-collapse:collapse;width:100%;margin:0 0 12px 0;font-size:14px",
-    "num": "vertical-align:top;padding:3px 8px 3px 0;white-space:nowrap;color:#666666",
-    "src": "vertical-align:top;padding:3px 0",
+    "table": "border-collapse:collapse;width:100%;table-layout:fixed;margin:0 0 12px 0;font-size:14px",
+    "num": "vertical-align:top;width:34px;padding:3px 6px 3px 0;white-space:nowrap;color:#666666",
+    "src": "vertical-align:top;padding:3px 0;overflow-wrap:anywhere;word-break:break-word",
     "hr": "border:0;border-top:1px solid #dddddd;margin:22px 0 12px 0",
     "small": "margin:0 0 8px 0;font-size:12px;color:#666666",
     "small_li": "margin:0 0 4px 0;font-size:12px;color:#666666",
@@ -77,10 +82,16 @@ def _inline(raw: str, *, mark_arabic: bool = True) -> str:
             lang = ' lang="ar"' if direction == "rtl" and re.search(f"[{_ARABIC}]", inner) else ""
             out.append(f'<bdi dir="{direction}"{lang}>{_inline(inner, mark_arabic=False)}</bdi>')
         elif m.group("url") is not None:
-            url = html.escape(m.group("url"))
-            out.append(f'<a href="{url}" style="{_STYLE["a"]}">{url}</a>')
+            url = m.group("url")
+            out.append(
+                f'<a href="{html.escape(url)}" title="{html.escape(url)}" style="{_STYLE["a"]}">'
+                f"{html.escape(short_url(url))}</a>"
+            )
         elif m.group("cites") is not None:
-            out.append(f'<span style="{_STYLE["cite"]}">{html.escape(m.group("cites"))}</span>')
+            links = "".join(
+                f'<a href="#source-{n}" style="{_STYLE["cite_a"]}">[{n}]</a>' for n in re.findall(r"\d+", m.group("cites"))
+            )
+            out.append(f'<span style="{_STYLE["cite"]}">{links}</span>')
         elif m.group("bold") is not None:
             out.append(f"<strong>{_inline(m.group('bold'), mark_arabic=mark_arabic)}</strong>")
         else:
@@ -90,11 +101,41 @@ def _inline(raw: str, *, mark_arabic: bool = True) -> str:
     return "".join(out)
 
 
+_SHORT_URL = 36  # characters of host and path shown for a link; the whole address is its target
+
+
+def short_url(url: str) -> str:
+    """'example.org/news/2025/…': the host and as much of the (decoded) path as fits, for the text of a link.
+
+    A percent-encoded Arabic path runs to hundreds of characters that no phone can wrap; the reader needs to
+    know where a link goes, and the link itself keeps the whole address.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url[:_SHORT_URL] + ("…" if len(url) > _SHORT_URL else "")
+    host = (parts.hostname or "").removeprefix("www.")
+    if not host:
+        return url[:_SHORT_URL] + ("…" if len(url) > _SHORT_URL else "")
+    if parts.port:
+        host += f":{parts.port}"
+    shown = host
+    segments = [unquote(seg) for seg in parts.path.split("/") if seg]
+    for seg in segments:
+        if len(shown) + 1 + len(seg) > _SHORT_URL or not seg.isascii() or _BIDI_CONTROLS.search(seg):
+            return shown + "/…"
+        shown += "/" + seg
+    if parts.query or parts.fragment:
+        shown += "?…" if parts.query else "#…"
+    return shown
+
+
 def _source_row(n: str, rest: str) -> str:
     publisher, sep, tail = rest.partition(" — ")
     body = f"<strong>{_inline(publisher)}</strong>{sep}{_inline(tail)}" if sep else _inline(rest)
     return (
-        f'<tr><td style="{_STYLE["num"]}">[{html.escape(n)}]</td>'
+        f'<tr id="source-{html.escape(n)}"><td style="{_STYLE["num"]}"><a name="source-{html.escape(n)}"></a>'
+        f"[{html.escape(n)}]</td>"
         f'<td style="{_STYLE["src"]}">{body}</td></tr>'
     )
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from brief import __version__
 from brief.errors import ConfigError, InputError
 from brief.mail.html import _BIDI_CONTROLS, _HEADING, markdown_to_html
+from brief.mail.plain import for_mail, isolate_plain
 
 
 class _Policy(EmailPolicy):
@@ -94,32 +95,22 @@ def check_address(text: str, what: str = "address") -> str:
 
 # --------------------------------------------------------------------------------------------------- message
 
-_SOURCES_LINE = re.compile(r"^\*\d+ sources? · (.*)\*\s*$")
-_LONG_DATE = re.compile(rf"\b(\d{{1,2}}) ({'|'.join(_MONTHS)}) (\d{{4}})\b")
-_MADE_ON = re.compile(r"Made by brief \S+ on (\d{4})-(\d{2})-(\d{2})\b")
+_MADE_ON = re.compile(r"Made by brief \S+ on (\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}) UTC")
 
 
-def _brief_date(markdown: str) -> dt.date | None:
-    """The newest date the brief covers (its sources line), else the day it was made (its footer)."""
-    for line in markdown.splitlines():
-        found = _SOURCES_LINE.match(line.strip())
-        if found:
-            days = []
-            for day, month, year in _LONG_DATE.findall(found.group(1)):
-                try:
-                    days.append(dt.date(int(year), _MONTHS.index(month) + 1, int(day)))
-                except ValueError:
-                    continue
-            if days:
-                return max(days)
-            break
+def made_day(markdown: str) -> dt.date | None:
+    """The day (the sender's local time) the brief was made, from its footer; None when it has none.
+
+    A daily brief is known by the day it was made; the span its articles cover is in its body.
+    """
     made = _MADE_ON.search(markdown)
-    if made:
-        try:
-            return dt.date(*(int(g) for g in made.groups()))
-        except ValueError:
-            return None
-    return None
+    if not made:
+        return None
+    try:
+        moment = dt.datetime(*(int(g) for g in made.groups()), tzinfo=dt.timezone.utc)
+    except ValueError:
+        return None
+    return moment.astimezone().date()
 
 
 def _headline(markdown: str) -> str | None:
@@ -136,8 +127,8 @@ def _one_line(text: str) -> str:
 
 
 def make_subject(markdown: str, now: dt.datetime | None = None) -> str:
-    """'Brief 24 Oct 2025: <headline>' from the brief itself, so a saved brief can be resent as it was."""
-    day = _brief_date(markdown) or (now or dt.datetime.now().astimezone()).date()
+    """'Brief 30 Nov 2026: <headline>', the day the brief was made, so a saved brief is resent as it was."""
+    day = made_day(markdown) or (now or dt.datetime.now()).astimezone().date()
     subject = f"Brief {day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
     headline = _headline(markdown)
     if headline:
@@ -156,7 +147,11 @@ def build_message(
     subject: str | None = None,
     now: dt.datetime | None = None,
 ) -> EmailMessage:
-    """One multipart/alternative message: the Markdown exactly as text/plain, its HTML rendering as text/html."""
+    """One multipart/alternative message: the Markdown as text/plain, its HTML rendering as text/html.
+
+    Both parts leave out the local files the sources were read from (``for_mail``); the plain text has every
+    Arabic run direction-isolated (``isolate_plain``), and is otherwise the Markdown byte for byte.
+    """
     sender_addr = check_address(sender, "sender")
     if not to:
         raise ConfigError("no recipient: give at least one address to send the brief to")
@@ -175,10 +170,11 @@ def build_message(
 
     plain = MIMEPart(policy=_POLICY)
     # Bytes and base64, so neither line endings, trailing spaces nor a leading "From " are touched on the way.
-    plain.set_content(markdown.encode("utf-8"), maintype="text", subtype="plain", cte="base64")
+    mailed = for_mail(markdown)
+    plain.set_content(isolate_plain(mailed).encode("utf-8"), maintype="text", subtype="plain", cte="base64")
     plain.set_param("charset", "utf-8")
     rich = MIMEPart(policy=_POLICY)
-    rich.set_content(markdown_to_html(markdown), subtype="html", charset="utf-8", cte="quoted-printable")
+    rich.set_content(markdown_to_html(mailed), subtype="html", charset="utf-8", cte="quoted-printable")
     message.attach(plain)
     message.attach(rich)
     return message
@@ -192,6 +188,18 @@ def message_bytes(message: EmailMessage) -> bytes:
 # --------------------------------------------------------------------------------------------------- files
 
 
+_FOOTER = re.compile(r"^_?Made by brief \S+ on \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", re.MULTILINE)
+
+
+def is_brief(text: str) -> bool:
+    """True for a Markdown brief as ``brief make`` writes it: a '# ' headline first, and its 'Made by brief' footer.
+
+    What is mailed must be a brief: not a JSON dump, a log or any other text that happens to be at hand.
+    """
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return first.startswith("# ") and _FOOTER.search(text) is not None
+
+
 def read_brief(path: Path) -> str:
     """A saved Markdown brief, or InputError saying why it cannot be used."""
     from brief.userfiles import BRIEF_LIMIT, read_user_bytes
@@ -203,6 +211,12 @@ def read_brief(path: Path) -> str:
         raise InputError(f"{path} is not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start})") from None
     if not text.strip():
         raise InputError(f"{path} is empty")
+    if not is_brief(text):
+        if text.lstrip().startswith("{") and '"signature"' in text:
+            hint = "it is a brief in JSON: send the Markdown brief (--format markdown), which the mail is made of"
+        else:
+            hint = "a brief starts with its '# ' headline and ends with its 'Made by brief' footer"
+        raise InputError(f"{path} is not a brief made by brief; {hint}")
     return text
 
 

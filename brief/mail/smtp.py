@@ -203,6 +203,27 @@ def smtp_settings(values: Mapping[str, object], env: Mapping[str, str]) -> SmtpS
     )
 
 
+DRY_RUN_SENDER = "brief@localhost.invalid"  # .invalid: a name reserved for what is never delivered
+
+
+def dry_run_settings(values: Mapping[str, object], env: Mapping[str, str]) -> SmtpSettings:
+    """The settings a dry run writes its message with: the configured ones when complete, else placeholders.
+
+    A dry run sends nothing, so it needs no server: it works on a machine with no SMTP settings at all, and the
+    message's From is the configured sender when there is one.
+    """
+    try:
+        return smtp_settings(values, env)
+    except ConfigError:
+        pass
+    sender = env.get(ENV_KEYS["sender"], "").strip() or values.get("sender") or values.get("user") or ""
+    try:
+        sender = check_address(str(sender), "sender") if sender else DRY_RUN_SENDER
+    except ConfigError:
+        sender = DRY_RUN_SENDER
+    return SmtpSettings(host="(dry run: nothing is sent)", sender=sender)
+
+
 # --------------------------------------------------------------------------------------------------- sending
 
 

@@ -64,14 +64,17 @@ def name_stems(text: str) -> frozenset[str]:
 
 
 def previously(
-    points_text: Sequence[str], earlier: Sequence[BriefRecord], embedder: Embedder
+    points_text: Sequence[str], earlier: Sequence[BriefRecord], embedder: Embedder, *, today: dt.date | None = None
 ) -> list[Previously]:
-    """For each of the new brief's texts (bottom line, points) that continues a story of an earlier brief,
+    """For each of the new brief's texts (bottom line, points) that continues a story of an earlier day's brief,
     the latest such brief; at most one line per text and per earlier brief, in the order of the texts.
 
-    ``earlier`` are briefs made before this one (``Store.briefs``), not the new brief itself.
+    ``earlier`` are briefs made before this one (``Store.briefs``), not the new brief itself. Only briefs made
+    before ``today`` (the user's local day, default now) count: a rerun the same day, or a second brief the same
+    day on the same story, is not news from before, and quoting it would pile up lines that eat the word budget.
     """
-    candidates = [b for b in earlier if b.bottom_line]
+    today = today or dt.datetime.now().astimezone().date()
+    candidates = [b for b in earlier if b.bottom_line and b.made_at.astimezone().date() < today]
     index_of = [i for i, t in enumerate(points_text) if t.strip()]
     if not candidates or not index_of:
         return []

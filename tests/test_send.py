@@ -1,0 +1,124 @@
+"""`brief send` and `--dry-run` through the real CLI: only briefs are sent, the latest by default, a profile's
+recipients, and a dry run that needs no mail server, meaning the same on `make` and `send`."""
+
+from __future__ import annotations
+
+import json
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from brief.cli import app
+from smtpserver import smtp_server
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEED = sorted(SEEDS.glob("*.txt"))[0]
+
+
+def brief(*args: str | Path, env: dict[str, str] | None = None):  # noqa: ANN201 - click's Result
+    result = CliRunner().invoke(app, [str(a) for a in args], env=env)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+@pytest.fixture
+def home(tmp_path: Path, tiny_registry: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "brief-home"
+    monkeypatch.setenv("BRIEF_HOME", str(folder))
+    monkeypatch.setenv("BRIEF_MODELS", str(tiny_registry))
+    return folder
+
+
+def parse(path: Path):  # noqa: ANN201 - an EmailMessage
+    return BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+
+
+@pytest.fixture
+def made(home: Path, tmp_path: Path) -> Path:
+    """One brief made (and recorded in the store), written to brief.md."""
+    out = tmp_path / "brief.md"
+    result = brief("make", SEED, "--extractive", "-o", out, "-q")
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        json.dumps({"title": "Brief: x", "signature": "Made by brief 0.1.0", "sources": []}, indent=2),
+        "meeting notes\n\nnothing to see here\n",
+        "# A heading\n\nbut no footer of a brief\n",
+    ],
+    ids=["json-dump", "random-text", "markdown-not-a-brief"],
+)
+def test_send_refuses_a_file_that_is_not_a_brief(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "out.json"
+    path.write_text(content, encoding="utf-8")
+    with smtp_server() as server:
+        result = brief("send", path, "--to", "boss@example.org", env=server.env())
+    assert result.exit_code == 3, result.stderr
+    assert "is not a brief made by brief" in result.stderr and "Traceback" not in result.stderr
+    assert server.received == []
+
+
+def test_send_without_a_file_sends_the_latest_brief(made: Path) -> None:
+    with smtp_server() as server:
+        result = brief("send", "--to", "ann@example.org", env=server.env())
+    assert result.exit_code == 0, result.stderr
+    assert "sent the latest brief (Brief " in result.stderr
+    [got] = server.received
+    plain = got.message.get_body(("plain",)).get_content()
+    assert plain.splitlines()[0] == made.read_text(encoding="utf-8").splitlines()[0]
+
+
+def test_send_without_any_brief_says_so(home: Path) -> None:
+    result = brief("send", "--to", "ann@example.org", "--dry-run")
+    assert result.exit_code == 3 and "no brief made yet" in result.stderr
+
+
+def test_send_takes_the_recipients_of_a_profile(made: Path, tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[profiles.team]\nemail = ["ann@example.org", "bo@example.org"]\n', encoding="utf-8")
+    with smtp_server() as server:
+        result = brief("send", made, "--profile", "team", env={**server.env(), "BRIEF_CONFIG": str(config)})
+    assert result.exit_code == 0, result.stderr
+    [got] = server.received
+    assert got.rcpt_tos == ("ann@example.org", "bo@example.org")
+
+
+def test_send_without_recipients_is_a_usage_error(made: Path) -> None:
+    result = brief("send", made)
+    assert result.exit_code == 2 and "no recipient" in result.stderr
+
+
+def test_send_dry_run_needs_no_mail_server(made: Path) -> None:
+    result = brief("send", made, "--to", "ann@example.org", "--dry-run")  # no BRIEF_SMTP_* at all
+    assert result.exit_code == 0, result.stderr
+    eml = made.with_suffix(".eml")
+    assert f"wrote the message to {eml}" in result.stderr
+    message = parse(eml)
+    assert message["To"] == "ann@example.org" and message["From"] == "brief@localhost.invalid"
+
+
+def test_make_dry_run_without_email_is_a_usage_error(home: Path, tmp_path: Path) -> None:
+    result = brief("make", SEED, "--extractive", "--dry-run", "-o", tmp_path / "x.md")
+    assert result.exit_code == 2
+    assert "--dry-run" in result.stderr and "--email" in result.stderr
+    assert not (tmp_path / "x.md").exists()
+
+
+def test_make_dry_run_needs_no_mail_server_and_writes_what_send_would(home: Path, tmp_path: Path) -> None:
+    out = tmp_path / "brief.md"
+    result = brief("make", SEED, "--extractive", "-o", out, "--email", "ann@example.org", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    made_eml = parse(out.with_suffix(".eml"))
+    out.with_suffix(".eml").unlink()
+    resent = brief("send", out, "--to", "ann@example.org", "--dry-run")
+    assert resent.exit_code == 0, resent.stderr
+    sent_eml = parse(out.with_suffix(".eml"))
+    assert made_eml["Subject"] == sent_eml["Subject"]
+    assert made_eml.get_body(("plain",)).get_content() == sent_eml.get_body(("plain",)).get_content()
