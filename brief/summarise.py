@@ -22,7 +22,7 @@ import numpy as np
 
 from brief.clean import normalise_for_matching, split_sentences
 from brief.models import ModelSpec
-from brief.records import BriefSentence, SourceSentence, TranslatedArticle
+from brief.records import BriefSentence, Check, SourceSentence, TranslatedArticle
 from brief.seq2seq import Seq2SeqModel, split_params
 
 # Cosine similarities of multilingual-e5-small are compressed: on the seeds, sentences of one story score 0.83
@@ -37,6 +37,7 @@ DUPLICATE_COS = 0.96  # a near-duplicate of a sentence already chosen
 DUPLICATE_OVERLAP = 0.7  # or this much word overlap at SAME_FACT_COS_WITH_WORDS
 MIN_WORDS = 6  # shorter sentences (in the original) are rarely a fact worth a bullet
 MAX_POINT_WORDS = 60  # a longer sentence makes a poor bullet
+MAX_NEW_WORDS = 0.34  # share of a rewrite's content words its support may lack
 
 _OWN_KEYS = frozenset({"batch_size", "max_input_tokens", "prefix"})
 # Openers that lean on the sentence before ("This comes after ...", "In the same context ..."): such a sentence
@@ -243,35 +244,59 @@ def _stem(word: str) -> str:
     return word.lower().strip("'’-")[:6]
 
 
+def checks(generated: str, support: Sequence[str]) -> list[Check]:
+    """Each faithfulness check of a rewrite against the English of its support: numbers, names, dates, wording.
+
+    A rewrite may be printed only when every check passed.
+    """
+    source = " ".join(support)
+    words = _WORD.findall(generated)
+    if len(words) < 4:
+        return [Check("length", False, "too short")]
+    if word_count(generated) > MAX_POINT_WORDS * 2:
+        return [Check("length", False, "too long")]
+    found: list[Check] = [Check("length", True, f"{word_count(generated)} words")]
+    source_numbers = {n.replace(",", "") for n in _NUMBER.findall(source)}
+    numbers = _NUMBER.findall(generated)
+    missing = [f"number {n}" for n in numbers if n.replace(",", "") not in source_numbers]
+    found.append(Check("numbers", not missing, "; ".join(missing) or f"{len(numbers)} number(s), all in the support"))
+    source_words = {w.lower() for w in _WORD.findall(source)}
+    source_stems = {_stem(w) for w in source_words}
+    dates: list[str] = []
+    names: list[str] = []
+    for k, word in enumerate(words):
+        lower = word.lower()
+        if lower in _MONTHS and lower not in source_words:
+            dates.append(f"date {word}")
+        elif word[0].isupper() and lower not in _STOPWORDS and lower not in source_words and k > 0:
+            names.append(f"name {word}")
+        elif k == 0 and word[0].isupper() and lower not in _STOPWORDS and _stem(word) not in source_stems:
+            names.append(f"name {word}")
+    found.append(Check("names", not names, "; ".join(names) or "every name is in the support"))
+    found.append(Check("dates", not dates, "; ".join(dates) or "every day and month is in the support"))
+    content = [w for w in words if w.lower() not in _STOPWORDS and len(w) > 2]
+    new = [w for w in content if _stem(w) not in source_stems]
+    share = len(new) / len(content) if content else 0.0
+    found.append(
+        Check(
+            "overlap",
+            share <= MAX_NEW_WORDS,
+            f"new wording ({len(new)} of {len(content)} content words)" if share > MAX_NEW_WORDS
+            else f"{len(content) - len(new)} of {len(content)} content words from the support",
+        )
+    )
+    return found
+
+
 def unsupported(generated: str, support: Sequence[str]) -> list[str]:
     """What in ``generated`` its support does not back: numbers, names, dates, or too many new words.
 
     An empty list means the sentence may be printed.
     """
-    source = " ".join(support)
     problems: list[str] = []
-    words = _WORD.findall(generated)
-    if len(words) < 4:
-        return ["too short"]
-    if word_count(generated) > MAX_POINT_WORDS * 2:
-        return ["too long"]
-    source_numbers = {n.replace(",", "") for n in _NUMBER.findall(source)}
-    problems += [f"number {n}" for n in _NUMBER.findall(generated) if n.replace(",", "") not in source_numbers]
-    source_words = {w.lower() for w in _WORD.findall(source)}
-    source_stems = {_stem(w) for w in source_words}
-    for k, word in enumerate(words):
-        lower = word.lower()
-        if lower in _MONTHS and lower not in source_words:
-            problems.append(f"date {word}")
-        elif word[0].isupper() and lower not in _STOPWORDS and lower not in source_words and k > 0:
-            problems.append(f"name {word}")
-        elif k == 0 and word[0].isupper() and lower not in _STOPWORDS and _stem(word) not in source_stems:
-            problems.append(f"name {word}")
-    content = [w for w in words if w.lower() not in _STOPWORDS and len(w) > 2]
-    if content:
-        new = [w for w in content if _stem(w) not in source_stems]
-        if len(new) / len(content) > 0.34:
-            problems.append(f"new wording ({len(new)} of {len(content)} content words)")
+    for check in checks(generated, support):
+        if not check.passed:
+            problems += check.why.split("; ")
     return problems
 
 
