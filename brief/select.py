@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from brief.clean import normalise_for_matching
-from brief.pile import Pile, has_quantity
+from brief.pile import Pile, has_quantity, numbers_in
 from brief.records import Article, Story, sentence_id
 from brief.stories import independent_groups, real_headline
 from brief.summarise import (
@@ -55,6 +55,7 @@ MAX_SUPPORT = 3  # supporting sentences shown (and translated) per printed sente
 RESTATES = 0.8  # share of a sentence's content words already in a chosen one: it only restates it
 TOP_FIRST = 2  # the strongest facts of a story come before every publisher gets its chance
 SUBSUMED_MIN_WORDS = 3
+SAME_FACT_NUMBER_OVERLAP = 0.3  # word overlap enough for one fact when a number ties the two
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,14 @@ def rank_facts(story: Story, pile: Pile) -> list[Fact]:
     wordy = sims >= SAME_FACT_COS_WITH_WORDS
     same = (sims >= SAME_FACT_COS) | (wordy & (overlap >= SAME_FACT_OVERLAP) & (shared >= SAME_FACT_SHARED))
     duplicate = (sims >= DUPLICATE_COS) | (wordy & (overlap >= DUPLICATE_OVERLAP))
+    # Numbers tie two tellings of one fact that word overlap misses ("300 دينار بدلا من 260" / "من 260 دينارا إلى
+    # 300"): close, sharing a number, and one adding no number the other lacks. ``within[i, j]``: i's numbers
+    # are all in j, so i says nothing j does not (a sentence that adds a number is never merely a restatement).
+    numbers = [frozenset(numbers_in(t)) for t in originals]
+    within = np.array([[numbers[i] <= numbers[j] for j in range(n)] for i in range(n)])
+    common_number = np.array([[bool(numbers[i] & numbers[j]) for j in range(n)] for i in range(n)])
+    tied = wordy & common_number & (overlap >= SAME_FACT_NUMBER_OVERLAP) & (within | within.T)
+    strict, same = same, same | tied
 
     groups = sorted(set(group))
     g_arr = np.array(group)
@@ -209,33 +218,28 @@ def rank_facts(story: Story, pile: Pile) -> list[Fact]:
         centrality[i] = np.mean(tops) if tops else float(np.mean(sims[i]))
     n_groups = len(groups)
     agreement = (carried - 1) / max(n_groups - 1, 1)
-    position = np.array([1.0 / (1.0 + k / 4.0) for k in indexes])
-    quantity = np.array([has_quantity(t) for t in originals])
+    position = np.array([1.0 / (1.0 + k / 2.0) for k in indexes])  # the lede says what happened
+    quantity = np.array([min(len(numbers[i]), 3) / 3 + 0.5 * has_quantity(t) for i, t in enumerate(originals)])
     leaning = np.array([bool(_ANAPHORIC.match(normalise_for_matching(t))) for t in originals])
     size = np.array([word_count(t) for t in originals])
     eligible = (size >= MIN_WORDS) & (size <= MAX_POINT_WORDS)
     eligible &= np.array([not fragment(a, k) for a, k in zip(article_of, indexes)])
-    score = 1.0 * agreement + 2.0 * (centrality - centrality.mean()) + 0.3 * position + 0.25 * quantity - 0.2 * leaning
+    score = 1.0 * agreement + 2.0 * (centrality - centrality.mean()) + 0.5 * position + 0.2 * quantity - 0.2 * leaning
     order = [i for i in np.argsort(-score, kind="stable") if eligible[i]]
 
     chosen: list[int] = []
-    covered: set[int] = set()  # sentences said by a chosen fact (its lead and everything reporting the same)
 
     def redundant(i: int) -> bool:
-        if i in covered:
-            return True
         for c in chosen:
-            if duplicate[i, c] or same[i, c]:
+            if i == c or duplicate[i, c] or strict[i, c] or (tied[i, c] and within[i, c]):
                 return True
-            # Restates a chosen sentence: nearly all its content words are already there.
-            if len(words[i]) >= SUBSUMED_MIN_WORDS and len(words[i] & words[c]) / len(words[i]) >= RESTATES:
+            # Restates a chosen sentence: nearly all its content words, and all its numbers, are already there.
+            if within[i, c] and len(words[i]) >= SUBSUMED_MIN_WORDS and len(words[i] & words[c]) / len(words[i]) >= RESTATES:
                 return True
         return False
 
     def take(i: int) -> None:
         chosen.append(i)
-        covered.add(i)
-        covered.update(int(j) for j in np.flatnonzero(same[i] | duplicate[i]))
 
     for i in order:
         if len(chosen) >= TOP_FIRST:

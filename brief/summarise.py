@@ -44,7 +44,7 @@ _OWN_KEYS = frozenset({"batch_size", "max_input_tokens", "prefix"})
 # reads poorly out of its article, so it ranks lower.
 # The Arabic patterns are in normalise_for_matching's spelling (no hamza on alef, ta marbuta as ha, no diacritics).
 _ANAPHORIC = re.compile(
-    r"^\W*(?:و?ياتي ذلك|و?جاء ذلك|و?في السياق (?:ذاته|نفسه)|و?في سياق متصل|و?من جهه اخري|و?اعقب ذلك"
+    r"^\W*(?:و(?:بين|اوضح|اضاف|اشار|تابع|اكد) (?:ان|الي)|و?ياتي ذلك|و?جاء ذلك|و?في السياق (?:ذاته|نفسه)|و?في سياق متصل|و?من جهه اخري|و?اعقب ذلك"
     r"|(?:this|that|these|it|he|she|they|meanwhile|in the same context|on the other hand)\b)"
 )
 
