@@ -48,7 +48,7 @@ class Pile:
         self.articles = tuple(articles)
         self.by_id = {a.id: a for a in self.articles}
         self.embedder = embedder
-        self._vectors: dict[str, np.ndarray] = {}
+        self._vectors: dict[str, np.ndarray] = {}  # by text: a sentence copied into many articles is embedded once
         self._heads: np.ndarray | None = None
         self.embedded = 0  # texts sent to the embedder, for the run record
 
@@ -67,16 +67,16 @@ class Pile:
         return article.sentences[index]
 
     def vectors(self, ids: Iterable[str]) -> np.ndarray:
-        """Embeddings of the originals of these sentences (one row each, in order); each embedded once."""
-        ids = list(ids)
-        missing = list(dict.fromkeys(i for i in ids if i not in self._vectors))
+        """Embeddings of the originals of these sentences (one row each, in order); each text embedded once."""
+        texts = [self.text(i) for i in ids]
+        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
         if missing:
-            found = np.asarray(self.embedder.embed([self.text(i) for i in missing]), dtype=np.float32)
+            found = np.asarray(self.embedder.embed(missing), dtype=np.float32)
             self.embedded += len(missing)
             self._vectors.update(zip(missing, found))
-        if not ids:
+        if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        return np.stack([self._vectors[i] for i in ids])
+        return np.stack([self._vectors[t] for t in texts])
 
     def lead_text(self, article: Article, headline: str | None) -> str:
         """What an article reports, in its own words: its headline (when it has a real one) and lead."""
