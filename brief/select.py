@@ -274,13 +274,16 @@ def rank_facts(story: Story, pile: Pile) -> list[Fact]:
 def plan(stories: Sequence[Story], pile: Pile, budget_words: int) -> Plan:
     """Fill the page within ``budget_words``: the one place the word budget is applied.
 
-    Stories with two or more independent publishers get a section, in coverage order, while a heading and a
+    Stories with two or more independent publishers get a section (when there is none, the lead story does), in
+    coverage order, while a heading and a
     bottom line fit; single-article stories (and sections that found no room) get an "Also noted" line while
     ALSO_NOTED_SHARE of the budget lasts, lowest-ranked dropped first; the rest of the room goes to key points,
     shared among the sections by their number of publishers.
     """
     multi = [s for s in stories if s.publishers >= 2]
-    singles = [s for s in stories if s.publishers < 2]
+    if not multi:  # a pile of unrelated articles (or one article): the lead story still gets its section
+        multi = list(stories[:1])
+    singles = [s for s in stories if s not in multi]
     headings = {s.id: heading_of(s, pile) for s in stories}
 
     def line_cost(s: Story) -> int:
