@@ -87,6 +87,9 @@ class Pile:
         """One embedding per article of headline and lead (``headlines`` in article order), computed once."""
         if self._heads is None:
             texts = [self.lead_text(a, h) for a, h in zip(self.articles, headlines)]
-            self._heads = np.asarray(self.embedder.embed(texts), dtype=np.float32).reshape(len(texts), -1)
-            self.embedded += len(texts)
+            unique = list(dict.fromkeys(texts))
+            found = np.asarray(self.embedder.embed(unique), dtype=np.float32).reshape(len(unique), -1)
+            self.embedded += len(unique)
+            row = {t: k for k, t in enumerate(unique)}
+            self._heads = found[[row[t] for t in texts]]
         return self._heads
