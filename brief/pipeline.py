@@ -187,9 +187,9 @@ def make(
     with stats.timed("compose"):
         summariser = models.load_backend(specs["summariser"], offline=settings.offline) if settings.rewrite else None
         made = compose(page, pile, translations, summariser)
-        sections = list(made.sections)
+        sections, also_noted = list(made.sections), list(made.also_noted)
         earlier: list[str] = []
-        if store is not None and sections:
+        if store is not None and (sections or also_noted):
             from brief.store import previously
 
             briefs = store.briefs(limit=30)
@@ -197,6 +197,10 @@ def make(
                 texts = [" ".join(s.text for s in section.bottom_line), *(p.text for p in section.points)]
                 lines = tuple(dict.fromkeys(p.line() for p in previously(texts, briefs, embedder)))
                 sections[k] = replace(section, previously=lines)
+                earlier += lines
+            for k, noted in enumerate(also_noted):
+                lines = tuple(p.line() for p in previously([noted.text], briefs, embedder))
+                also_noted[k] = replace(noted, previously=lines)
                 earlier += lines
     stats.counts.update(
         articles=len(articles),
@@ -237,7 +241,7 @@ def make(
         previously=tuple(dict.fromkeys(earlier)),
         left_out=tuple(left_out),
         sections=tuple(sections),
-        also_noted=made.also_noted,
+        also_noted=tuple(also_noted),
         stories=made.stories,
         translated=translations.texts,
         translated_cached=translations.cached,

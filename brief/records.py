@@ -261,10 +261,11 @@ class AlsoNoted:
     story: str
     text: str
     cites: tuple[int, ...]
+    previously: tuple[str, ...] = ()  # the story in an earlier brief, as for a section
 
     def to_json(self) -> dict[str, Any]:
         """Plain-JSON form."""
-        return {"story": self.story, "text": self.text, "cites": list(self.cites)}
+        return {"story": self.story, "text": self.text, "cites": list(self.cites), "previously": list(self.previously)}
 
 
 def _plain(item: Any) -> Any:

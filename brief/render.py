@@ -117,7 +117,10 @@ def body_markdown(brief: Brief, page: Page) -> str:
         if points:
             lines += [f"- {_sentence(s)}" for s in points] + [""]
     if page.also_noted:
-        lines += ["## Also noted", ""] + [f"- {a.text.strip()} {citations(a.cites)}" for a in page.also_noted] + [""]
+        lines += ["## Also noted", ""]
+        for a in page.also_noted:
+            lines += [f"- {a.text.strip()} {citations(a.cites)}", *(f"  *{line}*" for line in a.previously)]
+        lines += [""]
     return "\n".join(lines)
 
 

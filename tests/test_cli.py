@@ -349,7 +349,7 @@ def test_an_existing_output_is_replaced_without_leftovers(tiny_registry: Path, t
     run = invoke("make", SEEDS / SEED_NAMES[2], "--models", tiny_registry, "--extractive", "-o", output)
     assert run.exit_code == 0, run.stderr
     text = output.read_text(encoding="utf-8")
-    assert text.startswith("# Brief") and "an old brief" not in text
+    assert text.startswith("# ") and "## Sources" in text and "an old brief" not in text
     assert [p.name for p in output.parent.iterdir()] == ["brief.md"]
 
 
