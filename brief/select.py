@@ -55,6 +55,9 @@ MAX_SUPPORT = 3  # supporting sentences shown (and translated) per printed sente
 RESTATES = 0.8  # share of a sentence's content words already in a chosen one: it only restates it
 TOP_FIRST = 2  # the strongest facts of a story come before every publisher gets its chance
 SUBSUMED_MIN_WORDS = 3
+# Sentence comparison is pairwise within a story: these bound it for a story a hundred outlets cover.
+MAX_STORY_ARTICLES = 24  # one per independent publisher first, then the most central
+MAX_ARTICLE_SENTENCES = 20  # the top of an article: news is written lead first
 SAME_FACT_NUMBER_OVERLAP = 0.3  # word overlap enough for one fact when a number ties the two
 
 
@@ -164,11 +167,17 @@ def rank_facts(story: Story, pile: Pile) -> list[Fact]:
     """Every fact of a story worth printing, in the order the page should take them."""
     articles = [pile.by_id[i] for i in story.article_ids]
     group_of_article = independent_groups(articles)
+    if len(articles) > MAX_STORY_ARTICLES:
+        # A big story: one article per independent publisher first (the most central), then the next most central.
+        first = {g: k for k, g in reversed(list(enumerate(group_of_article)))}
+        keep = sorted(sorted(range(len(articles)), key=lambda k: (first[group_of_article[k]] != k, k))[:MAX_STORY_ARTICLES])
+        articles = [articles[k] for k in keep]
+        group_of_article = [group_of_article[k] for k in keep]
     ids: list[str] = []
     group: list[int] = []
     article_of: list[Article] = []
     for article, g in zip(articles, group_of_article):
-        for index in range(len(article.sentences)):
+        for index in range(min(len(article.sentences), MAX_ARTICLE_SENTENCES)):
             ids.append(sentence_id(article.id, index))
             group.append(g)
             article_of.append(article)
