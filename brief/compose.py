@@ -134,7 +134,7 @@ def compose(plan: Plan, pile: Pile, translations: Translations, rewriter: Rewrit
         lead = support[0]
         return BriefSentence(
             text=lead.english,
-            cites=tuple(dict.fromkeys(s.source for s in support)),
+            cites=tuple(sorted({s.source for s in support})),
             generated=False,
             support=support,
             checks=translation_checks(lead.english, lead.original),
@@ -148,7 +148,7 @@ def compose(plan: Plan, pile: Pile, translations: Translations, rewriter: Rewrit
         notes = tuple(n for f in facts for n in certain_notes(text, source(f.lead), support))
         return BriefSentence(
             text=text,
-            cites=tuple(dict.fromkeys(s.source for s in support)),
+            cites=tuple(sorted({s.source for s in support})),
             generated=True,
             support=support,
             checks=tuple(found),

@@ -349,9 +349,11 @@ def plan(stories: Sequence[Story], pile: Pile, budget_words: int) -> Plan:
         heapq.heappush(queue, (taken[s.id] / s.publishers, k, s))
     chosen = []
     for s in sections:
-        facts = ranked[s.id][: taken[s.id]]
+        facts = list(ranked[s.id][: taken[s.id]])
         # A one-to-two-sentence bottom line: the second fact joins when it is also corroborated.
         bottom = 2 if len(facts) > 2 and facts[1].carried_by >= 2 else 1
+        # The bottom line tells what happened first: the sentence nearer the top of its article leads.
+        facts[:bottom] = sorted(facts[:bottom], key=lambda f: int(f.lead.rpartition(":")[2]))
         chosen.append(Selection(story=s, heading=headings[s.id], facts=tuple(facts), bottom=bottom))
     left = tuple(s for s in stories if s not in sections and s not in noted)
     return Plan(

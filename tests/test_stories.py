@@ -99,7 +99,7 @@ def test_json_carries_stories_sections_checks_and_support(made: tuple[Brief, dic
         for sentence in section["bottom_line"] + section["points"]:
             assert sentence["cites"] and sentence["checks"]
             assert all(set(c) == {"name", "passed", "why"} for c in sentence["checks"])
-            assert sentence["cites"] == list(dict.fromkeys(s["source"] for s in sentence["support"]))
+            assert sentence["cites"] == sorted({s["source"] for s in sentence["support"]})
             for support in sentence["support"]:
                 article_id, index = support["sentence_id"].rsplit(":", 1)
                 assert int(index) == support["index"] and article_id in {
