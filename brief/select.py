@@ -51,6 +51,7 @@ DEFAULT_ENGLISH_PER_WORD = 1.2
 CITATION_WORDS = 2  # "- " and "[1][2]" as the page's word count sees them
 DATE_LINE_WORDS = 8  # "*5 sources · 2 November 2026 – 4 November 2026*"
 ALSO_NOTED_SHARE = 0.2  # of the budget, at most, for single-article stories
+SECTIONS_WITHOUT_COVERAGE = 3  # sections when no story has two publishers (a few unrelated articles)
 MAX_SUPPORT = 3  # supporting sentences shown (and translated) per printed sentence: its own and two others
 RESTATES = 0.8  # share of a sentence's content words already in a chosen one: it only restates it
 TOP_FIRST = 2  # the strongest facts of a story come before every publisher gets its chance
@@ -283,15 +284,16 @@ def rank_facts(story: Story, pile: Pile) -> list[Fact]:
 def plan(stories: Sequence[Story], pile: Pile, budget_words: int) -> Plan:
     """Fill the page within ``budget_words``: the one place the word budget is applied.
 
-    Stories with two or more independent publishers get a section (when there is none, the lead story does), in
+    Stories with two or more independent publishers get a section (when there is none, the first
+    SECTIONS_WITHOUT_COVERAGE stories do), in
     coverage order, while a heading and a
     bottom line fit; single-article stories (and sections that found no room) get an "Also noted" line while
     ALSO_NOTED_SHARE of the budget lasts, lowest-ranked dropped first; the rest of the room goes to key points,
     shared among the sections by their number of publishers.
     """
     multi = [s for s in stories if s.publishers >= 2]
-    if not multi:  # a pile of unrelated articles (or one article): the lead story still gets its section
-        multi = list(stories[:1])
+    if not multi:  # a pile of unrelated articles (or one article): no coverage to rank by, so the first get sections
+        multi = list(stories[:SECTIONS_WITHOUT_COVERAGE])
     singles = [s for s in stories if s not in multi]
     headings = {s.id: heading_of(s, pile) for s in stories}
 

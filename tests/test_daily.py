@@ -111,7 +111,7 @@ def test_a_story_that_continues_points_back_to_the_earlier_brief(home: Path, tmp
 
     assert result.exit_code == 0, result.stderr
     tuesday = (tmp_path / "tuesday.md").read_text(encoding="utf-8")
-    # Two unrelated single articles: one leads with a section, the other is "also noted"; either carries the line.
+    # Two unrelated single articles and no story with two publishers: each gets a section, the training one the line.
     previously = [line.strip() for line in tuesday.splitlines() if line.strip().startswith("*Previously (")]
     assert len(previously) == 1, tuesday
     assert "training centre near Damascus" in previously[0]

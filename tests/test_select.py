@@ -124,6 +124,7 @@ def test_the_plan_keeps_its_estimate_within_the_budget(mixed: tuple[Pile, list[S
     pile, stories = mixed
     page = select.plan(stories, pile, budget)
     assert page.sections, "the lead story always gets a section"
+    assert all(s.story.publishers >= 2 for s in page.sections)
     estimate = select.DATE_LINE_WORDS + sum(
         select.english_words(s.heading.original, "ar") + select.CITATION_WORDS + sum(f.cost for f in s.facts)
         for s in page.sections
