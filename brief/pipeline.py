@@ -1,4 +1,5 @@
-"""Order the stages: ingest -> clean -> translate -> summarise -> Brief. Records why anything was left out."""
+"""Order the stages: ingest -> clean -> embed -> stories -> select -> translate (only what is printed) -> compose
+-> Brief. Records why anything was left out."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import datetime as dt
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -16,9 +17,12 @@ from brief.clean.repeats import clean_documents
 from brief.config import Settings
 from brief.errors import ConfigError, InputError, NothingNewError
 from brief.ingest.web import WebSettings
-from brief.records import Article, Brief, ModelUse, Skipped, SourceEntry, TranslatedArticle
-from brief.summarise import summarise
-from brief.translate import count_to_translate, translate_articles
+from brief.compose import compose
+from brief.pile import Pile
+from brief.records import Article, Brief, ModelUse, Section, Skipped
+from brief.select import plan
+from brief.stories import find_stories
+from brief.translate import count_texts, readable, translate_texts
 
 if TYPE_CHECKING:
     from brief.store import Store
@@ -178,27 +182,59 @@ def make(
             from brief.cache import CachedTranslator
 
             translator = cached = CachedTranslator(translator, store)
-    reporter.stage("Translating", total=count_to_translate(articles))
-    with stats.timed("translate"):
-        docs, untranslatable = translate_articles(articles, translator, progress=reporter.advance)
-    if cached is not None:
-        stats.counts.update(cached.counts())
+    articles, untranslatable = readable(articles, translator)
     skipped += untranslatable
-    if not docs:
+    if not articles:
         raise InputError("no article could be translated: " + "; ".join(s.reason for s in untranslatable))
 
-    reporter.stage("Summarising")
-    with stats.timed("summarise"):
+    # Stories and selection read the originals only; nothing is translated until the page is planned.
+    reporter.stage("Finding stories")
+    with stats.timed("select"):
         embedder = models.load_backend(specs["embedder"], offline=settings.offline)
+        pile = Pile(articles, embedder)
+        stories = find_stories(pile)
+        page = plan(stories, pile, settings.words)
+    wanted = page.needed(pile)
+    reporter.stage("Translating", total=count_texts(wanted))
+    with stats.timed("translate"):
+        translations = translate_texts(wanted, translator, progress=reporter.advance)
+    if cached is not None:
+        stats.counts.update(cached.counts())
+
+    reporter.stage("Composing")
+    with stats.timed("compose"):
         summariser = models.load_backend(specs["summariser"], offline=settings.offline) if settings.rewrite else None
-        summary = summarise(docs, embedder, summariser, settings.words)
-        earlier: tuple[str, ...] = ()
-        if store is not None:
+        made = compose(page, pile, translations, summariser)
+        sections, also_noted = list(made.sections), list(made.also_noted)
+        earlier: list[str] = []
+        if store is not None and (sections or also_noted):
             from brief.store import previously
 
-            texts = [" ".join(s.text for s in summary.bottom_line), *(p.text for p in summary.points)]
-            earlier = tuple(p.line() for p in previously(texts, store.briefs(limit=30), embedder))
-    stats.counts.update(articles=len(docs), skipped=len(skipped))
+            briefs = store.briefs(limit=30)
+            for k, section in enumerate(sections):
+                texts = [" ".join(s.text for s in section.bottom_line), *(p.text for p in section.points)]
+                lines = tuple(dict.fromkeys(p.line() for p in previously(texts, briefs, embedder)))
+                sections[k] = replace(section, previously=lines)
+                earlier += lines
+            for k, noted in enumerate(also_noted):
+                lines = tuple(p.line() for p in previously([noted.text], briefs, embedder))
+                also_noted[k] = replace(noted, previously=lines)
+                earlier += lines
+    stats.counts.update(
+        articles=len(articles),
+        skipped=len(skipped),
+        stories=len(stories),
+        sections=len(sections),
+        embedded=pile.embedded,
+        translated=translations.texts,
+        translated_from_cache=translations.cached,
+    )
+    if page.left_out:
+        count = sum(len(s.article_ids) for s in page.left_out)
+        left_out.append(
+            f"{len(page.left_out)} more stor{'ies' if len(page.left_out) != 1 else 'y'} ({count} article"
+            f"{'s' if count != 1 else ''}) did not fit the {settings.words}-word page"
+        )
 
     used = [(translator, "translator"), (summariser, "summariser"), (embedder, "embedder")]
     model_uses = tuple(
@@ -206,21 +242,27 @@ def make(
         for backend, kind in used
         if backend is not None
     )
-    dates = sorted(d.article.date for d in docs if d.article.date)
+    dates = sorted(pile.by_id[s.article_id].date for s in made.sources if pile.by_id[s.article_id].date)
+    lead = sections[0] if sections else Section("", None, None, (), ())
     return Brief(
-        title=_title(docs, summary.bottom_line[0].cites[0] if summary.bottom_line else 1),
+        title=made.title,
         date_from=dates[0] if dates else None,
         date_to=dates[-1] if dates else None,
-        bottom_line=summary.bottom_line,
-        points=summary.points,
-        sources=tuple(_source_entry(d) for d in docs),
+        bottom_line=lead.bottom_line,
+        points=lead.points,
+        sources=made.sources,
         skipped=tuple(skipped),
         models=model_uses,
         version=__version__,
         made_at=dt.datetime.now(dt.timezone.utc),
         word_budget=settings.words,
-        previously=earlier,
+        previously=tuple(dict.fromkeys(earlier)),
         left_out=tuple(left_out),
+        sections=tuple(sections),
+        also_noted=tuple(also_noted),
+        stories=made.stories,
+        translated=translations.texts,
+        translated_cached=translations.cached,
     )
 
 
@@ -236,32 +278,3 @@ def _newest(articles: list[Article], limit: int) -> tuple[list[Article], str | N
     extra = len(articles) - limit
     note = f"{extra} older article{'s' if extra != 1 else ''} left out (at most {limit} per brief; see --max-articles)"
     return [a for i, a in enumerate(articles) if i in keep], note
-
-
-def _title(docs: Sequence[TranslatedArticle], lead: int) -> str:
-    """The brief's title: the headline of the source the bottom line leads with.
-
-    A headline-less excerpt has none: then another source's headline, and only when no source has one, the
-    lead's first sentence (a headline is never made up from a masthead or a prompt; the clean stage leaves
-    ``title`` empty rather than guess).
-    """
-    doc = next((d for d in docs if d.n == lead), docs[0])
-    titled = doc if doc.title_en else next((d for d in docs if d.title_en), doc)
-    headline = titled.title_en or (doc.sentences[0].english if doc.sentences else "")
-    return f"Brief: {headline}".strip()
-
-
-def _source_entry(doc: TranslatedArticle) -> SourceEntry:
-    article = doc.article
-    return SourceEntry(
-        n=doc.n,
-        article_id=article.id,
-        publisher=article.publisher,
-        title_en=doc.title_en,
-        title_original=article.title,
-        language=article.language,
-        date=article.date,
-        location=article.location,
-        url=article.url if article.url != article.location else None,
-        also_at=article.also_at,
-    )

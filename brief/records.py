@@ -1,7 +1,10 @@
 """Frozen records that flow between the pipeline stages.
 
-ingest -> RawDocument -> clean -> Article -> translate -> TranslatedArticle
--> summarise -> BriefSentence -> render (Brief)
+ingest -> RawDocument -> clean -> Article -> (embed: Pile) -> stories -> Story -> select -> (translate only what
+is printed) -> compose -> Section of BriefSentences -> render (Brief)
+
+A sentence is known by its id, ``f"{article_id}:{index}"`` (``sentence_id``): the article id is a hash of its
+text, so the id is the same on every run.
 
 Every record is immutable and JSON-friendly through ``to_json``.
 """
@@ -113,21 +116,33 @@ class DateNote:
         return {"phrase": self.phrase, "english": self.english, "date": self.date.isoformat(), "precision": self.precision}
 
 
+def sentence_id(article_id: str, index: int) -> str:
+    """The stable id of sentence ``index`` of an article."""
+    return f"{article_id}:{index}"
+
+
 @dataclass(frozen=True)
 class SourceSentence:
     """One sentence of a source, in its own language and in English."""
 
-    source: int  # citation number of the article (1-based, input order)
+    source: int  # citation number of the article (numbered by first use in the brief)
     index: int  # position of the sentence in the article
     original: str
     english: str
     dates: tuple[DateNote, ...] = ()  # relative dates in it, resolved against the article's publication date
+    article_id: str = ""
+
+    @property
+    def sentence_id(self) -> str:
+        """``f"{article_id}:{index}"``."""
+        return sentence_id(self.article_id, self.index)
 
     def to_json(self) -> dict[str, Any]:
         """Provenance form used in the JSON brief; ``arabic`` is set when the original is Arabic."""
         arabic = self.original if _ARABIC.search(self.original) else None
         return {
             "source": self.source,
+            "sentence_id": self.sentence_id,
             "index": self.index,
             "original": self.original,
             "arabic": arabic,
@@ -148,6 +163,31 @@ class TranslatedArticle:
 
 
 @dataclass(frozen=True)
+class Check:
+    """One faithfulness check a printed sentence passed or failed, and why."""
+
+    name: str  # "numbers", "names", "dates", "overlap", "length"
+    passed: bool
+    why: str
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain-JSON form."""
+        return {"name": self.name, "passed": self.passed, "why": self.why}
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A rewrite the checks refused to print, with what they found wrong."""
+
+    text: str
+    problems: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain-JSON form."""
+        return {"text": self.text, "problems": list(self.problems)}
+
+
+@dataclass(frozen=True)
 class BriefSentence:
     """A sentence of the brief with the sources behind it."""
 
@@ -155,6 +195,10 @@ class BriefSentence:
     cites: tuple[int, ...]
     generated: bool
     support: tuple[SourceSentence, ...]
+    checks: tuple[Check, ...] = ()  # what the printed text was checked for (against its support)
+    rejected: tuple[Rejected, ...] = ()  # rewrites that were not printed, and why
+    single_source: bool = False  # only one independent publisher carries the fact
+    notes: tuple[DateNote, ...] = ()  # relative dates it says, resolved with certainty (printed after it)
 
     def to_json(self) -> dict[str, Any]:
         """Provenance form used in the JSON brief."""
@@ -162,8 +206,70 @@ class BriefSentence:
             "text": self.text,
             "cites": list(self.cites),
             "generated": self.generated,
+            "checks": [c.to_json() for c in self.checks],
+            "single_source": self.single_source,
+            "rejected": [r.to_json() for r in self.rejected],
+            "date_notes": [n.to_json() for n in self.notes],
             "support": [s.to_json() for s in self.support],
         }
+
+
+@dataclass(frozen=True)
+class Story:
+    """Articles that report the same event, and how many independent publishers carry it."""
+
+    id: str  # "s1", "s2" ... in coverage order
+    article_ids: tuple[str, ...]  # the most central first
+    publishers: int  # independent publishers: copies of one wire story count once
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain-JSON form."""
+        return {"id": self.id, "article_ids": list(self.article_ids), "publishers": self.publishers}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One story of the brief: a heading, a bottom line and key points (and later a timeline, differences)."""
+
+    story: str  # the Story's id
+    heading: str | None  # English headline; None: the parts are labelled instead ("Bottom line", "Key points")
+    heading_original: str | None
+    bottom_line: tuple[BriefSentence, ...]
+    points: tuple[BriefSentence, ...]
+    timeline: tuple[Any, ...] = ()  # entries with ``to_json()`` (or plain dicts), CONTRACT.md's shape
+    differences: tuple[Any, ...] = ()  # likewise
+    previously: tuple[str, ...] = ()  # "Previously (20 November 2026): ..." lines for this story
+
+    def to_json(self, points: tuple[BriefSentence, ...] | None = None) -> dict[str, Any]:
+        """Plain-JSON form; ``points`` overrides the section's own (the ones that fit the page)."""
+        return {
+            "story": self.story,
+            "heading": self.heading,
+            "heading_original": self.heading_original,
+            "bottom_line": [s.to_json() for s in self.bottom_line],
+            "points": [s.to_json() for s in (self.points if points is None else points)],
+            "timeline": [_plain(t) for t in self.timeline],
+            "differences": [_plain(d) for d in self.differences],
+            "previously": list(self.previously),
+        }
+
+
+@dataclass(frozen=True)
+class AlsoNoted:
+    """A story one article reports: one line, its translated headline and citation."""
+
+    story: str
+    text: str
+    cites: tuple[int, ...]
+    previously: tuple[str, ...] = ()  # the story in an earlier brief, as for a section
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain-JSON form."""
+        return {"story": self.story, "text": self.text, "cites": list(self.cites), "previously": list(self.previously)}
+
+
+def _plain(item: Any) -> Any:
+    return item.to_json() if hasattr(item, "to_json") else item
 
 
 @dataclass(frozen=True)
@@ -225,3 +331,10 @@ class Brief:
     word_budget: int
     previously: tuple[str, ...] = ()  # "Previously (20 November 2026): ..." lines: the story in earlier briefs
     left_out: tuple[str, ...] = ()  # why articles that were read are not in this brief (already briefed, limit)
+    # One section per story with two or more independent publishers, in coverage order. Empty: the brief is one
+    # unheaded section made of ``bottom_line`` and ``points`` (which otherwise repeat the lead section's).
+    sections: tuple[Section, ...] = ()
+    also_noted: tuple[AlsoNoted, ...] = ()
+    stories: tuple[Story, ...] = ()
+    translated: int = 0  # texts the brief needed in English (sent to the translator or served by its cache)
+    translated_cached: int = 0  # of which the cache served

@@ -1,4 +1,9 @@
-"""Render a Brief as one page of Markdown, or as JSON with full provenance."""
+"""Render a Brief as one page of Markdown, or as JSON with full provenance.
+
+Layout only: what goes on the page was chosen within the word budget by ``select.plan``. Render guards the
+budget (the English can run longer than estimated): while the page is over it drops the last "Also noted" line,
+then the last key point of the section that has the most.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,9 @@ import datetime as dt
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from brief.records import Brief, BriefSentence, SourceEntry
+from brief.records import AlsoNoted, Brief, BriefSentence, Section, SourceEntry
 
 SOURCES_HEADING = "## Sources"
 # Unicode isolates keep an Arabic headline right-to-left inside an English line without reordering its neighbours.
@@ -54,8 +60,8 @@ def citations(cites: Sequence[int]) -> str:
 
 def _sentence(s: BriefSentence) -> str:
     text = escape(s.text.strip())
-    # A relative date means little a day later: say which day it was, from the source's publication date.
-    notes = dict.fromkeys(note.text() for support in s.support for note in support.dates)
+    # A relative date means little a day later: say which day it was, when compose found it certain.
+    notes = dict.fromkeys(note.text() for note in s.notes)
     if notes:
         text += f" ({'; '.join(notes)})"
     return f"{text} {citations(s.cites)}"
@@ -79,47 +85,93 @@ def source_line(s: SourceEntry) -> str:
 
 
 def signature(brief: Brief) -> str:
-    """How the brief was made: version, models with revisions, key settings."""
+    """How the brief was made: version, models with revisions, texts translated, key settings."""
     models = "; ".join(
         f"{m.kind} {m.name} ({m.ref}" + (f", beams {m.params['num_beams']}" if "num_beams" in m.params else "") + ")"
         for m in brief.models
     )
-    generated = sum(s.generated for s in (*brief.bottom_line, *brief.points))
-    total = len(brief.bottom_line) + len(brief.points)
+    printed = [s for section in sections_of(brief) for s in (*section.bottom_line, *section.points)]
+    generated = sum(s.generated for s in printed)
     made = brief.made_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    cached = f", {brief.translated_cached} from the cache" if brief.translated_cached else ""
     return (
         f"Made by brief {brief.version} on {made} · {models} · "
         + (
-            f"{generated} of {total} sentences rewritten by the summariser, the rest are source sentences as translated · "
+            f"{generated} of {len(printed)} sentences rewritten by the summariser, the rest are source sentences as translated · "
             if any(m.kind == "summariser" for m in brief.models)
             else "extractive: every sentence is a source sentence as translated · "
         )
+        + f"{brief.translated} texts translated{cached} · "
         + f"budget {brief.word_budget} words"
     )
 
 
-def body_markdown(brief: Brief, points: Sequence[BriefSentence]) -> str:
+def sections_of(brief: Brief) -> tuple[Section, ...]:
+    """The brief's sections; a brief made without stories is one unheaded section of its bottom line and points."""
+    if brief.sections:
+        return brief.sections
+    return (Section(story="", heading=None, heading_original=None, bottom_line=brief.bottom_line, points=brief.points),)
+
+
+@dataclass(frozen=True)
+class Page:
+    """What fits the word budget: the key points kept per section and the also-noted lines kept."""
+
+    points: tuple[tuple[BriefSentence, ...], ...]  # one tuple per section
+    also_noted: tuple[AlsoNoted, ...]
+
+
+def body_markdown(brief: Brief, page: Page) -> str:
     """Everything before the source list (what the word budget counts)."""
     n = len(brief.sources)
     lines = [f"# {escape(brief.title)}", "", f"*{n} source{'s' if n != 1 else ''} · {date_range(brief)}*", ""]
-    lines += ["## Bottom line", "", " ".join(_sentence(s) for s in brief.bottom_line) or "_Nothing to report._", ""]
-    lines += [f"*{escape(line)}*" for line in brief.previously] + ([""] if brief.previously else [])
-    if points:
-        lines += ["## Key points", ""] + [f"- {_sentence(s)}" for s in points] + [""]
+    for section, points in zip(sections_of(brief), page.points):
+        bottom = " ".join(_sentence(s) for s in section.bottom_line) or "_Nothing to report._"
+        if section.heading is None:  # a brief without stories: its parts are labelled
+            lines += ["## Bottom line", "", bottom, ""]
+            lines += [f"*{escape(line)}*" for line in brief.previously] + ([""] if brief.previously else [])
+            if points:
+                lines += ["## Key points", ""] + [f"- {_sentence(s)}" for s in points] + [""]
+            continue
+        lines += [f"## {escape(section.heading)}", "", bottom, ""]
+        lines += [f"*{escape(line)}*" for line in section.previously] + ([""] if section.previously else [])
+        if points:
+            lines += [f"- {_sentence(s)}" for s in points] + [""]
+    if page.also_noted:
+        lines += ["## Also noted", ""]
+        for a in page.also_noted:
+            lines += [f"- {escape(a.text.strip())} {citations(a.cites)}", *(f"  *{escape(line)}*" for line in a.previously)]
+        lines += [""]
     return "\n".join(lines)
 
 
+def fit(brief: Brief) -> Page:
+    """What fits the word budget: the last also-noted lines go first, then key points, the weakest first."""
+    points = [list(section.points) for section in sections_of(brief)]
+    also = list(brief.also_noted)
+
+    def words() -> int:
+        return len(body_markdown(brief, Page(tuple(map(tuple, points)), tuple(also))).split())
+
+    while words() > brief.word_budget:
+        if also:
+            also.pop()
+        elif any(points):
+            longest = max(range(len(points)), key=lambda k: (len(points[k]), k))
+            points[longest].pop()
+        else:
+            break
+    return Page(tuple(map(tuple, points)), tuple(also))
+
+
 def fit_points(brief: Brief) -> tuple[BriefSentence, ...]:
-    """The key points that fit the word budget, weakest dropped first."""
-    points = list(brief.points)
-    while points and len(body_markdown(brief, points).split()) > brief.word_budget:
-        points.pop()
-    return tuple(points)
+    """The key points of the lead section that fit the word budget."""
+    return fit(brief).points[0]
 
 
 def to_markdown(brief: Brief) -> str:
     """The one-page brief."""
-    body = body_markdown(brief, fit_points(brief))
+    body = body_markdown(brief, fit(brief))
     lines = [body, SOURCES_HEADING, ""]
     for s in brief.sources:
         lines += [source_line(s), ""]
@@ -134,7 +186,8 @@ def to_markdown(brief: Brief) -> str:
 
 def to_json(brief: Brief) -> str:
     """The same brief with full provenance."""
-    points = fit_points(brief)
+    page = fit(brief)
+    lead = sections_of(brief)[0]
     data = {
         "title": brief.title,
         "date_from": brief.date_from.isoformat() if brief.date_from else None,
@@ -142,11 +195,16 @@ def to_json(brief: Brief) -> str:
         "made_at": brief.made_at.isoformat(),
         "version": brief.version,
         "word_budget": brief.word_budget,
-        "words": len(body_markdown(brief, points).split()),
+        "words": len(body_markdown(brief, page).split()),
         "models": [{"kind": m.kind, "name": m.name, "ref": m.ref, "params": dict(m.params)} for m in brief.models],
         "signature": signature(brief),
-        "bottom_line": [s.to_json() for s in brief.bottom_line],
-        "points": [s.to_json() for s in points],
+        # The lead section's, for one release (CONTRACT.md): "sections" has every story.
+        "bottom_line": [s.to_json() for s in lead.bottom_line],
+        "points": [s.to_json() for s in page.points[0]],
+        "sections": [section.to_json(points) for section, points in zip(brief.sections, page.points)],
+        "also_noted": [a.to_json() for a in page.also_noted],
+        "stories": [s.to_json() for s in brief.stories],
+        "translated": {"texts": brief.translated, "cached": brief.translated_cached},
         "sources": [s.to_json() for s in brief.sources],
         "skipped": [s.to_json() for s in brief.skipped],
         "previously": list(brief.previously),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from brief.errors import ConfigError
@@ -173,6 +174,58 @@ def texts_to_translate(article: Article) -> list[str]:
     return [t for t in (article.title or "", *article.sentences) if t and needs_translation(t, article.language)]
 
 
+def readable(articles: Sequence[Article], translator: Translator | None) -> tuple[list[Article], list[Skipped]]:
+    """The articles the translator can put into English (English ones always), and the others skipped with why."""
+    kept: list[Article] = []
+    skipped: list[Skipped] = []
+    for article in articles:
+        if article.language == "en" or (translator is not None and article.language in translator.languages):
+            kept.append(article)
+        else:
+            skipped.append(Skipped(article.location, _unreadable(article.language, translator)))
+    return kept, skipped
+
+
+@dataclass(frozen=True)
+class Translations:
+    """The English of the texts a brief prints: a lookup by (language, original)."""
+
+    english: dict[tuple[str, str], str]
+    texts: int  # distinct texts that needed English (sent to the translator or served by its cache)
+    cached: int = 0  # of which the cache served
+
+    def get(self, text: str, language: str) -> str:
+        """The English of ``text`` (itself when it needed no translation)."""
+        return self.english.get((language, text), text)
+
+
+def translate_texts(
+    wanted: Sequence[tuple[str, str]], translator: Translator | None, progress: ProgressFn | None = None
+) -> Translations:
+    """Translate only these (language, text) pairs: each language in one call, so batches stay full.
+
+    English texts, and Arabic-script lines without an Arabic letter, pass through untouched and are not counted.
+    """
+    by_language: dict[str, list[str]] = {}
+    for language, text in dict.fromkeys(wanted):
+        if text and needs_translation(text, language):
+            by_language.setdefault(language, []).append(text)
+    english: dict[tuple[str, str], str] = {}
+    hits_before = getattr(translator, "hits", 0)
+    for language, texts in by_language.items():
+        if translator is None:
+            raise ValueError(f"{len(texts)} text(s) in {language!r} need a translator")
+        for text, out in zip(texts, translator.translate(texts, language, progress)):
+            english[(language, text)] = out
+    cached = getattr(translator, "hits", 0) - hits_before
+    return Translations(english=english, texts=sum(len(t) for t in by_language.values()), cached=cached)
+
+
+def count_texts(wanted: Sequence[tuple[str, str]]) -> int:
+    """How many distinct texts ``translate_texts`` will process (for a progress bar)."""
+    return len({(lang, t) for lang, t in wanted if t and needs_translation(t, lang)})
+
+
 def translate_articles(
     articles: Sequence[Article],
     translator: Translator | None,
@@ -183,13 +236,7 @@ def translate_articles(
     Articles in a language the translator cannot read are skipped with the reason; English passes through.
     ``translator`` may be None when every article is English.
     """
-    kept: list[Article] = []
-    skipped: list[Skipped] = []
-    for article in articles:
-        if article.language == "en" or (translator is not None and article.language in translator.languages):
-            kept.append(article)
-        else:
-            skipped.append(Skipped(article.location, _unreadable(article.language, translator)))
+    kept, skipped = readable(articles, translator)
     # Gather every text per language, so each language goes through the model in full batches.
     wanted: dict[str, list[str]] = {}
     for article in kept:

@@ -65,14 +65,14 @@ def test_two_new_runs_on_a_growing_folder_brief_only_what_is_new(home: Path, tmp
     first = brief("make", news, "--new", "--extractive", "-o", tmp_path / "monday.md", "-q")
     assert first.exit_code == 0, first.stderr
     monday = (tmp_path / "monday.md").read_text(encoding="utf-8")
-    assert [Path(p).name for p in cited_locations(monday)] == [p.name for p in SEED_FILES[:3]]
+    assert sorted(Path(p).name for p in cited_locations(monday)) == [p.name for p in SEED_FILES[:3]]
 
     for seed in SEED_FILES[3:]:
         shutil.copy(seed, news)
     second = brief("make", news, "--new", "--extractive", "-o", tmp_path / "tuesday.md", "-q")
     assert second.exit_code == 0, second.stderr
     tuesday = (tmp_path / "tuesday.md").read_text(encoding="utf-8")
-    assert [Path(p).name for p in cited_locations(tuesday)] == [p.name for p in SEED_FILES[3:]]
+    assert sorted(Path(p).name for p in cited_locations(tuesday)) == [p.name for p in SEED_FILES[3:]]
     assert "3 articles already briefed were left out" in tuesday
 
     logs = brief("logs")
@@ -119,7 +119,8 @@ def test_a_story_that_continues_points_back_to_the_earlier_brief(home: Path, tmp
 
     assert result.exit_code == 0, result.stderr
     tuesday = (tmp_path / "tuesday.md").read_text(encoding="utf-8")
-    previously = [line for line in tuesday.splitlines() if line.startswith("*Previously (")]
+    # Two unrelated single articles and no story with two publishers: each gets a section, the training one the line.
+    previously = [line.strip() for line in tuesday.splitlines() if line.strip().startswith("*Previously (")]
     assert len(previously) == 1, tuesday
     assert "training centre near Damascus" in previously[0]
     assert "1 article already briefed was left out" in tuesday
@@ -202,7 +203,7 @@ def test_with_the_mail_server_down_the_brief_is_still_saved_and_the_exit_code_sa
     result = brief("make", SEEDS, "--extractive", "--email", "reader@example.org", "-q", env=env)
     assert result.exit_code == 8, result.stderr
     saved = sorted((home / "briefs").glob("brief-*.md"))
-    assert len(saved) == 1 and saved[0].read_text(encoding="utf-8").startswith("# Brief")
+    assert len(saved) == 1 and saved[0].read_text(encoding="utf-8").startswith("# ")
     line = result.stderr.strip().splitlines()[-1]
     assert line.startswith("brief: error: could not send") and f"brief send {saved[0]} --to reader@example.org" in line
     assert "Traceback" not in result.stderr
@@ -283,5 +284,5 @@ def test_a_json_brief_is_mailed_as_markdown_kept_beside_it(home: Path, tmp_path:
     )  # fmt: skip
     assert result.exit_code == 8
     assert (tmp_path / "b.json").read_text(encoding="utf-8").startswith("{")
-    assert (tmp_path / "b.md").read_text(encoding="utf-8").startswith("# Brief")
+    assert (tmp_path / "b.md").read_text(encoding="utf-8").startswith("# ")
     assert f"brief send {tmp_path / 'b.md'} --to r@example.org" in result.stderr

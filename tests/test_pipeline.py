@@ -94,18 +94,21 @@ def english_inputs(tmp_path: Path) -> list[Path]:
 def test_stages_come_in_order_and_translation_progress_adds_up(tiny_registry: Path) -> None:
     reporter = RecordingReporter()
     articles, _ = pipeline.read_articles([SEEDS])
-    expected_total = count_to_translate(articles)
-    assert expected_total > 0
+    everything = count_to_translate(articles)
 
     brief = pipeline.make(Settings(registry=tiny_registry, offline=True), [SEEDS], reporter)
+    expected_total = brief.translated
+    # Only what the page prints is translated: far fewer texts than the articles hold.
+    assert 0 < expected_total < everything / 2
 
     assert reporter.stages == [
         "Reading and cleaning",
         "Finding translator tiny-marian",
         "Finding summariser tiny-bart",
         "Loading translator tiny-marian",
+        "Finding stories",
         "Translating",
-        "Summarising",
+        "Composing",
     ]
     assert reporter.total_of("Translating") == expected_total
     assert sum(reporter.advances_in("Translating")) == expected_total
@@ -148,7 +151,7 @@ def test_extractive_run_never_fetches_the_summariser(tiny_models: dict[str, Path
     brief = pipeline.make(Settings(registry=registry, offline=True, rewrite=False), [SEEDS], reporter)
 
     assert not any("summariser" in stage for stage in reporter.stages)
-    assert "Summarising" in reporter.stages
+    assert "Composing" in reporter.stages
     assert [m.kind for m in brief.models] == ["translator", "embedder"]
     assert all(not s.generated for s in (*brief.bottom_line, *brief.points))
     assert len(brief.sources) == 5
@@ -189,8 +192,8 @@ def test_each_language_goes_where_the_translator_can_read_it(
 
     brief = pipeline.make(Settings(registry=tiny_registry, translator=translator, offline=True), inputs)
 
-    languages = [s.language for s in brief.sources]
-    assert languages == (["ar", "fr", "en", "en"] if french_kept else ["ar", "en", "en"])
+    languages = sorted(s.language for s in brief.sources)  # numbered by first use, not input order
+    assert languages == (["ar", "en", "en", "fr"] if french_kept else ["ar", "en", "en"])
     if french_kept:
         assert brief.skipped == ()
     else:

@@ -11,7 +11,7 @@ import pytest
 from brief import render
 from brief.records import Brief, BriefSentence, ModelUse, Skipped, SourceEntry, SourceSentence
 
-SUPPORT = SourceSentence(source=1, index=0, original="وقعت تركيا وسوريا اتفاقية أمنية.", english="Turkey and Syria signed a security deal.")
+SUPPORT = SourceSentence(source=1, index=0, original="وقعت تركيا وسوريا اتفاقية أمنية.", english="Turkey and Syria signed a security deal.", article_id="a1")
 
 
 def point(k: int, cites: tuple[int, ...] = (1,), words: int = 12) -> BriefSentence:
@@ -91,8 +91,8 @@ def test_json_carries_provenance_for_every_sentence() -> None:
         assert sentence["cites"] and sentence["generated"] is False
         assert sentence["support"] == [
             {
-                **{"source": 1, "index": 0, "original": SUPPORT.original, "arabic": SUPPORT.original},
-                **{"english": SUPPORT.english, "dates": []},
+                **{"source": 1, "sentence_id": "a1:0", "index": 0, "original": SUPPORT.original},
+                **{"arabic": SUPPORT.original, "english": SUPPORT.english, "dates": []},
             }
         ]
     assert data["words"] <= data["word_budget"]
@@ -113,11 +113,67 @@ def test_a_relative_date_in_a_source_is_said_as_a_date() -> None:
     from brief.translate import date_notes
 
     original = "قال الوزير أمس إن المحادثات ستستمر خلال الشهر الجاري."
+    from brief.compose import certain_notes
+
     support = SourceSentence(1, 0, original, "The minister said yesterday that talks would go on this month.",
                              dates=date_notes(original, dt.date(2024, 6, 20)))  # fmt: skip
-    line = _sentence(BriefSentence(support.english, (1,), False, (support,)))
+    notes = certain_notes(support.english, support, (support,))
+    line = _sentence(BriefSentence(support.english, (1,), False, (support,), notes=notes))
     assert line == (
         "The minister said yesterday that talks would go on this month. "
         "(yesterday: 19 June 2024; this month: June 2024) [1]"
     )
     assert date_notes(original, None) == ()  # no publication date: left unresolved, nothing said
+
+
+def sectioned(points: int = 4, words: int = 500, also: int = 3) -> Brief:
+    from dataclasses import replace
+
+    from brief.records import AlsoNoted, Section, Story
+
+    brief = make_brief(points=0, words=words)
+    first = Section("s1", "Turkey and Syria sign a security deal", "تركيا وسوريا توقعان اتفاقا", (point(0, (1, 2)),),
+                    tuple(point(k, (1,)) for k in range(1, points + 1)))  # fmt: skip
+    second = Section("s2", "Rates cut again", "خفض الفائدة", (point(50, (3,)),), tuple(point(50 + k, (3,)) for k in range(1, points + 1)))
+    noted = tuple(AlsoNoted(f"s{k + 3}", f"Single story number {k} happened", (3,)) for k in range(also))
+    stories = (Story("s1", ("a1", "a2"), 2), Story("s2", ("a3",), 2)) + tuple(Story(f"s{k + 3}", (f"x{k}",), 1) for k in range(also))
+    return replace(brief, title=first.heading, sections=(first, second), also_noted=noted, stories=stories,
+                   bottom_line=first.bottom_line, points=first.points, translated=17, translated_cached=4)  # fmt: skip
+
+
+def test_sections_render_as_headed_stories_then_also_noted() -> None:
+    md = render.to_markdown(sectioned())
+    headings = [line for line in md.splitlines() if line.startswith("#")]
+    assert headings == ["# Turkey and Syria sign a security deal", "## Turkey and Syria sign a security deal",
+                        "## Rates cut again", "## Also noted", "## Sources"]  # fmt: skip
+    assert "## Bottom line" not in md and "## Key points" not in md
+    also = md.split("## Also noted")[1].split("## Sources")[0]
+    assert [line for line in also.splitlines() if line] == [f"- Single story number {k} happened [3]" for k in range(3)]
+    assert "17 texts translated, 4 from the cache" in md
+
+
+@pytest.mark.parametrize("budget", [80, 120, 200])
+def test_the_guard_drops_also_noted_lines_first_then_points(budget: int) -> None:
+    brief = sectioned(points=6, words=budget)
+    md = render.to_markdown(brief)
+    assert len(before_sources(md).split()) <= budget
+    full = render.to_markdown(sectioned(points=6, words=10_000))
+    if "## Also noted" not in md:
+        assert md.count("\n- fact") <= full.count("\n- fact")
+    else:  # an also-noted line survives only when every point did
+        assert md.count("\n- fact") == full.count("\n- fact")
+
+
+def test_json_has_sections_also_noted_stories_and_translated() -> None:
+    data = json.loads(render.to_json(sectioned()))
+    assert [s["story"] for s in data["sections"]] == ["s1", "s2"]
+    assert data["sections"][0]["heading_original"] == "تركيا وسوريا توقعان اتفاقا"
+    assert set(data["sections"][0]) == {"story", "heading", "heading_original", "bottom_line", "points", "timeline",
+                                        "differences", "previously"}  # fmt: skip
+    assert data["bottom_line"] == data["sections"][0]["bottom_line"]
+    assert data["points"] == data["sections"][0]["points"]
+    assert [a["story"] for a in data["also_noted"]] == ["s3", "s4", "s5"]
+    assert data["stories"][0] == {"id": "s1", "article_ids": ["a1", "a2"], "publishers": 2}
+    assert data["translated"] == {"texts": 17, "cached": 4}
+    sentence = data["sections"][0]["points"][0]
+    assert set(sentence) >= {"text", "cites", "generated", "checks", "single_source", "rejected", "support"}

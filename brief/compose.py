@@ -1,0 +1,246 @@
+"""Compose: turn the plan (chosen in the original) and the English of what it prints into the brief's sections.
+
+Per section: the heading (the story's best real headline, translated), a bottom line of one or two sentences and
+the key points. A summariser may rewrite them; every rewrite is checked against the English of its support, each
+check is kept on the printed sentence, and a rewrite that fails is kept under ``rejected`` with its problems while
+the translated source sentence stands in for it. Sources are numbered here, by first use in print order.
+
+A relative date ("tomorrow") gets a note ("tomorrow: 31 October 2025") only when it is certain: the sentence's own
+article is dated, the printed English says it, and no supporting sentence resolves it to another date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from brief.clean import split_sentences
+from brief.pile import Pile, numbers_in
+from brief.records import (
+    AlsoNoted,
+    Article,
+    BriefSentence,
+    Check,
+    DateNote,
+    Rejected,
+    Section,
+    SourceEntry,
+    SourceSentence,
+    Story,
+)
+from brief.select import Fact, Plan, Selection
+from brief.stories import real_headline
+from brief.summarise import checks, content_words
+from brief.translate import Translations, date_notes
+
+REWRITE_SUPPORT = 3  # supporting sentences a point's rewrite reads
+
+
+class Rewriter(Protocol):
+    """A summariser: one short rewrite per text (``summarise.Seq2SeqSummariser`` is one)."""
+
+    def summarise_batch(self, texts: Sequence[str]) -> list[str]:
+        """Rewrite each text as a short summary."""
+
+
+@dataclass(frozen=True)
+class Composition:
+    """What compose makes: everything of the Brief that depends on the selection."""
+
+    title: str
+    sections: tuple[Section, ...]
+    also_noted: tuple[AlsoNoted, ...]
+    sources: tuple[SourceEntry, ...]
+    stories: tuple[Story, ...]
+
+
+class _Numbering:
+    """Citation numbers by first use."""
+
+    def __init__(self) -> None:
+        self.order: dict[str, int] = {}
+
+    def __call__(self, article_id: str) -> int:
+        return self.order.setdefault(article_id, len(self.order) + 1)
+
+
+def translation_checks(english: str, original: str) -> tuple[Check, ...]:
+    """What a translated source sentence is checked for: that it carries the original's numbers, and no others."""
+    theirs, ours = set(numbers_in(original)), set(numbers_in(english))
+    lost, added = sorted(theirs - ours), sorted(ours - theirs)
+    why = "; ".join([*(f"the English lacks {n}" for n in lost), *(f"the English adds {n}" for n in added)])
+    return (Check("numbers", not why, why or f"{len(theirs)} number(s) of the original, none added"),)
+
+
+def certain_notes(text: str, lead: SourceSentence, support: Sequence[SourceSentence]) -> tuple[DateNote, ...]:
+    """The lead's relative-date notes that are certain and agree with the printed ``text``.
+
+    ``lead.dates`` exist only when its own article is dated. A note is dropped when the printed English does not
+    say the phrase it explains, or when another supporting sentence resolves a phrase of the same precision to a
+    different date (then nothing can be said for sure).
+    """
+    lower = text.lower()
+    kept = []
+    for note in lead.dates:
+        if note.english.lower() not in lower:
+            continue
+        if any(
+            other.date != note.date and other.precision == note.precision
+            for s in support
+            if s != lead
+            for other in s.dates
+        ):
+            continue
+        kept.append(note)
+    return tuple(dict.fromkeys(kept))
+
+
+def compose(plan: Plan, pile: Pile, translations: Translations, rewriter: Rewriter | None) -> Composition:
+    """Sections, also-noted lines, sources numbered by first use, and the title (the lead story's headline)."""
+    number = _Numbering()
+
+    def source(sid: str) -> SourceSentence:
+        article, index = pile.locate(sid)
+        original = article.sentences[index]
+        return SourceSentence(
+            source=number(article.id),
+            index=index,
+            original=original,
+            english=translations.get(original, article.language),
+            dates=date_notes(original, article.date),
+            article_id=article.id,
+        )
+
+    def english(sid: str) -> str:
+        article, index = pile.locate(sid)
+        return translations.get(article.sentences[index], article.language)
+
+    # Rewrites first, in two batched calls (bottom lines, points), before anything is numbered.
+    bottom_out: list[list[str]] = [[] for _ in plan.sections]
+    point_out: dict[tuple[int, int], str] = {}
+    if rewriter is not None and plan.sections:
+        joined = [" ".join(english(f.lead) for f in sel.facts[: sel.bottom]) for sel in plan.sections]
+        for k, out in enumerate(rewriter.summarise_batch(joined)):
+            bottom_out[k] = split_sentences(out)[:2]
+        keys = [(k, m) for k, sel in enumerate(plan.sections) for m in range(sel.bottom, len(sel.facts))]
+        inputs = [" ".join(english(s) for s in plan.sections[k].facts[m].support[:REWRITE_SUPPORT]) for k, m in keys]
+        if inputs:
+            for key, out in zip(keys, rewriter.summarise_batch(inputs)):
+                point_out[key] = (split_sentences(out) or [""])[0]
+
+    def extractive(fact: Fact, rejected: tuple[Rejected, ...] = ()) -> BriefSentence:
+        support = tuple(source(s) for s in fact.support)
+        lead = support[0]
+        return BriefSentence(
+            text=lead.english,
+            cites=tuple(sorted({s.source for s in support})),
+            generated=False,
+            support=support,
+            checks=translation_checks(lead.english, lead.original),
+            rejected=rejected,
+            single_source=fact.carried_by == 1,
+            notes=certain_notes(lead.english, lead, support),
+        )
+
+    def rewritten(text: str, facts: Sequence[Fact], found: Sequence[Check]) -> BriefSentence:
+        support = tuple(dict.fromkeys(source(s) for f in facts for s in f.support))
+        notes = tuple(n for f in facts for n in certain_notes(text, source(f.lead), support))
+        return BriefSentence(
+            text=text,
+            cites=tuple(sorted({s.source for s in support})),
+            generated=True,
+            support=support,
+            checks=tuple(found),
+            single_source=all(f.carried_by == 1 for f in facts),
+            notes=tuple(dict.fromkeys(notes)),
+        )
+
+    def failed(found: Sequence[Check]) -> tuple[str, ...]:
+        return tuple(p for c in found if not c.passed for p in c.why.split("; "))
+
+    sections: list[Section] = []
+    for k, sel in enumerate(plan.sections):
+        top = sel.facts[: sel.bottom]
+        bottom: list[BriefSentence] = []
+        rejected: list[Rejected] = []
+        generated = [g for g in bottom_out[k] if g.strip()]
+        if generated:
+            union = [english(s) for f in top for s in f.support]
+            verdicts = [checks(g, union) for g in generated]
+            if all(not failed(v) for v in verdicts):
+                for text, found in zip(generated, verdicts):
+                    bottom.append(rewritten(text, _drawn(text, top, english), found))
+            else:
+                rejected = [Rejected(g, failed(v)) for g, v in zip(generated, verdicts) if failed(v)]
+        if not bottom:
+            bottom = [extractive(f, tuple(rejected) if m == 0 else ()) for m, f in enumerate(top)]
+        points: list[BriefSentence] = []
+        for m in range(sel.bottom, len(sel.facts)):
+            fact = sel.facts[m]
+            out = point_out.get((k, m), "").strip()
+            if out:
+                found = checks(out, [english(s) for s in fact.support[:REWRITE_SUPPORT]])
+                if not failed(found):
+                    points.append(rewritten(out, [fact], found))
+                    continue
+                points.append(extractive(fact, (Rejected(out, failed(found)),)))
+            else:
+                points.append(extractive(fact))
+        heading = sel.heading
+        language = pile.by_id[heading.article_id].language
+        sections.append(
+            Section(
+                story=sel.story.id,
+                heading=translations.get(heading.original, language),
+                heading_original=heading.original if language != "en" else None,
+                bottom_line=tuple(bottom),
+                points=tuple(points),
+            )
+        )
+    also = []
+    for noted in plan.also_noted:
+        article = pile.by_id[noted.heading.article_id]
+        also.append(
+            AlsoNoted(
+                story=noted.story.id,
+                text=translations.get(noted.heading.original, article.language),
+                cites=(number(article.id),),
+            )
+        )
+    sources = tuple(
+        _source_entry(pile.by_id[article_id], n, translations) for article_id, n in number.order.items()
+    )
+    if sections:
+        title = sections[0].heading or ""
+    elif also:
+        title = also[0].text
+    else:
+        title = "Brief"
+    stories = tuple([*(s.story for s in plan.sections), *(n.story for n in plan.also_noted), *plan.left_out])
+    stories = tuple(sorted(stories, key=lambda s: int(s.id[1:])))
+    return Composition(title=title, sections=tuple(sections), also_noted=tuple(also), sources=sources, stories=stories)
+
+
+def _drawn(text: str, facts: Sequence[Fact], english: object) -> list[Fact]:
+    """The facts a rewritten bottom-line sentence draws on: those whose English shares most of its words."""
+    words = content_words(text)
+    scores = [len(words & content_words(" ".join(english(s) for s in f.support))) for f in facts]  # type: ignore[operator]
+    best = max(scores, default=0)
+    return [f for f, s in zip(facts, scores) if best and s >= best / 2] or list(facts[:1])
+
+
+def _source_entry(article: Article, n: int, translations: Translations) -> SourceEntry:
+    headline = real_headline(article)
+    return SourceEntry(
+        n=n,
+        article_id=article.id,
+        publisher=article.publisher,
+        title_en=translations.get(headline, article.language) if headline else None,
+        title_original=headline,
+        language=article.language,
+        date=article.date,
+        location=article.location,
+        url=article.url if article.url != article.location else None,
+        also_at=article.also_at,
+    )

@@ -1,0 +1,95 @@
+"""The pile: the articles of one brief and the embeddings of their original text, indexed by sentence id.
+
+Embedding is the one cost that grows with every sentence read, so it is paid only where it is used: the
+stories stage embeds one text per article (headline and lead), and selection embeds the sentences of the stories
+that reach the page, each once (vectors are kept by sentence id). Only originals are embedded: the multilingual
+embedder puts Arabic and English in one space, and nothing is translated before it is chosen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+import numpy as np
+
+from brief.records import Article, sentence_id
+
+LEAD_SENTENCES = 2  # sentences of the lead that join the headline to say what an article reports
+
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_NUMBER = re.compile(r"\d+(?:[.,٫]\d+)*")
+# Words that make an amount, rate or count in Arabic text without a digit ("ألف", "مليون", "بالمئة").
+_NUMBER_WORDS = re.compile(r"(?:ألف|آلاف|الف|الاف|مليون|ملايين|مليار|مليارات|بالمئة|بالمائة|في المئة|في المائة|%|٪)")
+
+
+class Embedder(Protocol):
+    """What the pile needs of an embedder."""
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length vectors, one row per text."""
+
+
+def numbers_in(text: str) -> list[str]:
+    """The numbers written in digits (Arabic-Indic digits read as ASCII), thousands separators removed."""
+    return [n.replace(",", "").replace("٫", ".") for n in _NUMBER.findall(text.translate(_DIGITS))]
+
+
+def has_quantity(text: str) -> bool:
+    """True when the text states an amount, rate, count or date (a digit, or a word like "مليون", "%")."""
+    return bool(_NUMBER.search(text.translate(_DIGITS)) or _NUMBER_WORDS.search(text))
+
+
+class Pile:
+    """Articles plus lazily computed, cached embeddings of their originals."""
+
+    def __init__(self, articles: Sequence[Article], embedder: Embedder) -> None:
+        self.articles = tuple(articles)
+        self.by_id = {a.id: a for a in self.articles}
+        self.embedder = embedder
+        self._vectors: dict[str, np.ndarray] = {}  # by text: a sentence copied into many articles is embedded once
+        self._heads: np.ndarray | None = None
+        self.embedded = 0  # texts sent to the embedder, for the run record
+
+    def sentence_ids(self, article: Article) -> list[str]:
+        """Ids of an article's sentences, in order."""
+        return [sentence_id(article.id, i) for i in range(len(article.sentences))]
+
+    def locate(self, sid: str) -> tuple[Article, int]:
+        """The article and index of a sentence id."""
+        article_id, _, index = sid.rpartition(":")
+        return self.by_id[article_id], int(index)
+
+    def text(self, sid: str) -> str:
+        """A sentence's original text."""
+        article, index = self.locate(sid)
+        return article.sentences[index]
+
+    def vectors(self, ids: Iterable[str]) -> np.ndarray:
+        """Embeddings of the originals of these sentences (one row each, in order); each text embedded once."""
+        texts = [self.text(i) for i in ids]
+        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if missing:
+            found = np.asarray(self.embedder.embed(missing), dtype=np.float32)
+            self.embedded += len(missing)
+            self._vectors.update(zip(missing, found))
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.stack([self._vectors[t] for t in texts])
+
+    def lead_text(self, article: Article, headline: str | None) -> str:
+        """What an article reports, in its own words: its headline (when it has a real one) and lead."""
+        parts = [headline] if headline else []
+        return " ".join([*parts, *article.sentences[:LEAD_SENTENCES]])
+
+    def heads(self, headlines: Sequence[str | None]) -> np.ndarray:
+        """One embedding per article of headline and lead (``headlines`` in article order), computed once."""
+        if self._heads is None:
+            texts = [self.lead_text(a, h) for a, h in zip(self.articles, headlines)]
+            unique = list(dict.fromkeys(texts))
+            found = np.asarray(self.embedder.embed(unique), dtype=np.float32).reshape(len(unique), -1)
+            self.embedded += len(unique)
+            row = {t: k for k, t in enumerate(unique)}
+            self._heads = found[[row[t] for t in texts]]
+        return self._heads
