@@ -214,24 +214,3 @@ def test_at_most_max_articles_are_kept_the_newest_in_input_order() -> None:
     assert [a.location for a in kept] == ["new", "mid"]
     assert note == "2 older articles left out (at most 2 per brief; see --max-articles)"
     assert pipeline._newest(articles, 4) == (articles, None)
-
-
-def _translated(n: int, title_en: str | None, first: str) -> pipeline.TranslatedArticle:
-    from brief.records import Article, SourceSentence, TranslatedArticle
-
-    article = Article(id=str(n), location=f"{n}.txt", publisher=None, title=None, date=None, language="ar",
-                      sentences=("جملة.",))
-    return TranslatedArticle(n, article, title_en, (SourceSentence(n, 0, "جملة.", first),), True)
-
-
-@pytest.mark.parametrize(
-    ("titles", "expected"),
-    [
-        (["Lead headline", "Other headline"], "Brief: Lead headline"),
-        ([None, "Other headline"], "Brief: Other headline"),  # a headline-less lead: never its masthead
-        ([None, None], "Brief: First sentence of 1."),  # no headline anywhere: the lead's first sentence
-    ],
-)
-def test_the_title_is_a_real_headline_when_any_source_has_one(titles: list[str | None], expected: str) -> None:
-    docs = [_translated(n, title, f"First sentence of {n}.") for n, title in enumerate(titles, 1)]
-    assert pipeline._title(docs, 1) == expected
