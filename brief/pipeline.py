@@ -14,6 +14,7 @@ from brief import __version__, ingest, models
 from brief.clean.duplicates import merge_duplicates
 from brief.clean.repeats import clean_documents
 from brief.config import Settings
+from brief.embed import CachingEmbedder
 from brief.errors import ConfigError, InputError, NothingNewError
 from brief.ingest.web import WebSettings
 from brief.records import Article, Brief, ModelUse, Skipped, SourceEntry, TranslatedArticle
@@ -169,10 +170,12 @@ def make(
     if not docs:
         raise InputError("no article could be translated: " + "; ".join(s.reason for s in untranslatable))
 
-    reporter.stage("Summarising")
-    with stats.timed("summarise"):
+    reporter.stage("Loading the embedder" + (" and summariser" if settings.rewrite else ""))
+    with stats.timed("models"):  # model loading is a stage of its own in the run's timings
         embedder = models.load_backend(specs["embedder"], offline=settings.offline)
         summariser = models.load_backend(specs["summariser"], offline=settings.offline) if settings.rewrite else None
+    reporter.stage("Summarising")
+    with stats.timed("summarise"):
         summary = summarise(docs, embedder, summariser, settings.words)
         earlier: tuple[str, ...] = ()
         if store is not None:
@@ -181,6 +184,8 @@ def make(
             texts = [" ".join(s.text for s in summary.bottom_line), *(p.text for p in summary.points)]
             earlier = tuple(p.line() for p in previously(texts, store.briefs(limit=30), embedder))
     stats.counts.update(articles=len(docs), skipped=len(skipped))
+    if isinstance(embedder, CachingEmbedder):
+        stats.counts.update(embedder.counts())
 
     used = [(translator, "translator"), (summariser, "summariser"), (embedder, "embedder")]
     model_uses = tuple(
