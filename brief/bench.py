@@ -190,10 +190,11 @@ def sentence_pool() -> list[str]:
             f"brief bench synthesises its inputs from seeds/ and tests/fixtures/text/ of a source checkout; "
             f"not found under {REPO}"
         )
-    lines = corpus.read_text(encoding="utf-8").splitlines()
-    for path in sorted(seeds.glob("*.txt")):
-        for paragraph in path.read_text(encoding="utf-8").split("\n\n"):
-            lines.extend(split_sentences(" ".join(paragraph.split())))
+    from brief.pipeline import read_articles
+
+    lines = [s for line in corpus.read_text(encoding="utf-8").splitlines() for s in split_sentences(line)]
+    articles, _ = read_articles([seeds])  # the seeds' sentences as brief cleans them (no page furniture)
+    lines += [s for a in articles for s in a.sentences]
     arabic = re.compile(r"[\u0600-\u06FF]")
     return list(dict.fromkeys(s.strip() for s in lines if len(s.split()) >= 6 and arabic.search(s)))
 
