@@ -122,7 +122,7 @@ def run(options: Options, progress: Callable[[str], None] = lambda message: None
             rows += _bench_stages(options, tiny, pool, progress)
     else:
         rows += _bench_installed(options, pool, progress)
-    if options.stages and options.duplicate_articles:
+    if options.duplicate_articles:
         progress(f"duplicate merging at {options.duplicate_articles} articles")
         rows += _child_rows({"job": "duplicates", "articles": options.duplicate_articles, "pool": pool})
     return {

@@ -170,11 +170,10 @@ def make(
     if not docs:
         raise InputError("no article could be translated: " + "; ".join(s.reason for s in untranslatable))
 
-    reporter.stage("Loading the embedder" + (" and summariser" if settings.rewrite else ""))
+    reporter.stage("Summarising")
     with stats.timed("models"):  # model loading is a stage of its own in the run's timings
         embedder = models.load_backend(specs["embedder"], offline=settings.offline)
         summariser = models.load_backend(specs["summariser"], offline=settings.offline) if settings.rewrite else None
-    reporter.stage("Summarising")
     with stats.timed("summarise"):
         summary = summarise(docs, embedder, summariser, settings.words)
         earlier: tuple[str, ...] = ()
