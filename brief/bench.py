@@ -687,7 +687,7 @@ def table(result: dict[str, Any]) -> str:
     for r in result["rows"]:
         body.append((
             r["what"], r["shape"], "" if r["beams"] is None else str(r["beams"]), f"{r['units']} {r['unit']}",
-            f"{r['seconds']:.2f}" if r["seconds"] else "-", f"{r['rate']:.1f}" if r["seconds"] else "-",
+            f"{r['seconds']:.2f}" if r["seconds"] else "-", (f"{r['rate']:.1f}" if r["rate"] >= 10 else f"{r['rate']:.2f}") if r["seconds"] else "-",
             f"{r['cpu_seconds']:.1f}" if r["cpu_seconds"] else "", "" if r["load_seconds"] is None else f"{r['load_seconds']:.1f}",
             "" if r["peak_mb"] is None else f"{r['peak_mb']:.0f}",
             "" if r["vs_naive"] is None else f"{r['vs_naive']:.1f}", "" if r["vs_batched"] is None else f"{r['vs_batched']:.2f}",
