@@ -36,7 +36,7 @@ from typing import Any
 
 from brief.errors import ConfigError, MissingExtraError, ModelError, UnknownNameError
 from brief.models import ModelSpec, resolved_revision
-from brief.seq2seq import GENERATION_KEYS
+from brief.seq2seq import split_params
 from brief.translate import NLLB_CODES, Translator
 
 QUANTIZATION = "int8"
@@ -251,19 +251,6 @@ def _read_json(path: Path) -> dict[str, Any]:
         return {}
 
 
-def _split(spec: ModelSpec) -> tuple[dict[str, Any], dict[str, Any]]:
-    ours: dict[str, Any] = {}
-    generation: dict[str, Any] = {}
-    for key, value in spec.params.items():
-        if key in _OWN_KEYS:
-            ours[key] = value
-        elif key in GENERATION_KEYS:
-            generation[key] = value
-        else:
-            raise UnknownNameError(f"param of {spec.kind} {spec.name!r}", key, _OWN_KEYS | GENERATION_KEYS)
-    return ours, generation
-
-
 def _model_kind(spec: ModelSpec, own: Mapping[str, Any]) -> str:
     kind = KIND_OF_BACKEND.get(spec.backend) or own.get("model")
     if kind is None:
@@ -277,7 +264,7 @@ class Ct2Translator(Translator):
     """Opus-MT (marian) or NLLB (nllb) through CTranslate2."""
 
     def __init__(self, spec: ModelSpec, folder: Path, *, converted: Path | None = None) -> None:
-        own, self.generation = _split(spec)
+        own, self.generation = split_params(spec, _OWN_KEYS)
         self.spec = spec
         self.kind = _model_kind(spec, own)
         if self.kind == "seq2seq":
@@ -313,7 +300,7 @@ class Ct2Summariser:
     """BART or T5 summarisers through CTranslate2 (same interface as brief.summarise.Seq2SeqSummariser)."""
 
     def __init__(self, spec: ModelSpec, folder: Path, *, converted: Path | None = None) -> None:
-        own, self.generation = _split(spec)
+        own, self.generation = split_params(spec, _OWN_KEYS)
         self.spec = spec
         _model_kind(spec, own)
         self.prefix = str(own.get("prefix", ""))
