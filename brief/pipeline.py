@@ -15,6 +15,7 @@ from brief import __version__, ingest, models
 from brief.clean.duplicates import merge_duplicates
 from brief.clean.repeats import clean_documents
 from brief.config import Settings
+from brief.embed import CachingEmbedder
 from brief.errors import ConfigError, InputError, NothingNewError
 from brief.ingest.web import WebSettings
 from brief.compose import compose
@@ -189,8 +190,9 @@ def make(
 
     # Stories and selection read the originals only; nothing is translated until the page is planned.
     reporter.stage("Finding stories")
-    with stats.timed("select"):
+    with stats.timed("models"):  # model loading is a stage of its own in the run's timings
         embedder = models.load_backend(specs["embedder"], offline=settings.offline)
+    with stats.timed("select"):
         pile = Pile(articles, embedder)
         stories = find_stories(pile)
         page = plan(stories, pile, settings.words)
@@ -235,6 +237,8 @@ def make(
             f"{len(page.left_out)} more stor{'ies' if len(page.left_out) != 1 else 'y'} ({count} article"
             f"{'s' if count != 1 else ''}) did not fit the {settings.words}-word page"
         )
+    if isinstance(embedder, CachingEmbedder):
+        stats.counts.update(embedder.counts())
 
     used = [(translator, "translator"), (summariser, "summariser"), (embedder, "embedder")]
     model_uses = tuple(

@@ -107,3 +107,34 @@ def test_reading_a_folder_with_a_copied_seed_gives_one_source_for_both(tmp_path:
     assert [(Path(a.location).name, [Path(p).name for p in a.also_at]) for a in articles] == [
         ("copy.txt", ["original.txt"])
     ]
+
+
+def _random_pile(seed: int, n: int) -> list[Article]:
+    """Articles drawn from a small pool of sentences and URLs, so copies, part-copies and near misses abound."""
+    import random
+
+    rng = random.Random(seed)
+    pool = [f"جملة رقم {k} عن الخبر في المدينة." for k in range(12)]
+    urls = [None, None, None, "https://x.example/a", "http://www.x.example/a/", "https://x.example/b"]
+    pile = []
+    for i in range(n):
+        sentences = tuple(rng.sample(pool, rng.randint(1, 6)))
+        pile.append(article(f"item{i}.txt", sentences, url=rng.choice(urls), publisher=rng.choice([None, "A", "B"])))
+    return pile
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_indexed_merge_gives_exactly_the_all_pairs_result(seed: int) -> None:
+    from brief.clean.duplicates import merge_duplicates_pairwise
+
+    pile = _random_pile(seed, 60)
+    indexed = merge_duplicates(pile)
+    assert indexed == merge_duplicates_pairwise(pile)
+    assert len(indexed) < len(pile)  # the pile does hold copies, so the comparison tested merging
+
+
+def test_a_copy_is_found_among_thousands_of_distinct_articles() -> None:
+    pile = [article(f"a{i}.txt", tuple(f"خبر {i} جملة {j}." for j in range(4))) for i in range(3000)]
+    pile.append(article("copy.txt", pile[1234].sentences[:3]))
+    merged = merge_duplicates(pile)
+    assert len(merged) == 3000 and merged[1234].also_at == ("copy.txt",)

@@ -14,6 +14,8 @@ Two articles are copies when
 from __future__ import annotations
 
 import dataclasses
+import math
+from collections import Counter
 from collections.abc import Sequence
 
 from brief.clean.text import normalise_for_matching
@@ -23,10 +25,60 @@ from brief.records import Article
 CONTAINED = 0.8
 # Below this many sentences a shared share says little (two one-line items of the same agency bulletin).
 MIN_SENTENCES = 3
+_LEAST_SHARED = max(1, math.ceil(CONTAINED * MIN_SENTENCES))
 
 
 def merge_duplicates(articles: Sequence[Article]) -> list[Article]:
-    """Articles with copies merged: the first place found is kept, the others listed in ``also_at``."""
+    """Articles with copies merged: the first place found is kept, the others listed in ``also_at``.
+
+    Candidates come from indexes (article id, bare URL, and each normalised sentence -> the kept articles that
+    hold it), so each article is compared only with those sharing something with it, not with every kept one:
+    linear in the input for ordinary news, where few sentences recur across articles. The candidates are a
+    superset of the articles ``_same`` can accept, and the first accepted one wins, so the result is exactly
+    that of comparing every pair (``merge_duplicates_pairwise``, kept for the tests and the bench).
+    """
+    merged: list[Article] = []
+    keys: list[frozenset[str]] = []
+    by_id: dict[str, set[int]] = {}
+    by_url: dict[str, set[int]] = {}
+    by_sentence: dict[str, list[int]] = {}
+
+    def index(i: int, new_sentences: frozenset[str]) -> None:
+        kept = merged[i]
+        by_id.setdefault(kept.id, set()).add(i)
+        if kept.url:
+            by_url.setdefault(_bare_url(kept.url), set()).add(i)
+        for sentence in new_sentences:
+            by_sentence.setdefault(sentence, []).append(i)
+
+    for article in articles:
+        key = frozenset(normalise_for_matching(s) for s in article.sentences)
+        candidates: set[int] = set(by_id.get(article.id, ()))
+        if article.url:
+            candidates |= by_url.get(_bare_url(article.url), set())
+        shared: Counter[int] = Counter()
+        for sentence in key:
+            shared.update(by_sentence.get(sentence, ()))
+        # Containment needs CONTAINED of at least MIN_SENTENCES shared; fewer can never pass ``_same``.
+        candidates.update(i for i, n in shared.items() if n >= _LEAST_SHARED)
+        match = next((i for i in sorted(candidates) if _same(merged[i], keys[i], article, key)), None)
+        if match is None:
+            merged.append(article)
+            keys.append(key)
+            index(len(merged) - 1, key)
+        else:
+            merged[match] = _combine(merged[match], article)
+            if len(key) > len(keys[match]):
+                added = key - keys[match]
+                keys[match] = keys[match] | key
+            else:
+                added = frozenset()
+            index(match, added)
+    return merged
+
+
+def merge_duplicates_pairwise(articles: Sequence[Article]) -> list[Article]:
+    """The former all-pairs merge (quadratic): the reference ``merge_duplicates`` must agree with."""
     merged: list[Article] = []
     keys: list[frozenset[str]] = []
     for article in articles:

