@@ -11,11 +11,13 @@ article is dated, the printed English says it, and no supporting sentence resolv
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Protocol
 
+from brief import names
 from brief.clean import split_sentences
+from brief.differences import Claim, Difference, compare
 from brief.pile import Pile, numbers_in
 from brief.records import (
     AlsoNoted,
@@ -32,6 +34,7 @@ from brief.records import (
 from brief.select import Fact, Plan, Selection
 from brief.stories import real_headline
 from brief.summarise import checks, content_words
+from brief.timeline import Event, with_english
 from brief.translate import Translations, date_notes
 
 REWRITE_SUPPORT = 3  # supporting sentences a point's rewrite reads
@@ -98,6 +101,7 @@ def certain_notes(text: str, lead: SourceSentence, support: Sequence[SourceSente
 
 def compose(plan: Plan, pile: Pile, translations: Translations, rewriter: Rewriter | None) -> Composition:
     """Sections, also-noted lines, sources numbered by first use, and the title (the lead story's headline)."""
+    translations = one_spelling(translations)
     number = _Numbering()
 
     def source(sid: str) -> SourceSentence:
@@ -156,6 +160,10 @@ def compose(plan: Plan, pile: Pile, translations: Translations, rewriter: Rewrit
             notes=tuple(dict.fromkeys(notes)),
         )
 
+    def claim(sid: str) -> Claim:
+        article, index = pile.locate(sid)
+        return Claim(sid, article.sentences[index], english(sid), number(article.id), article.date)
+
     def failed(found: Sequence[Check]) -> tuple[str, ...]:
         return tuple(p for c in found if not c.passed for p in c.why.split("; "))
 
@@ -196,6 +204,8 @@ def compose(plan: Plan, pile: Pile, translations: Translations, rewriter: Rewrit
                 heading_original=heading.original if language != "en" else None,
                 bottom_line=tuple(bottom),
                 points=tuple(points),
+                timeline=_timeline(sel.timeline, pile, number, english),
+                differences=_differences(sel.facts, claim),
             )
         )
     also = []
@@ -244,3 +254,43 @@ def _source_entry(article: Article, n: int, translations: Translations) -> Sourc
         url=article.url if article.url != article.location else None,
         also_at=article.also_at,
     )
+
+
+def one_spelling(translations: Translations) -> Translations:
+    """The translations with every name spelled one way (``names.variant_map``, built from the Arabic side).
+
+    Different articles' translations spell one name differently (Akturk, Aktürk, Ak Turk); the brief prints the
+    most used spelling everywhere. Applied before anything reads the English, so rewrites, their checks and the
+    printed sentences all see the same spelling.
+    """
+    mapping = names.variant_map((original, english) for (_, original), english in translations.english.items())
+    if not mapping:
+        return translations
+    return replace(translations, english={key: names.apply(text, mapping) for key, text in translations.english.items()})
+
+
+def _timeline(
+    events: Sequence[Event], pile: Pile, number: _Numbering, english: Callable[[str], str]
+) -> tuple[Event, ...]:
+    """The selection's events with their English lines, cited by the numbers of the sources that tell them."""
+    lines = with_english(events, {e.sentence_id: english(e.sentence_id) for e in events})
+    return tuple(
+        replace(e, cites=tuple(sorted({number(pile.locate(sid)[0].id) for sid in e.sentence_ids}))) for e in lines
+    )
+
+
+def _differences(facts: Sequence[Fact], claim: Callable[[str], Claim]) -> tuple[Difference, ...]:
+    """Where the sources of a section's facts give different figures or dates, each disagreement once.
+
+    Figures are compared across a fact's support and the other publishers' sentences select found disagreeing
+    (``Fact.differs``); dates only within the support, since two close sentences with different days are more
+    often two events ("classes suspended tomorrow, Monday" and "classes resume tomorrow, Tuesday").
+    """
+    found: dict[frozenset[tuple[str, tuple[int, ...]]], Difference] = {}
+    for fact in facts:
+        support = set(fact.support)
+        for d in compare([claim(sid) for sid in (*fact.support, *fact.differs)]):
+            if d.kind != "number" and not set(d.sentence_ids) <= support:
+                continue
+            found.setdefault(frozenset((v.value, tuple(v.cites)) for v in d.values), d)
+    return tuple(found.values())

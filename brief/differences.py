@@ -433,7 +433,9 @@ def compare(claims: Sequence[Claim]) -> list[Difference]:
         if _disagree([(c, q) for c, q in said], lambda a, b: a.agrees(b)):
             found.append(Difference("number", _values([(c, q.english, (q.value, q.qualifier)) for c, q in said])))
     dated = [(c, d) for c in claims if (d := _only_date(c)) is not None]
-    if _disagree(dated, _dates_agree):
+    # Dates of different precision ("from January 2027" against "on 2 November 2026") are most often two things:
+    # when a decision takes effect and when it was taken. Only dates of one precision are compared.
+    if len({d.precision for _, d in dated}) == 1 and _disagree(dated, _dates_agree):
         found.append(Difference("date", _values([(c, english_date(d.date, d.precision), d.date) for c, d in dated])))
     return found
 

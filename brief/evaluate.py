@@ -13,6 +13,7 @@ through the cache path) and is scored from the brief's JSON, read by ``BriefView
 is better (``DIRECTIONS``):
 
     facts.<story>        key facts of a multi-publisher story a printed sentence's support contains    higher
+                         (or the sentence a timeline line is written from)
     mixed_sections       sections whose printed sentences come from two or more stories                 lower
     singles_in_story     single-article stories with a sentence inside a story's section                lower
     unsupported          numbers, names and month/day names printed that their support's English lacks  lower
@@ -360,8 +361,15 @@ class Scorer:
     # -- the scores --
 
     def facts(self) -> tuple[dict[str, int], dict[str, list[str]]]:
-        """Per story, how many key facts a printed sentence's support contains; and the facts missed."""
+        """Per story, how many key facts a printed sentence's support (or a timeline line's sentence) contains."""
         supports = [_norm(sup.get("original") or "") for s in self.view.printed() for sup in s.get("support") or []]
+        # A dated key point is printed as a timeline line instead: the sentence it is written from counts.
+        supports += [
+            _norm(self.sentence_by_id[str(e.get("sentence_id"))][1])
+            for section in self.view.sections
+            for e in section.timeline
+            if str(e.get("sentence_id")) in self.sentence_by_id
+        ]
         covered: dict[str, int] = {}
         missed: dict[str, list[str]] = {}
         for story in self.gold.stories:

@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from brief.records import AlsoNoted, Brief, BriefSentence, Section, SourceEntry
 
@@ -58,13 +59,20 @@ def citations(cites: Sequence[int]) -> str:
     return "".join(f"[{n}]" for n in cites)
 
 
-def _sentence(s: BriefSentence) -> str:
+def _sentence(s: BriefSentence, *, one_source: bool = False) -> str:
     text = escape(s.text.strip())
     # A relative date means little a day later: say which day it was, when compose found it certain.
     notes = dict.fromkeys(note.text() for note in s.notes)
     if notes:
         text += f" ({'; '.join(notes)})"
+    if one_source:
+        text += " (one source)"
     return f"{text} {citations(s.cites)}"
+
+
+def _entry(item: Any) -> dict[str, Any]:
+    """A timeline or difference entry as CONTRACT.md's dict (records carry ``to_json``; plain dicts pass)."""
+    return item.to_json() if hasattr(item, "to_json") else dict(item)
 
 
 def source_line(s: SourceEntry) -> str:
@@ -135,8 +143,19 @@ def body_markdown(brief: Brief, page: Page) -> str:
             continue
         lines += [f"## {escape(section.heading)}", "", bottom, ""]
         lines += [f"*{escape(line)}*" for line in section.previously] + ([""] if section.previously else [])
+        # "one source" only means something where other sources were there to agree.
+        several = len({c for s in (*section.bottom_line, *section.points) for c in s.cites}) > 1
         if points:
-            lines += [f"- {_sentence(s)}" for s in points] + [""]
+            lines += [f"- {_sentence(s, one_source=several and s.single_source)}" for s in points] + [""]
+        events = [_entry(e) for e in section.timeline]
+        if events:
+            lines += ["**Timeline**", ""] + [f"- {escape(e['text'])} {citations(e['cites'])}" for e in events] + [""]
+        differ = [_entry(d) for d in section.differences]
+        if differ:
+            lines += [
+                "*Sources differ:* " + " vs ".join(f"{escape(v['value'])} {citations(v['cites'])}" for v in d["values"])
+                for d in differ
+            ] + [""]
     if page.also_noted:
         lines += ["## Also noted", ""]
         for a in page.also_noted:

@@ -41,6 +41,9 @@ from brief.summarise import (
     content_words,
     word_count,
 )
+from brief.differences import Claim, compare
+from brief.timeline import DatedSentence, Event
+from brief.timeline import timeline as find_timeline
 
 # English words per word of the original. Arabic attaches articles, prepositions and pronouns to the word, so its
 # English runs longer: measured 1.19 on the 200 sentences of the evaluation sets with their human translations
@@ -60,6 +63,11 @@ SUBSUMED_MIN_WORDS = 3
 MAX_STORY_ARTICLES = 24  # one per independent publisher first, then the most central
 MAX_ARTICLE_SENTENCES = 20  # the top of an article: news is written lead first
 SAME_FACT_NUMBER_OVERLAP = 0.3  # word overlap enough for one fact when a number ties the two
+DIFFER_COS = 0.9  # another publisher's sentence this close may give the same fact with another figure ...
+DIFFER_OVERLAP = 0.4  # ... when it also shares this much of its content words (not just the subject)
+MAX_TIMELINE = 6  # events a story's timeline prints at most (those most sources tell)
+TIMELINE_SHARE = 0.2  # of the budget, at most, for one story's timeline
+TIMELINE_LINE_WORDS = 5  # "- 18 March 2025 —" and the citation, beside the sentence itself
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,7 @@ class Fact:
     carried_by: int  # independent publishers that report it (all of them, not only those shown)
     score: float
     cost: int  # estimated English words on the page
+    differs: tuple[str, ...] = ()  # sentences of other publishers on the same fact whose figures or dates disagree
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,7 @@ class Selection:
     heading: Heading
     facts: tuple[Fact, ...]  # in print order: the first ``bottom`` make the bottom line, the rest are points
     bottom: int
+    timeline: tuple[Event, ...] = ()  # dated events in date order (three dates or more), cites still unnumbered
 
 
 @dataclass(frozen=True)
@@ -119,10 +129,14 @@ class Plan:
         for section in self.sections:
             wanted.append(_text_of(pile, section.heading))
             for fact in section.facts:
-                for sid in fact.support:
+                for sid in (*fact.support, *fact.differs):
                     article, index = pile.locate(sid)
                     wanted.append((article.language, article.sentences[index]))
                     cited.append(article.id)
+            for event in section.timeline:
+                article, index = pile.locate(event.sentence_id)
+                wanted.append((article.language, article.sentences[index]))
+                cited += [pile.locate(sid)[0].id for sid in event.sentence_ids]
         for noted in self.also_noted:
             wanted.append(_text_of(pile, noted.heading))
             cited.append(noted.heading.article_id)
@@ -162,6 +176,44 @@ def fragment(article: Article, index: int) -> bool:
         return True
     # An item under a line that announced a list ("ومن المتوقع أن يتضمن التعاون بين الطرفين:").
     return index > 0 and article.sentences[index - 1].rstrip().endswith((":", "："))
+
+
+def story_timeline(
+    story: Story, pile: Pile, points: Sequence[Fact], room: int
+) -> tuple[tuple[Event, ...], list[Fact]]:
+    """The story's dated events (``timeline.timeline``) that fit ``room`` words, and the ``points`` they tell.
+
+    Read from the originals of the same sentences ``rank_facts`` compares, each against its own article's date,
+    the story's ranked points first (so on ties their events are kept); a point whose lead an event is written
+    from is printed in the timeline instead. When the events do not fit, those the fewest sources tell go
+    first, down to three dates; below that there is no timeline.
+    """
+    leads = [f.lead for f in points]
+    first = {sid: k for k, sid in enumerate(leads)}
+    sentences = [
+        DatedSentence(sentence_id(article.id, index), text, None, article.date, k + 1)
+        for k, article in enumerate(pile.by_id[i] for i in story.article_ids[:MAX_STORY_ARTICLES])
+        for index, text in enumerate(article.sentences[:MAX_ARTICLE_SENTENCES])
+    ]
+    sentences.sort(key=lambda d: first.get(d.id, len(first)))
+    for most in range(MAX_TIMELINE, 2, -1):
+        events = find_timeline(sentences, max_events=most)
+        if not events:
+            return (), []
+        told = {sid for e in events for sid in e.sentence_ids}
+        moved = [f for f in points if f.lead in told]
+        if timeline_cost(events, pile) <= room:
+            return tuple(events), moved
+    return (), []
+
+
+def timeline_cost(events: Sequence[Event], pile: Pile) -> int:
+    """Estimated English words of a timeline: its label and one line per event."""
+    lines = 0
+    for event in events:
+        article, index = pile.locate(event.sentence_id)
+        lines += english_words(article.sentences[index], article.language) + TIMELINE_LINE_WORDS
+    return 1 + lines if events else 0
 
 
 def rank_facts(story: Story, pile: Pile) -> list[Fact]:
@@ -272,12 +324,27 @@ def rank_facts(story: Story, pile: Pile) -> list[Fact]:
         if not redundant(i):
             take(i)
 
+    def _differs(i: int, support: list[str]) -> tuple[str, ...]:
+        # Sources that disagree on a figure are not "the same fact" by the tests above (their numbers differ), so
+        # the closest sentence of each other publisher is asked too; ``compare`` aligns figures by unit and role,
+        # so only a figure of the same kind about the same thing counts as a disagreement.
+        kin = [
+            int(cols[np.argmax(sims[i, cols])])
+            for g in groups
+            if g != group[i] and len(cols := np.flatnonzero(g_arr == g))
+        ]
+        kin = [j for j in kin if sims[i, j] >= DIFFER_COS and overlap[i, j] >= DIFFER_OVERLAP and ids[j] not in support]
+        if not kin:
+            return ()
+        claims = [Claim(ids[k], originals[k], None, group[k], article_of[k].date) for k in [i, *kin]]
+        return tuple(dict.fromkeys(sid for d in compare(claims) for sid in d.sentence_ids if sid not in support))
+
     facts = []
     for i in chosen:
         others = sorted(best_in[i].items(), key=lambda kv: -sims[i, kv[1]])
         support = [ids[i], *(ids[j] for _, j in others)][:MAX_SUPPORT]
         cost = english_words(originals[i], article_of[i].language) + CITATION_WORDS + len(support)
-        facts.append(Fact(ids[i], tuple(support), int(carried[i]), float(score[i]), cost))
+        facts.append(Fact(ids[i], tuple(support), int(carried[i]), float(score[i]), cost, _differs(i, support)))
     return facts
 
 
@@ -329,6 +396,16 @@ def plan(stories: Sequence[Story], pile: Pile, budget_words: int) -> Plan:
             room -= cost
     if noted:
         room -= 2
+    # Then a timeline for each section whose story has three or more dated events, within its share of the page.
+    # A dated fact it tells is printed there, as a dated line, and not again as a key point.
+    timelines: dict[str, tuple[Event, ...]] = {}
+    for s in sections:
+        facts = ranked[s.id]
+        found, moved = story_timeline(s, pile, facts[1:], min(room, int(budget_words * TIMELINE_SHARE)))
+        if found:
+            timelines[s.id] = found
+            room -= timeline_cost(found, pile)
+            ranked[s.id] = [f for f in facts if f not in moved]
     # Then the rest of each story's facts, in turns weighted by publishers (most-covered story first on ties).
     taken = {s.id: 1 for s in sections}
     queue = [(1 / s.publishers, k, s) for k, s in enumerate(sections)]
@@ -356,7 +433,9 @@ def plan(stories: Sequence[Story], pile: Pile, budget_words: int) -> Plan:
         bottom = 2 if len(facts) > 2 and facts[1].carried_by >= 2 else 1
         # The bottom line tells what happened first: the sentence nearer the top of its article leads.
         facts[:bottom] = sorted(facts[:bottom], key=lambda f: int(f.lead.rpartition(":")[2]))
-        chosen.append(Selection(story=s, heading=headings[s.id], facts=tuple(facts), bottom=bottom))
+        chosen.append(
+            Selection(story=s, heading=headings[s.id], facts=tuple(facts), bottom=bottom, timeline=timelines.get(s.id, ()))
+        )
     left = tuple(s for s in stories if s not in sections and s not in noted)
     return Plan(
         sections=tuple(chosen),

@@ -206,6 +206,10 @@ def story_heading(text: str) -> str:
 def test_every_sentence_ends_with_citations_of_listed_sources(markdown_run: Run) -> None:
     text = markdown_run.text
     lines = section(text, story_heading(text))
+    # The seeds' story has three or more dated events: a timeline closes its section, one cited line each.
+    assert "**Timeline**" in lines
+    lines, timeline = lines[: lines.index("**Timeline**")], lines[lines.index("**Timeline**") + 1 :]
+    assert len(timeline) >= 3 and all(t.startswith("- ") and ends_in_citations(t[2:]) for t in timeline)
     bottom = [line for line in lines if not line.startswith("- ")]
     points = [line for line in lines if line.startswith("- ")]
     assert len(bottom) == 1 and ends_in_citations(bottom[0])

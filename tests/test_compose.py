@@ -127,3 +127,64 @@ def test_a_date_note_is_printed_only_when_certain() -> None:
 )
 def test_a_translation_is_checked_for_the_originals_numbers(english: str, original: str, passed: bool) -> None:
     assert translation_checks(english, original)[0].passed is passed
+
+
+# -- timeline, where sources differ, one spelling per name: through the real pipeline on an evaluation set --
+
+EVAL = __import__("pathlib").Path(__file__).parent / "eval"
+
+
+@pytest.fixture(scope="module")
+def economy_json() -> dict:
+    """The economy set's brief as JSON, made with its reference translations (realistic English, no weights)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from brief.cli import app
+
+    folder = EVAL / "economy"
+    result = CliRunner().invoke(
+        app, ["make", str(folder), "--models", str(folder / "models.yaml"), "--extractive", "--format", "json", "-q"]
+    )
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_a_story_with_three_dated_events_gets_a_cited_timeline_in_date_order(economy_json: dict) -> None:
+    lead = economy_json["sections"][0]
+    dates = [e["date"] for e in lead["timeline"]]
+    assert len(set(dates)) >= 3 and dates == sorted(dates)
+    numbers = {s["n"] for s in economy_json["sources"]}
+    assert all(e["cites"] and set(e["cites"]) <= numbers and e["text"] for e in lead["timeline"])
+
+
+def test_a_figure_two_sources_give_differently_is_shown_with_both_citations(economy_json: dict) -> None:
+    differences = [d for s in economy_json["sections"] for d in s["differences"]]
+    assert differences
+    assert all(len(d["values"]) >= 2 and len({c for v in d["values"] for c in v["cites"]}) >= 2 for d in differences)
+    texts = [frozenset((v["value"], tuple(v["cites"])) for v in d["values"]) for d in differences]
+    assert len(texts) == len(set(texts))  # each disagreement once
+
+
+def test_a_timeline_line_is_not_printed_again_as_a_key_point(economy_json: dict) -> None:
+    for section in economy_json["sections"]:
+        told = {e["sentence_id"] for e in section["timeline"]}
+        printed = {s["support"][0]["sentence_id"] for s in section["points"]}
+        assert not told & printed
+
+
+def test_names_are_spelled_one_way_across_articles() -> None:
+    from brief.compose import one_spelling
+
+    translations = Translations(
+        english={
+            ("ar", "قال وزير الدفاع التركي يشار غولر إن الاتفاق مهم."): "Turkish defence minister Yaşar Güler said the deal matters.",
+            ("ar", "وأضاف غولر أن التدريب يبدأ قريبا."): "Guler added that the training starts soon.",
+            ("ar", "وزار يشار غولر دمشق."): "Yasar Guler visited Damascus.",
+            ("ar", "والتقى يشار غولر نظيره السوري."): "Yaşar Güler met his Syrian counterpart.",
+        },
+        texts=4,
+    )
+    english = " ".join(one_spelling(translations).english.values())
+    assert "Güler" in english and "Guler" not in english
