@@ -142,6 +142,13 @@ def _candidates(english: Sequence[str]) -> dict[str, _Candidate]:
         tokens = [m for m in _TOKEN.finditer(text) if m.group(0).casefold() not in _NOT_NAMES]
         for k, m in enumerate(tokens):
             add(_key(m.group(0)), (i, m.start()), 1)
+            # "Jaber-Nassib" names two places: each part is a spelling of its own ("Jabir", "Nasib" elsewhere).
+            parts = re.split(r"[-‐]", m.group(0))
+            if len(parts) > 1 and not _ARTICLE.match(m.group(0)) and all(p[:1].isupper() for p in parts):
+                offset = m.start()
+                for part in parts:
+                    add(part, (i, offset), 1)
+                    offset += len(part) + 1
             if k + 1 < len(tokens) and text[m.end() : tokens[k + 1].start()] == " ":
                 add(_key(f"{m.group(0)} {tokens[k + 1].group(0)}"), (i, m.start()), 2)
     return found
@@ -308,7 +315,11 @@ def _pattern(variants: Iterable[str]) -> re.Pattern[str] | None:
     ]
     if not alternatives:
         return None
-    return re.compile(rf"(?<![\w'’‐-])(?:{'|'.join(alternatives)})(?![\w‐-])")
+    # Not inside a word, nor after an article's hyphen ("al-Musafri") or before a lower-case suffix ("Nasib-based");
+    # a part of a compound of names ("Jaber-Nassib") is matched.
+    return re.compile(
+        rf"(?<![\w'’])(?<![AaEeUu]l[-‐])(?<![-‐][a-z])(?:{'|'.join(alternatives)})(?![\w])(?![-‐][a-z])"
+    )
 
 
 def apply(text: str, mapping: Mapping[str, str]) -> str:
