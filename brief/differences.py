@@ -432,10 +432,10 @@ def compare(claims: Sequence[Claim]) -> list[Difference]:
         said = [(c, same[0]) for c, qs in zip(claims, per_claim) if len(same := [q for q in qs if q.key == key]) == 1]
         if _disagree([(c, q) for c, q in said], lambda a, b: a.agrees(b)):
             found.append(Difference("number", _values([(c, q.english, (q.value, q.qualifier)) for c, q in said])))
-    dated = [(c, d) for c in claims if (d := _only_date(c)) is not None]
-    # Dates of different precision ("from January 2027" against "on 2 November 2026") are most often two things:
-    # when a decision takes effect and when it was taken. Only dates of one precision are compared.
-    if len({d.precision for _, d in dated}) == 1 and _disagree(dated, _dates_agree):
+    # A date after its own article's ("from January 2027" in a November 2026 article) is when something is due, not
+    # when the fact happened: set against the day a decision was taken it would be a false disagreement.
+    dated = [(c, d) for c in claims if (d := _only_date(c)) is not None and not _ahead(d, c.published)]
+    if _disagree(dated, _dates_agree):
         found.append(Difference("date", _values([(c, english_date(d.date, d.precision), d.date) for c, d in dated])))
     return found
 
@@ -476,3 +476,14 @@ def _dates_agree(a: FoundDate, b: FoundDate) -> bool:
     if coarser == "month":
         return (a.date.year, a.date.month) == (b.date.year, b.date.month)
     return a.date == b.date
+
+
+def _ahead(found: FoundDate, published: dt.date | None) -> bool:
+    """The date lies after the article's own date (at the date's precision): a plan or deadline, not an event."""
+    if published is None:
+        return False
+    if found.precision == "year":
+        return found.date.year > published.year
+    if found.precision == "month":
+        return (found.date.year, found.date.month) > (published.year, published.month)
+    return found.date > published

@@ -196,7 +196,7 @@ def test_a_folder_walk_does_not_follow_symlinks_out_of_the_folder(tmp_path: Path
     (root / "private.txt").symlink_to(outside / "private.txt")
     (root / "inside").symlink_to(root / "sub", target_is_directory=True)  # inside: fine (read once, real path)
     result = subprocess.run(
-        [sys.executable, "-m", "brief", "inspect", str(root)],
+        [sys.executable, "-m", "brief", "inspect", "--json", str(root)],
         capture_output=True, text=True, timeout=60, check=False, cwd=Path(__file__).resolve().parent.parent,
     )
     assert result.returncode == 7, result.stderr

@@ -59,6 +59,9 @@ def imported_modules() -> dict[str, str]:
     return found
 
 
+TESTS = Path(__file__).resolve().parent
+
+
 @functools.lru_cache(maxsize=1)
 def distributions() -> dict[str, list[str]]:
     return importlib.metadata.packages_distributions()
@@ -69,8 +72,8 @@ def third_party() -> dict[str, str]:
     return {
         module: where
         for module, where in imported_modules().items()
-        if module not in sys.stdlib_module_names and module != "brief"
-    }
+        if module not in sys.stdlib_module_names and module != "brief" and not (TESTS / f"{module}.py").exists()
+    }  # a module of this checkout's tests/ (``brief bench`` borrows tiny_models from it) is not a package
 
 
 @pytest.mark.parametrize("module", sorted(third_party()))

@@ -217,6 +217,7 @@ def test_raw_message_is_ascii_with_crlf_and_short_lines() -> None:
         ("no heading at all\n", "Brief 25 Oct 2025"),
         ("# Brief:   spaces\t and\u2067 isolates\u2069  \n", "Brief 25 Oct 2025: spaces and isolates"),
         ("# Brief: Why C# matters ##\n", "Brief 25 Oct 2025: Why C# matters"),
+        ("# Prices \\[up\\] \\<again\\>\n", "Brief 25 Oct 2025: Prices [up] <again>"),  # Markdown escapes undone
     ],
 )
 def test_subject_comes_from_the_brief(markdown: str, subject: str) -> None:

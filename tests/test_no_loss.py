@@ -56,7 +56,7 @@ def make(*args: str | Path):  # noqa: ANN201
 
 
 def is_brief(text: str) -> bool:
-    return text.startswith("# Brief") and "## Sources" in text
+    return text.startswith("# ") and "## Sources" in text and "Made by brief" in text
 
 
 def kept_briefs(home: Path) -> list[Path]:

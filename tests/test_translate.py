@@ -177,7 +177,7 @@ def test_max_input_tokens_beyond_the_model_is_a_config_error(
     config = json.loads((tiny_models[model] / "config.json").read_text(encoding="utf-8"))
     limit = config["max_position_embeddings"]
     registry = write_registry(tmp_path, tiny_models[model], backend, {"max_input_tokens": limit + 1})
-    with pytest.raises(ConfigError, match=f"max_input_tokens {limit + 1} exceeds the model's limit {limit}"):
+    with pytest.raises(ConfigError, match=f"max_input_tokens {limit + 1} exceeds the {limit} positions the model has"):
         load(registry, "t")
 
 

@@ -38,7 +38,7 @@ def brief(*args: str | Path, env: dict[str, str] | None = None):  # noqa: ANN201
 
 def inspected(*args: str | Path, env: dict[str, str] | None = None) -> tuple[int, dict[str, str], list[str]]:
     """Run ``brief inspect``: exit code, skipped location -> reason, locations of the articles read."""
-    result = brief("inspect", *args, "--timeout", "2", env=env)
+    result = brief("inspect", "--json", *args, "--timeout", "2", env=env)
     items = json.loads(result.stdout) if result.stdout.strip() else []
     skipped = {item["path"]: item["skipped"] for item in items if "skipped" in item}
     read = [item["path"] for item in items if "skipped" not in item]

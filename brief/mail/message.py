@@ -17,7 +17,7 @@ from pathlib import Path
 
 from brief import __version__
 from brief.errors import ConfigError, InputError
-from brief.mail.html import _BIDI_CONTROLS, _HEADING, markdown_to_html
+from brief.mail.html import _BACKSLASHED, _BIDI_CONTROLS, _HEADING, markdown_to_html
 from brief.mail.plain import for_mail, isolate_plain
 
 
@@ -117,7 +117,8 @@ def _headline(markdown: str) -> str | None:
     for line in markdown.splitlines():
         found = _HEADING.match(line.strip())
         if found and len(found.group(1)) == 1:
-            text = _BIDI_CONTROLS.sub("", found.group(2)).strip()
+            # The Markdown escapes what an article's text could make into markup (render.escape): undo that here.
+            text = _BACKSLASHED.sub(r"\1", _BIDI_CONTROLS.sub("", found.group(2))).strip()
             return text.removeprefix("Brief:").strip() or None
     return None
 
