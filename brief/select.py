@@ -197,14 +197,24 @@ def story_timeline(
     ]
     sentences.sort(key=lambda d: first.get(d.id, len(first)))
     for most in range(MAX_TIMELINE, 2, -1):
-        events = find_timeline(sentences, max_events=most)
-        if not events:
+        events = _one_line_per_sentence(find_timeline(sentences, max_events=most))
+        if len({(e.date, e.precision) for e in events}) < 3:
             return (), []
         told = {sid for e in events for sid in e.sentence_ids}
         moved = [f for f in points if f.lead in told]
         if timeline_cost(events, pile) <= room:
             return tuple(events), moved
     return (), []
+
+
+def _one_line_per_sentence(events: Sequence[Event]) -> list[Event]:
+    """A sentence listing several dates ("after cuts on 17 April, 10 July and 28 August") is printed once, at the
+    latest of its dates (the nearest to the news); the others would repeat the same line."""
+    latest: dict[str, Event] = {}
+    for e in events:
+        if e.sentence_id not in latest or e.date > latest[e.sentence_id].date:
+            latest[e.sentence_id] = e
+    return [e for e in events if latest[e.sentence_id] is e]
 
 
 def timeline_cost(events: Sequence[Event], pile: Pile) -> int:
