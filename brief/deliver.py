@@ -108,6 +108,22 @@ def _write_special(path: Path, target: Path, data: bytes) -> None:
         os.close(fd)
 
 
+def _fill(fd: int, tmp: str, data: bytes, mode: int | None) -> None:
+    """Write ``data`` into the temporary file ``fd`` (at ``tmp``), flushed to disk, with ``mode``.
+
+    mkstemp makes 0600; with no ``mode`` the file gets the permissions of any new file (0666 less the umask).
+    """
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    if mode is None:
+        mask = os.umask(0)
+        os.umask(mask)
+        mode = 0o666 & ~mask
+    os.chmod(tmp, mode)
+
+
 def write_atomic(path: Path, text: str | bytes, *, make_folders: bool = True) -> None:
     """Write text (UTF-8, LF) or bytes to ``path`` so that readers see the old file or the new one, never half.
 
@@ -137,17 +153,8 @@ def write_atomic(path: Path, text: str | bytes, *, make_folders: bool = True) ->
     except OSError as err:
         raise OutputError(f"cannot write {path}: {_reason(err)}") from None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if info is not None:
-            mode = stat.S_IMODE(info.st_mode)  # a brief replaced keeps the permissions its owner gave it
-        else:
-            mask = os.umask(0)
-            os.umask(mask)
-            mode = 0o666 & ~mask  # mkstemp makes 0600; a new brief gets the permissions of any new file
-        os.chmod(tmp, mode)
+        # A brief replaced keeps the permissions its owner gave it.
+        _fill(fd, tmp, data, stat.S_IMODE(info.st_mode) if info is not None else None)
         os.replace(tmp, target)
     except OSError as err:
         Path(tmp).unlink(missing_ok=True)
@@ -177,13 +184,7 @@ def write_new(folder: Path, name: str, text: str | bytes, *, make_folders: bool 
     except OSError as err:
         raise OutputError(f"cannot write a brief into {folder}: {_reason(err)}") from None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
+        _fill(fd, tmp, data, None)
         for n in range(1, 10_000):
             candidate = folder / (f"{stem}-{n}" if n > 1 else stem)
             if suffix:
