@@ -283,7 +283,7 @@ def make(
     ] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write here (default: stdout).")] = None,
     output_dir: Annotated[
-        Optional[Path], typer.Option("--output-dir", metavar="DIR", help="Write brief-YYYY-MM-DD-HHMM.md into this folder.")
+        Optional[Path], typer.Option("--output-dir", metavar="DIR", help="Write brief-YYYY-MM-DD-HHMMSS.md into this folder (never replacing one).")
     ] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", metavar="markdown|json", help="markdown (default) or json.")] = None,
     words: Annotated[Optional[int], typer.Option("--words", help="Word budget before the source list [500].")] = None,
