@@ -4,6 +4,8 @@ Fixtures:
     tiny_models     (session) name -> folder of the tiny "marian", "nllb" and "bart" models; built once per
                     session, shared by all tests, so treat the folders as read-only.
     tiny_registry   (function) path of a models.yaml naming tiny-marian, tiny-nllb, tiny-bart and e5-small.
+    home            (function) BRIEF_HOME in the test's tmp_path (not made yet) and BRIEF_MODELS the tiny registry:
+                    for tests that run brief as a user would, store and all.
     isolated_environment (autouse) every test gets its own HOME, XDG dirs and HF_HOME, offline Hugging Face
                     libraries and no BRIEF_* variables.
 """
@@ -87,3 +89,12 @@ def isolated_environment(
         monkeypatch.setattr(constants, "HF_HUB_CACHE", str(hf_home / "hub"))
         monkeypatch.setattr(constants, "HF_ASSETS_CACHE", str(hf_home / "assets"))
     yield home
+
+
+@pytest.fixture
+def home(tmp_path: Path, tiny_registry: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """BRIEF_HOME in tmp_path, the tiny models as the registry."""
+    folder = tmp_path / "brief-home"
+    monkeypatch.setenv("BRIEF_HOME", str(folder))
+    monkeypatch.setenv("BRIEF_MODELS", str(tiny_registry))
+    return folder

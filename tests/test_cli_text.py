@@ -39,14 +39,6 @@ def brief(*args: str | Path, env: dict[str, str] | None = None, stdin: str | Non
 
 
 @pytest.fixture
-def home(tmp_path: Path, tiny_registry: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "brief-home"
-    monkeypatch.setenv("BRIEF_HOME", str(folder))
-    monkeypatch.setenv("BRIEF_MODELS", str(tiny_registry))
-    return folder
-
-
-@pytest.fixture
 def marked_up_run(home: Path, tmp_path: Path) -> Path:
     """One brief made from files whose names hold markup and control characters, into such a file."""
     # A "/" cannot be in a file name, but it can be in a path: "x[" + "/" + "b].txt" reads as "x[/b].txt".

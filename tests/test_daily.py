@@ -28,15 +28,6 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 
 
-@pytest.fixture
-def home(tmp_path: Path, tiny_registry: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """BRIEF_HOME in tmp_path, the tiny models as the registry."""
-    folder = tmp_path / "brief-home"
-    monkeypatch.setenv("BRIEF_HOME", str(folder))
-    monkeypatch.setenv("BRIEF_MODELS", str(tiny_registry))
-    return folder
-
-
 def brief(*args: str | Path, env: dict[str, str] | None = None):  # noqa: ANN201 - click's Result
     """Run the CLI in-process; stdout and stderr apart."""
     result = CliRunner().invoke(app, [str(a) for a in args], env=env)

@@ -66,14 +66,6 @@ class ConditionalFeed:
 
 
 @pytest.fixture
-def home(tmp_path: Path, tiny_registry: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "brief-home"
-    monkeypatch.setenv("BRIEF_HOME", str(folder))
-    monkeypatch.setenv("BRIEF_MODELS", str(tiny_registry))
-    return folder
-
-
-@pytest.fixture
 def site() -> Iterator[WebServer]:
     with WebServer(news_routes()) as running:
         yield running

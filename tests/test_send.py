@@ -25,14 +25,6 @@ def brief(*args: str | Path, env: dict[str, str] | None = None):  # noqa: ANN201
     return result
 
 
-@pytest.fixture
-def home(tmp_path: Path, tiny_registry: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "brief-home"
-    monkeypatch.setenv("BRIEF_HOME", str(folder))
-    monkeypatch.setenv("BRIEF_MODELS", str(tiny_registry))
-    return folder
-
-
 def parse(path: Path):  # noqa: ANN201 - an EmailMessage
     return BytesParser(policy=policy.default).parsebytes(path.read_bytes())
 
