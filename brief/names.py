@@ -8,10 +8,11 @@ from both sides, without word alignment:
    written together it is another candidate's spelling).
 2. Two candidates are spellings of one name when their folded forms are equal and (for any difference beyond
    accents, case, spaces, hyphens and apostrophes) the Arabic sentences they come from share a name-like word:
-   one found in at least half the sentences of each (a Dice score of 0.5 or more) whose consonants both spellings
+   one found in at least half the sentences of each spelling whose consonants both spellings
    render (مرهف is m-r-h-f, as "Murhaf" and "Marhaf" are; قصرة and قسرة count as one word). Folding strips accents,
    lowercases, drops spaces, hyphens and apostrophes and a leading "al-", and evens out transliteration
-   (ou/oo/o -> u, e -> a, ee/y -> i, q -> k, sh -> s, doubled letters once, a final h after a vowel). Folded forms
+   (ou/oo/o -> u, e -> a, ee/y -> i, q -> k, sh -> s, doubled letters once, a final h after a vowel; the French
+   soft g, "Hage" and "Gemayel", is j). Folded forms
    one or two letters apart also count, unless one is the other plus an English ending ("Syria", "Syrian").
 3. Each name's spelling is the one used most often, ties going to the first used.
 
@@ -32,7 +33,7 @@ from typing import Any
 
 from brief.clean.text import normalise_for_matching
 
-MIN_DICE = 0.5  # how strongly an Arabic word must go with both spellings to be taken as the name they render
+MIN_SHARE = 0.5  # the share of a spelling's sentences an Arabic word must be in to be taken as the name it renders
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ class Entity:
 _SPECIAL = str.maketrans({"ı": "i", "İ": "I", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "ß": "ss", "æ": "ae"})
 _ARTICLE = re.compile(r"^(?:al|el|ul)[-\s‐]+", re.IGNORECASE)
 _LOOSE = [
+    (re.compile(r"g(?=[ei])"), "j"),  # French: "Hage" (الحاج), "Gemayel" (الجميل), "Geagea" (جعجع)
+    (re.compile(r"(?<=j)e$"), ""),  # and its silent final e: "Hage" is "Haj"
     (re.compile(r"ou|oo|o"), "u"),
     (re.compile(r"ee"), "i"),
     (re.compile(r"e"), "a"),
@@ -141,17 +144,23 @@ def _candidates(english: Sequence[str]) -> dict[str, _Candidate]:
     for i, text in enumerate(english):
         tokens = [m for m in _TOKEN.finditer(text) if m.group(0).casefold() not in _NOT_NAMES]
         for k, m in enumerate(tokens):
-            add(_key(m.group(0)), (i, m.start()), 1)
+            name = _POSSESSIVE.sub("", m.group(0))  # "Chefchaouen's" is "Chefchaouen"
+            if name.casefold() in _NOT_NAMES:
+                continue
+            add(_key(name), (i, m.start()), 1)
             # "Jaber-Nassib" names two places: each part is a spelling of its own ("Jabir", "Nasib" elsewhere).
-            parts = re.split(r"[-‐]", m.group(0))
-            if len(parts) > 1 and not _ARTICLE.match(m.group(0)) and all(p[:1].isupper() for p in parts):
+            parts = re.split(r"[-‐]", name)
+            if len(parts) > 1 and not _ARTICLE.match(name) and all(p[:1].isupper() for p in parts):
                 offset = m.start()
                 for part in parts:
                     add(part, (i, offset), 1)
                     offset += len(part) + 1
-            if k + 1 < len(tokens) and text[m.end() : tokens[k + 1].start()] == " ":
-                add(_key(f"{m.group(0)} {tokens[k + 1].group(0)}"), (i, m.start()), 2)
+            if name == m.group(0) and k + 1 < len(tokens) and text[m.end() : tokens[k + 1].start()] == " ":
+                add(_key(f"{name} {_POSSESSIVE.sub('', tokens[k + 1].group(0))}"), (i, m.start()), 2)
     return found
+
+
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 def _key(surface: str) -> str:
@@ -224,10 +233,6 @@ def entities(pairs: Iterable[tuple[str, str | None]]) -> list[Entity]:
     english = [e or "" for _, e in pairs]
     found = _candidates(english)
     arabic = [_arabic_words(o or "") for o, _ in pairs]
-    where: dict[str, set[int]] = {}
-    for i, words in enumerate(arabic):
-        for w in words:
-            where.setdefault(w, set()).add(i)
 
     unigram_folds = {fold(c.surface) for c in found.values() if c.words == 1}
     # A pair of words is a candidate only as another candidate's spelling ("Ak Turk" for "Akturk").
@@ -235,7 +240,7 @@ def entities(pairs: Iterable[tuple[str, str | None]]) -> list[Entity]:
     names.sort(key=lambda c: c.first)
     folds = {c.surface: fold(c.surface) for c in names}
     strict = {c.surface: strict_fold(c.surface) for c in names}
-    anchors = {c.surface: _anchors(c.sentences, arabic, where) for c in names}
+    anchors = {c.surface: _anchors(c.sentences, arabic) for c in names}
     # The Arabic spellings a candidate could render, as keys: two candidates without one in common are two names.
     keys = {c.surface: {_arabic_key(w) for w in anchors[c.surface] if _renders(w, folds[c.surface])} for c in names}
 
@@ -277,13 +282,18 @@ def entities(pairs: Iterable[tuple[str, str | None]]) -> list[Entity]:
     return [e for _, e in sorted(result, key=lambda r: r[0])]
 
 
-def _anchors(sentences: set[int], arabic: Sequence[set[str]], where: Mapping[str, set[int]]) -> set[str]:
-    """Arabic words going with a spelling: found in its sentences with a Dice score of at least MIN_DICE."""
+def _anchors(sentences: set[int], arabic: Sequence[set[str]]) -> set[str]:
+    """Arabic words going with a spelling: found in at least MIN_SHARE of its sentences.
+
+    Not a Dice score: the Arabic word of a name spelled three ways is in three times the sentences of each
+    spelling (نصيب as "Nassib", "Nasib" and "Naseeb"), which is the very case to catch. What keeps a common word
+    out is that the spellings must render it (``_renders``).
+    """
     counts: dict[str, int] = {}
     for i in sentences:
         for w in arabic[i]:
             counts[w] = counts.get(w, 0) + 1
-    return {w for w, n in counts.items() if 2 * n / (len(sentences) + len(where[w])) >= MIN_DICE}
+    return {w for w, n in counts.items() if n / len(sentences) >= MIN_SHARE}
 
 
 def _shared_name(anchors_a: set[str], folded_a: str, anchors_b: set[str], folded_b: str) -> set[str]:

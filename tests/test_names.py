@@ -164,6 +164,40 @@ def test_spellings_a_letter_apart_merge_when_the_arabic_name_is_shared() -> None
     assert entity.variants == ("Yusuf", "Youssef") and entity.arabic == ("يوسف",)
 
 
+def test_a_name_spelled_three_ways_is_one_name() -> None:
+    # القصير is in four sentences; each spelling has it in one or two, a weak Dice score for every one of them
+    pairs = [
+        ("سيطرت القوات على مدينة القصير", "Forces took control of the town of Qusayr"),
+        ("عاد السكان إلى القصير", "Residents returned to Qusayr"),
+        ("وصلت المساعدات إلى القصير أمس", "Aid reached al-Qusair yesterday"),
+        ("قال رئيس بلدية القصير إن المياه عادت", "The mayor of Kusayr said water was back"),
+    ]
+    (entity,) = entities(pairs)
+    assert entity.canonical == "Qusayr" and set(entity.variants) == {"Qusayr", "al-Qusair", "Kusayr"}
+
+
+def test_a_french_transliteration_is_one_name_with_the_english() -> None:
+    # Lebanese and Maghrebi outlets write the soft g: "El Hage" is الحاج, as "al-Hajj" is
+    pairs = [
+        ("قال نزار الحاج إن الحريق", "Nizar al-Hajj said the fire"),
+        ("وأضاف الحاج أن الفرق", "Al-Hajj added that the teams"),
+        ("وأكد نزار الحاج أن", "Nizar El Hage stressed that"),
+    ]
+    assert variant_map(pairs) == {"el Hage": "al-Hajj"}
+    assert apply("Nizar El Hage stressed that", variant_map(pairs)) == "Nizar al-Hajj stressed that"
+
+
+def test_a_possessive_is_its_name() -> None:
+    pairs = [
+        ("غابات شفشاون", "Chefchaouen's forests"),
+        ("في إقليم شفشاون", "in Chefchaouen province"),
+        ("قال عامل شفشاون", "the governor of Shafshawan said"),
+    ]
+    mapping = variant_map(pairs)
+    assert mapping == {"Shafshawan": "Chefchaouen"}
+    assert apply("Shafshawan's forests", mapping) == "Chefchaouen's forests"
+
+
 def test_untranslated_pairs_are_skipped() -> None:
     assert entities([("قال أكتورك", None), ("قال أكتورك", "Akturk said")]) == []
 
