@@ -6,6 +6,7 @@ Fixtures:
     tiny_registry   (function) path of a models.yaml naming tiny-marian, tiny-nllb, tiny-bart and e5-small.
     home            (function) BRIEF_HOME in the test's tmp_path (not made yet) and BRIEF_MODELS the tiny registry:
                     for tests that run brief as a user would, store and all.
+    isolated_session (session, autouse) the same for the whole session, before module-scoped fixtures run
     isolated_environment (autouse) every test gets its own HOME, XDG dirs and HF_HOME, offline Hugging Face
                     libraries and no BRIEF_* variables.
 """
@@ -57,6 +58,24 @@ def tiny_registry(tiny_models: dict[str, Path], tmp_path: Path) -> Path:
     registry = tmp_path / "models.yaml"
     registry.write_text(REGISTRY_TEMPLATE.format(**paths), encoding="utf-8")
     return registry
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A home of the session's own before any fixture runs, so module-scoped fixtures (made before the per-test
+    ``isolated_environment``) never read or write the user's store, config or caches either."""
+    home = tmp_path_factory.mktemp("session-home")
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in {
+            "HOME": home, "XDG_CACHE_HOME": home / ".cache", "XDG_CONFIG_HOME": home / ".config",
+            "XDG_DATA_HOME": home / ".local" / "share", "HF_HOME": home / ".cache" / "huggingface",
+            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+        }.items():  # fmt: skip
+            mp.setenv(name, str(value))
+        for name in list(os.environ):
+            if name.startswith("BRIEF_") or name in {"HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE"}:
+                mp.delenv(name)
+        yield
 
 
 @pytest.fixture(autouse=True)
