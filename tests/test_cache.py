@@ -233,3 +233,80 @@ def test_translate_articles_through_the_cache_matches_the_plain_translator(tiny_
     again, _ = translate_articles(articles, cached)
     assert first == plain and again == plain
     assert cached.misses == 8 and cached.hits == 8
+
+
+# -- rewrites, and models loaded only when the cache misses (issue 10: an unchanged rerun served from the cache) --
+
+
+class FakeSummariser:
+    """Rewrites by tagging; counts its calls."""
+
+    def __init__(self) -> None:
+        self.spec = ModelSpec(kind="summariser", name="fake-sum", backend="seq2seq", repo="org/sum", revision="r1")
+        self.ref = "org/sum@r1"
+        self.calls: list[list[str]] = []
+
+    def summarise_batch(self, texts: Sequence[str]) -> list[str]:
+        self.calls.append(list(texts))
+        return [f"SUM: {t}" for t in texts]
+
+
+def test_rewrites_are_made_once_then_served_from_the_cache(store: Store) -> None:
+    from brief.cache import CachedSummariser
+
+    inner = FakeSummariser()
+    first = CachedSummariser(inner, store).summarise_batch(["a b", "c d", "a b"])
+    again = CachedSummariser(inner, store)
+    assert again.summarise_batch(["c d", "a b", "e f"]) == ["SUM: c d", "SUM: a b", "SUM: e f"]
+    assert first == ["SUM: a b", "SUM: c d", "SUM: a b"]
+    assert inner.calls == [["a b", "c d"], ["e f"]]
+    assert again.counts() == {"rewrite_cache_hits": 2, "rewrite_cache_misses": 1, "rewrite_cache_errors": 0}
+
+
+def test_a_rewrite_is_never_served_as_a_translation(store: Store) -> None:
+    from brief.cache import CachedSummariser
+
+    CachedSummariser(FakeSummariser(), store).summarise_batch(["نص"])
+    translator = FakeTranslator(spec=replace(SPEC, name="fake-sum"), ref="org/sum@r1")
+    assert CachedTranslator(translator, store).translate(["نص"], "ar") == ["EN(ar): نص"]
+
+
+def test_expected_ref_is_the_ref_the_built_backend_reports(tiny_registry: Path, tmp_path: Path) -> None:
+    from brief import ct2
+
+    registry = models.Registry.load(tiny_registry)
+    for kind, name in (("translator", "tiny-marian"), ("summariser", "tiny-bart")):
+        spec = registry.get(kind, name)
+        assert models.expected_ref(spec, offline=True) == models.load_backend(spec, offline=True).ref
+    if ct2.available():
+        spec = registry.get("translator", "tiny-marian")
+        converted = ct2.convert(spec, models.fetch(spec, offline=True), output=tmp_path / "marian-ct2")
+        direct = ModelSpec(kind="translator", name="direct", backend="ctranslate2", path=converted,
+                           params={"model": "marian"})  # fmt: skip
+        assert models.expected_ref(direct, offline=True) == models.load_backend(direct, offline=True).ref
+    assert models.expected_ref(registry.get("embedder", "e5-small"), offline=True) is None
+
+
+def test_an_unchanged_rerun_loads_no_model_and_makes_the_same_brief(tiny_registry: Path, tmp_path: Path) -> None:
+    from brief import pipeline, render
+    from brief.config import Settings
+
+    seeds = Path(__file__).parent.parent / "seeds"
+    settings = Settings(registry=tiny_registry, offline=True)
+    made = []
+    for _ in range(2):
+        stats = pipeline.RunStats()
+        with Store.open(tmp_path / "data") as opened:
+            brief = pipeline.make(settings, [seeds], store=opened, stats=stats)
+        made.append((render.to_markdown(brief), stats.counts))
+    (first, first_counts), (second, second_counts) = made
+    assert first_counts["translator_loaded"] == 1 and first_counts["summariser_loaded"] == 1
+    assert second_counts["translator_loaded"] == 0 and second_counts["summariser_loaded"] == 0
+    assert second_counts["rewrite_cache_misses"] == 0 and second_counts["cache_misses"] == 0
+    rewrites = first_counts["rewrite_cache_hits"] + first_counts["rewrite_cache_misses"]
+    assert second_counts["rewrite_cache_hits"] == rewrites and first_counts["rewrite_cache_misses"] > 0
+
+    def body(markdown: str) -> str:  # the footer's run time and cache figures differ
+        return markdown.split("\n---")[0]
+
+    assert body(second) == body(first)
