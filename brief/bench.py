@@ -76,6 +76,8 @@ class Options:
     models: Path | None = None
     translation: bool = True
     stages: bool = True
+    end_to_end: bool = True  # whole `brief make` runs on the default shapes through CTranslate2 (brief/bench_make.py)
+    end_to_end_articles: int = 200
 
 
 @dataclass
@@ -120,6 +122,8 @@ def run(options: Options, progress: Callable[[str], None] = lambda message: None
         if options.stages:
             tiny = _tiny_models(cache, progress)
             rows += _bench_stages(options, tiny, pool, progress)
+        if options.end_to_end:
+            rows += _bench_end_to_end(options, cache, progress)
     else:
         rows += _bench_installed(options, pool, progress)
     if options.duplicate_articles:
@@ -408,6 +412,22 @@ def _bench_stages(
     return rows
 
 
+def _bench_end_to_end(options: Options, cache: Path, progress: Callable[[str], None]) -> list[Row]:
+    from brief import bench_make
+
+    shape = "opus-mt-tc-big-ar-en" if "opus-mt-tc-big-ar-en" in options.shapes else options.shapes[-1]
+    tiny = _tiny_models(cache, progress) if shape == "tiny" else {}
+    jobs = bench_make.plan(shape, options.out_tokens, options.end_to_end_articles, cache, tiny, progress)
+    if not jobs:
+        return [Row("end to end", "brief make", shape, note='not run: pip install "brief[fast]"')]
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for job in jobs:
+            progress(job["what"])
+            rows += _child_rows({**job, "scratch": scratch})
+    return rows
+
+
 def _embed_texts(pool: list[str], count: int) -> list[str]:
     rng = random.Random(3)
     texts = [re.sub(r"\d+", lambda m: str(rng.randint(2, 999)), rng.choice(pool)) for _ in range(count * 2)]
@@ -452,10 +472,16 @@ def child_main(job_file: str) -> None:
     job = json.loads(Path(job_file).read_text(encoding="utf-8"))
     runner = {
         "translate": _job_translate, "stages": _job_stages, "embed": _job_embed,
-        "duplicates": _job_duplicates, "installed": _job_installed,
+        "duplicates": _job_duplicates, "installed": _job_installed, "make": _job_make,
     }[job["job"]]  # fmt: skip
     rows = runner(job)
     print(json.dumps({"rows": [asdict(r) for r in rows]}, ensure_ascii=False))
+
+
+def _job_make(job: dict[str, Any]) -> list[Row]:
+    from brief.bench_make import job_make
+
+    return job_make(job)
 
 
 def _peak_mb() -> float:

@@ -1,0 +1,234 @@
+"""`brief bench --synthetic`, the end-to-end part: whole `brief make` runs on models of the default shapes.
+
+The issue's headline figures are whole runs, not stages: a brief of 200 articles, and `brief make seeds/` cold and
+rerun unchanged. Each is the real command line (`python -m brief make`), run in a fresh home in a process of its
+own, with a registry that names random-weight models of the default models' shapes converted to CTranslate2 int8:
+the translator at the opus-mt-tc-big-ar-en shape, the summariser at the distilbart-cnn-12-6 shape, and the
+registry's own embedder. Random weights rarely stop, so the translator's output is pinned (``max_new_tokens``)
+and the summariser runs to its registry limit: both cost what real models cost at those lengths, or a little more.
+The rewrites of a random summariser fail the faithfulness check, so the brief is extractive in content; its cost
+includes every rewrite tried.
+
+    plan(options, cache, tiny, progress)   the registry and the runs, as jobs for bench's children
+    job_make(job)                          (in a child) one `brief make` run: wall, CPU and peak of the command
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+# distilbart-cnn-12-6 (MODELS.md): BART, d_model 1024, 12 encoder and 6 decoder layers, 16 heads, vocabulary 50,264.
+SUMMARISER_SHAPE = dict(d_model=1024, encoder_layers=12, decoder_layers=6, heads=16, ffn=4096, vocab=50264, positions=1024)
+SUMMARISER_NAME = "distilbart-cnn-12-6"
+# The registry's generation settings of the defaults (models.yaml), with the translator's output pinned.
+TRANSLATOR_PARAMS = {"num_beams": 4, "batch_size": 16, "max_input_tokens": 400}
+SUMMARISER_PARAMS = {"num_beams": 4, "length_penalty": 1.0, "no_repeat_ngram_size": 3, "min_new_tokens": 8,
+                     "max_new_tokens": 60}  # fmt: skip
+
+
+def plan(
+    shape: str,
+    out_tokens: int,
+    articles: int,
+    cache: Path,
+    tiny: dict[str, str],
+    progress: Callable[[str], None],
+) -> list[dict[str, Any]]:
+    """The end-to-end runs as child jobs: ``articles`` synthesised articles cold, then the seeds cold and again.
+
+    ``shape`` is the translator's shape; with "tiny" (the tests) the tiny test models stand in for both.
+    """
+    from brief import bench, ct2
+
+    if not ct2.available():
+        return []
+    if shape == "tiny":
+        translator, summariser = Path(tiny["marian"]), Path(tiny["bart"])
+        summariser_shape = "tiny"
+    else:
+        progress(f"building the {SUMMARISER_NAME} shape (cached after the first run)")
+        translator = bench.build_synthetic_marian(shape, cache)
+        summariser = build_synthetic_bart(cache)
+        summariser_shape = SUMMARISER_NAME
+    progress("converting both to CTranslate2 int8 (cached after the first run)")
+    translator_ct2 = _convert("translator", f"synthetic-{shape}", "marian", translator, cache / f"{shape}-ct2-int8")
+    summariser_ct2 = _convert(
+        "summariser", f"synthetic-{summariser_shape}", "seq2seq", summariser, cache / f"{summariser_shape}-ct2-int8"
+    )
+    registry = cache / f"end-to-end-{shape}.yaml"
+    translator_params = {**TRANSLATOR_PARAMS, "model": "marian", "languages": ["ar"], "max_new_tokens": out_tokens}
+    registry.write_text(
+        "# Written by brief bench: random-weight models of the default shapes, converted to CTranslate2 int8.\n"
+        "defaults: {translator: translator, summariser: summariser, embedder: e5-small}\n"
+        f"translators:\n  translator: {{backend: ctranslate2, path: {json.dumps(str(translator_ct2))}, "
+        f"params: {json.dumps(translator_params)}}}\n"
+        f"summarisers:\n  summariser: {{backend: ctranslate2, path: {json.dumps(str(summariser_ct2))}, "
+        f"params: {json.dumps({**SUMMARISER_PARAMS, 'model': 'seq2seq'})}}}\n"
+        f"embedders:\n  e5-small: {json.dumps(_default_embedder())}\n",
+        encoding="utf-8",
+    )
+    base = {"job": "make", "registry": str(registry), "shape": shape, "summariser": summariser_shape}
+    return [
+        {**base, "what": f"brief make, {articles} articles, cold", "articles": articles, "home": "pile"},
+        {**base, "what": "brief make seeds/, cold", "seeds": True, "home": "seeds"},
+        {**base, "what": "brief make seeds/, unchanged rerun", "seeds": True, "home": "seeds", "again": True},
+    ]
+
+
+def _default_embedder() -> dict[str, Any]:
+    """The packaged registry's default embedder entry, so the runs measure what users run."""
+    from brief import models
+
+    spec = models.Registry.load(models.packaged_registry()).get("embedder")
+    entry: dict[str, Any] = {"backend": spec.backend, "params": dict(spec.params)}
+    if spec.repo:
+        entry.update(repo=spec.repo, revision=spec.revision)
+    elif spec.path:
+        entry["path"] = str(spec.path)
+    return entry
+
+
+def _convert(kind: str, name: str, backend: str, folder: Path, output: Path) -> Path:
+    from brief import ct2
+    from brief.models import ModelSpec
+
+    return ct2.convert(ModelSpec(kind=kind, name=name, backend=backend, path=folder), folder, output=output)
+
+
+def build_synthetic_bart(cache: Path) -> Path:
+    """A random-weight BartForConditionalGeneration of distilbart-cnn-12-6's shape, saved once under ``cache``."""
+    folder = cache / SUMMARISER_NAME
+    if (folder / "model.safetensors").is_file() and (folder / "vocab.json").is_file():
+        return folder
+    from brief import bench
+
+    partial = cache / f"{SUMMARISER_NAME}.partial"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(bench.REPO), os.environ.get("PYTHONPATH", "")]))}
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from brief.bench_make import _build_bart; _build_bart(sys.argv[1])",
+         str(partial)],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"building the {SUMMARISER_NAME} shape failed: {done.stderr.strip().splitlines()[-1:]}")
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+    partial.rename(folder)
+    return folder
+
+
+def _build_bart(folder_name: str) -> None:
+    """(In a child.) The tiny test model's byte-level BPE tokenizer, the real shape and vocabulary size."""
+    import shutil
+
+    import torch
+    from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer, GenerationConfig
+
+    from brief import bench
+
+    sys.path.insert(0, str(bench.REPO / "tests"))
+    from tiny_models import build_tiny_bart, read_fixture_lines
+
+    folder = Path(folder_name)
+    shutil.rmtree(folder, ignore_errors=True)
+    trained = folder.with_name(folder.name + ".tokenizer")
+    build_tiny_bart(trained, read_fixture_lines("en.txt"))  # a byte-level BPE trained on the fixture corpus
+    vocab = json.loads((trained / "vocab.json").read_text(encoding="utf-8"))
+    merges = [tuple(line.split(" ")) for line in (trained / "merges.txt").read_text(encoding="utf-8").splitlines()
+              if line and not line.startswith("#version")]  # fmt: skip
+    generation = GenerationConfig.from_pretrained(str(trained))
+    shutil.rmtree(trained)
+    s = SUMMARISER_SHAPE
+    k = 0
+    while len(vocab) < s["vocab"]:  # the real vocabulary size: the embedding and output layer cost the same
+        vocab.setdefault(f"<unused{k}>", len(vocab))
+        k += 1
+    tokenizer = BartTokenizer(vocab=vocab, merges=merges, model_max_length=1024)
+    torch.manual_seed(0)
+    config = BartConfig(
+        vocab_size=len(tokenizer), d_model=s["d_model"], encoder_layers=s["encoder_layers"],
+        decoder_layers=s["decoder_layers"], encoder_attention_heads=s["heads"], decoder_attention_heads=s["heads"],
+        encoder_ffn_dim=s["ffn"], decoder_ffn_dim=s["ffn"], max_position_embeddings=s["positions"],
+        activation_function="gelu", pad_token_id=1, bos_token_id=0, eos_token_id=2, decoder_start_token_id=2,
+        forced_eos_token_id=2,
+    )  # fmt: skip
+    model = BartForConditionalGeneration(config).eval()
+    model.generation_config = generation
+    model.save_pretrained(str(folder))
+    tokenizer.save_pretrained(str(folder))
+
+
+def job_make(job: dict[str, Any]) -> list[Any]:
+    """(In a child.) One `brief make` through the command line; its wall and CPU time, peak memory and stages."""
+    import tempfile
+
+    from brief import bench
+
+    scratch = Path(job["scratch"])
+    home = scratch / job["home"]
+    home.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_STATE_HOME": str(home / "state"), "BRIEF_HOME": str(home / "brief"), "HF_HUB_OFFLINE": "1",
+    }  # fmt: skip
+    if job.get("seeds"):
+        inputs, count = bench.REPO / "seeds", len(list((bench.REPO / "seeds").iterdir()))
+    else:
+        inputs = scratch / "articles"
+        if not inputs.is_dir():
+            inputs.mkdir()
+            for name, text in bench.synthesise_articles(bench.sentence_pool(), job["articles"]):
+                (inputs / name).write_text(text, encoding="utf-8")
+        count = job["articles"]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "brief.md"
+        command = [sys.executable, "-m", "brief", "make", str(inputs), "--models", job["registry"], "-o", str(out),
+                   "--max-articles", str(count), "-q"]  # fmt: skip
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+        wall = time.perf_counter() - started
+        if done.returncode != 0:
+            raise RuntimeError(f"brief make exited {done.returncode}: {done.stderr.strip()[-400:]}")
+        footer = [line for line in out.read_text(encoding="utf-8").splitlines() if "CTranslate2" in line]
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    logs = subprocess.run([sys.executable, "-m", "brief", "logs", "--json", "-n", "1"], capture_output=True,
+                          text=True, env=env, check=False)  # fmt: skip
+    timings, counts = _last_run(logs.stdout, env)
+    stages = ", ".join(f"{k} {v:.1f}" for k, v in timings.items() if isinstance(v, (int, float)) and v >= 0.05)
+    note = f"stages (s): {stages}" if stages else ""
+    if counts.get("translated") is not None:
+        note += f"; {counts['translated']} texts translated"
+    if not footer:
+        note += "; the footer does not name CTranslate2"
+    return [
+        bench.Row(
+            "end to end", job["what"], job["shape"], TRANSLATOR_PARAMS["num_beams"], count, "articles",
+            round(wall, 2), round(usage.ru_utime + usage.ru_stime, 1), None, round(usage.ru_maxrss / 1024), note=note,
+            extra={"timings": timings, "counts": counts, "summariser": job["summariser"]},
+        )  # fmt: skip
+    ]
+
+
+def _last_run(listing: str, env: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The stage timings and counts of the newest run in the store (`brief logs show --json`)."""
+    try:
+        runs = json.loads(listing)
+        run_id = runs[0]["id"] if isinstance(runs, list) else runs["runs"][0]["id"]
+    except (ValueError, LookupError, TypeError):
+        return {}, {}
+    shown = subprocess.run([sys.executable, "-m", "brief", "logs", "show", str(run_id), "--json"],
+                           capture_output=True, text=True, env=env, check=False)  # fmt: skip
+    try:
+        record = json.loads(shown.stdout)
+    except ValueError:
+        return {}, {}
+    return dict(record.get("timings") or {}), dict(record.get("counts") or {})
