@@ -87,7 +87,8 @@ def test_the_bench_runs_every_engine_side_by_side_and_prints_json(tmp_path: Path
     from brief.cli import app
 
     args = ["bench", "--synthetic", "--shapes", "tiny", "--sentences", "4", "--naive-sentences", "2",
-            "--no-stages", "--duplicates", "30", "--cache", str(tmp_path / "cache"), "--json", "-q"]  # fmt: skip
+            "--no-stages", "--duplicates", "30", "--end-to-end-articles", "8", "--cache", str(tmp_path / "cache"),
+            "--json", "-q"]  # fmt: skip
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.stderr
     out = json.loads(result.stdout)
@@ -105,3 +106,13 @@ def test_the_bench_runs_every_engine_side_by_side_and_prints_json(tmp_path: Path
     assert out["machine"]["cores"] >= 1
     table = bench.table(out)
     assert "x naive" in table and "brief + CTranslate2 int8" in table
+    whole = {r["what"]: r for r in out["rows"] if r["section"] == "end to end"}
+    if "brief make" in whole:  # CTranslate2 not installed
+        assert "not run" in whole["brief make"]["note"]
+        return
+    assert list(whole) == ["brief make, 8 articles, cold", "brief make seeds/, cold", "brief make seeds/, unchanged rerun"]
+    for row in whole.values():
+        assert row["seconds"] > 0 and row["peak_mb"] > 0 and "footer does not name" not in row["note"]
+    cold, rerun = whole["brief make seeds/, cold"]["extra"], whole["brief make seeds/, unchanged rerun"]["extra"]
+    assert cold["counts"]["translator_loaded"] == 1 and rerun["counts"]["translator_loaded"] == 0
+    assert rerun["counts"]["cache_misses"] == 0 and rerun["counts"]["cache_hits"] > 0

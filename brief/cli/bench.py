@@ -55,6 +55,12 @@ def bench(
     ] = 2000,
     no_translation: Annotated[bool, typer.Option("--no-translation", help="Skip the translation engines.")] = False,
     no_stages: Annotated[bool, typer.Option("--no-stages", help="Skip the stages around translation.")] = False,
+    no_end_to_end: Annotated[
+        bool, typer.Option("--no-end-to-end", help="Skip the whole `brief make` runs (CTranslate2, default shapes).")
+    ] = False,
+    end_to_end_articles: Annotated[
+        int, typer.Option("--end-to-end-articles", min=1, help="Articles for the whole `brief make` run.")
+    ] = 200,
     cache: Annotated[
         Optional[Path], typer.Option("--cache", help="Where built models are kept [$XDG_CACHE_HOME/brief/bench].")
     ] = None,
@@ -79,6 +85,8 @@ def bench(
         models=models,
         translation=not no_translation,
         stages=not no_stages,
+        end_to_end=not no_end_to_end,
+        end_to_end_articles=end_to_end_articles,
     )
     try:
         result = run(options, progress=(lambda m: None) if quiet else (lambda m: print(f"brief bench: {m}", file=sys.stderr)))
