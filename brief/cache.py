@@ -245,3 +245,78 @@ class CachedSummariser:
         """The figures a run record keeps."""
         return {"rewrite_cache_hits": self.hits, "rewrite_cache_misses": self.misses,
                 "rewrite_cache_errors": len(self.errors)}  # fmt: skip
+
+
+def embedding_key(spec: ModelSpec, ref: str, text: str) -> str:
+    """SHA-256 of the embedder (name, backend, weights and runtime) and the text."""
+    identity = {"format": KEY_FORMAT, "model": spec.name, "backend": spec.backend, "ref": ref, "text": text}
+    canonical = json.dumps(identity, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class CachedEmbedder:
+    """An embedder that keeps every vector in the store: a sentence seen on an earlier run is not embedded again,
+    and when every text of a run is there the embedder is not even loaded (``inner`` may be a ``Deferred``).
+
+    Holds the run's vectors in memory too, so the pile, the citation check and the "previously" lines ask the
+    store once per text.
+    """
+
+    def __init__(self, inner: Any, store: Store) -> None:
+        self.inner = inner
+        self.store = store
+        self._memory: dict[str, Any] = {}
+        self.hits = 0  # texts served by the store
+        self.misses = 0  # texts the embedder computed
+        self.errors: list[str] = []
+
+    @property
+    def spec(self) -> ModelSpec:
+        """The inner embedder's registry entry."""
+        return self.inner.spec
+
+    @property
+    def ref(self) -> str:
+        """What the footer names."""
+        return self.inner.ref
+
+    def embed(self, texts: Sequence[str]) -> Any:
+        """Unit-length vectors, one row per text, from the store where it has them."""
+        import numpy as np
+
+        new = [t for t in dict.fromkeys(texts) if t not in self._memory]
+        if new:
+            ref = self.inner.ref
+            keys = {t: embedding_key(self.inner.spec, ref, t) for t in new}
+            try:
+                stored = self.store.cached_embeddings(list(dict.fromkeys(keys.values())))
+            except StoreError as err:
+                self.errors.append(f"embedding cache not read: {err}")
+                stored = {}
+            for t in new:
+                if keys[t] in stored:
+                    self._memory[t] = np.frombuffer(stored[keys[t]], dtype=np.float32)
+            missing = [t for t in new if t not in self._memory]
+            self.hits += len(new) - len(missing)
+            self.misses += len(missing)
+            if missing:
+                vectors = np.asarray(self.inner.embed(missing), dtype=np.float32).reshape(len(missing), -1)
+                self._memory.update(zip(missing, vectors))
+                try:
+                    self.store.save_embeddings(
+                        {keys[t]: v.tobytes() for t, v in zip(missing, vectors)}, model=self.inner.spec.name
+                    )
+                except StoreError as err:
+                    self.errors.append(f"embedding cache not written: {err}")
+        if not texts:
+            from brief.embed import DIM
+
+            return np.zeros((0, DIM), dtype=np.float32)
+        return np.stack([self._memory[t] for t in texts])
+
+    def counts(self) -> dict[str, int]:
+        """The figures a run record keeps (with the embedder's own, when it was loaded)."""
+        inner = self.inner._inner if isinstance(self.inner, Deferred) else self.inner  # never built for this
+        own = inner.counts() if inner is not None and hasattr(inner, "counts") else {}
+        return {**own, "embed_store_hits": self.hits, "embed_store_misses": self.misses,
+                "embed_store_errors": len(self.errors)}  # fmt: skip

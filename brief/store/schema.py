@@ -97,6 +97,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             fetched TEXT NOT NULL
         ) WITHOUT ROWID""",
     ),
+    # 4: the embedding cache: a sentence's vector (float32 bytes) under a key of the embedder and the text.
+    (
+        """CREATE TABLE embeddings (
+            key TEXT PRIMARY KEY,
+            vector BLOB NOT NULL,
+            model TEXT NOT NULL,
+            created TEXT NOT NULL
+        ) WITHOUT ROWID""",
+    ),
 )
 
 

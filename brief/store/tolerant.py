@@ -64,3 +64,11 @@ class TolerantStore:
     def save_translations(self, *args: Any, **kwargs: Any) -> None:
         """Cache translations, if the store still works."""
         self._try(None, "save_translations", *args, **kwargs)
+
+    def cached_embeddings(self, *args: Any, **kwargs: Any) -> dict[str, bytes]:
+        """Cached vectors; none when the store cannot give them."""
+        return self._try({}, "cached_embeddings", *args, **kwargs)
+
+    def save_embeddings(self, *args: Any, **kwargs: Any) -> None:
+        """Cache vectors, if the store still works."""
+        self._try(None, "save_embeddings", *args, **kwargs)
