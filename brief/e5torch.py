@@ -243,35 +243,38 @@ def _windows(content: list[int], width: int) -> list[list[int]]:
 
 
 class _ThreadChooser:
-    """The intra-op thread count for the next forward pass, chosen by measured speed.
+    """The intra-op thread count for the next forward pass: the machine's cores unless they are busy.
 
-    On an idle machine every core helps (about 1.7x on 2 cores). On a busy one, each of the ~200 parallel regions
-    of a forward pass waits for its second thread to be scheduled: measured here with other jobs on both cores,
-    256 sentences took 8.0 s on 2 threads and 4.1 s on 1. So both are timed on the first passes of at least
-    ``MIN_TOKENS`` padded tokens, the faster is used, and the other is tried again every ``PROBE`` passes.
+    On an idle machine every core helps (2 threads: 108 sentences/s here, 1 thread: 68). On a busy one, each of the
+    ~200 parallel regions of a forward pass waits for its second thread to be scheduled: with other jobs on both
+    cores, 256 sentences took 8.0 s on 2 threads and 4.1 s on 1. A pass on all cores that keeps them less than
+    ``BUSY`` of the time (process CPU seconds over wall seconds x threads) tells that the machine is busy: the
+    next ``RETRY`` passes run on one thread, then all cores are tried again. Passes under ``MIN_TOKENS`` tokens
+    are too short to tell.
     """
 
+    BUSY = 0.75
+    RETRY = 8
     MIN_TOKENS = 256
-    PROBE = 12
 
-    def __init__(self, options: list[int]) -> None:
-        self.options = options
-        self.rate: dict[int, float] = {}  # threads -> padded tokens a second (moving average)
-        self.passes = 0
+    def __init__(self, most: int, *, fixed: bool) -> None:
+        self.most, self.fixed = most, fixed
+        self.current = most
+        self.left = 0
 
     def pick(self) -> int:
-        untried = [n for n in self.options if n not in self.rate]
-        if untried:
-            return untried[0]
-        ranked = sorted(self.options, key=lambda n: -self.rate[n])
-        self.passes += 1
-        return ranked[1] if len(ranked) > 1 and self.passes % self.PROBE == 0 else ranked[0]
+        return self.current
 
-    def record(self, threads: int, tokens: int, seconds: float) -> None:
-        if tokens < self.MIN_TOKENS or seconds <= 0 or len(self.options) == 1:
+    def record(self, threads: int, tokens: int, wall: float, cpu: float) -> None:
+        if self.fixed or self.most == 1 or tokens < self.MIN_TOKENS or wall <= 0:
             return
-        rate = tokens / seconds
-        self.rate[threads] = rate if threads not in self.rate else 0.5 * (self.rate[threads] + rate)
+        if threads == self.most:
+            if cpu / (wall * threads) < self.BUSY:
+                self.current, self.left = 1, self.RETRY
+        else:
+            self.left -= 1
+            if self.left <= 0:
+                self.current = self.most
 
 
 class E5Torch:
@@ -283,8 +286,8 @@ class E5Torch:
         from brief.ct2 import machine_threads
 
         self.torch = torch
-        # a thread count given is kept; else the faster of the machine's cores and one, measured as it runs
-        self.threads = _ThreadChooser([int(threads)] if threads else sorted({machine_threads(), 1}, reverse=True))
+        # a thread count given is kept; else the machine's cores, or one while they are busy
+        self.threads = _ThreadChooser(int(threads or machine_threads()), fixed=bool(threads))
         self.quantize = quantize
         self.file = f = E5File(path or model_file())
         self.tokenizer = Tokenizer(f)
@@ -338,9 +341,10 @@ class E5Torch:
                 threads = self.threads.pick()
                 if self.torch.get_num_threads() != threads:
                     self.torch.set_num_threads(threads)
-                began = time.perf_counter()
+                began, cpu = time.perf_counter(), time.process_time()
                 means = self._forward([ids for _, ids in chunk])
-                self.threads.record(threads, len(chunk[-1][1]) * len(chunk), time.perf_counter() - began)
+                tokens = sum(len(ids) for _, ids in chunk)
+                self.threads.record(threads, tokens, time.perf_counter() - began, time.process_time() - cpu)
                 for (i, ids), mean in zip(chunk, means):
                     w = max(len(ids) - 2, 1)
                     out[i] += w * mean
@@ -351,33 +355,35 @@ class E5Torch:
         return (out / np.maximum(norms, 1e-6)[:, None]).astype(np.float32)
 
     def _forward(self, batch: list[list[int]]) -> np.ndarray:
-        """Mean-pooled final hidden states of each sequence (``<s>`` and ``</s>`` included)."""
+        """Mean-pooled final hidden states of each sequence (``<s>`` and ``</s>`` included).
+
+        The tokens of the batch are packed into one (T, H) matrix, as e5.c does, so the matmuls, layer norms and
+        GELU (nine tenths of the work) never touch padding; only attention spreads them out to (B, L)."""
         torch = self.torch
-        longest = max(len(ids) for ids in batch)
-        ids = np.full((len(batch), longest), self.file.pad, dtype=np.int64)
-        mask = np.zeros((len(batch), longest), dtype=bool)
-        for row, seq in enumerate(batch):
-            ids[row, : len(seq)] = seq
-            mask[row, : len(seq)] = True
+        lengths = np.array([len(ids) for ids in batch])
+        longest = int(lengths.max())
+        ids = np.fromiter((t for seq in batch for t in seq), dtype=np.int64, count=int(lengths.sum()))
+        positions = np.concatenate([np.arange(n) for n in lengths])
+        rows = np.repeat(np.arange(len(batch)), lengths)
         x = torch.from_numpy(self._word_rows(ids))
-        x = x + self.pos[:longest] + self.type0
-        keep = torch.from_numpy(mask)
-        hidden = self.encoder(x, keep)
-        weights = keep.to(hidden.dtype).unsqueeze(-1)
-        means = (hidden * weights).sum(dim=1) / weights.sum(dim=1)
-        return means.double().numpy()
+        x = x + self.pos[torch.from_numpy(positions)] + self.type0
+        slots = torch.from_numpy(rows * longest + positions)  # each token's place in the (B, L) grid
+        keep = torch.from_numpy(np.arange(longest)[None, :] < lengths[:, None])
+        hidden = self.encoder(x, slots, keep)
+        sums = torch.zeros(len(batch), hidden.shape[1], dtype=hidden.dtype).index_add_(0, torch.from_numpy(rows), hidden)
+        return (sums / torch.from_numpy(lengths).to(hidden.dtype)[:, None]).double().numpy()
 
 
 def _build_encoder(f: E5File, torch: Any) -> Any:
-    """The BERT encoder as torch modules holding fp32 copies of the file's weights."""
+    """The BERT encoder as torch modules holding fp32 copies of the file's weights (Q, K and V as one matmul)."""
     nn = torch.nn
     F = torch.nn.functional
     H, FF, NH = f.H, f.FF, f.NH
 
-    def linear(prefix: str, nout: int, nin: int) -> Any:
-        layer = nn.Linear(nin, nout)
-        layer.weight.data = torch.from_numpy(f.q4(prefix + ".w", nin).reshape(nout, nin))
-        layer.bias.data = torch.from_numpy(f.f32(prefix + ".b").copy())
+    def linear(prefixes: tuple[str, ...], nout: int, nin: int) -> Any:
+        layer = nn.Linear(nin, nout * len(prefixes))
+        layer.weight.data = torch.from_numpy(np.concatenate([f.q4(p + ".w", nin).reshape(nout, nin) for p in prefixes]))
+        layer.bias.data = torch.from_numpy(np.concatenate([f.f32(p + ".b") for p in prefixes]))
         return layer
 
     def norm(prefix: str) -> Any:
@@ -390,15 +396,18 @@ def _build_encoder(f: E5File, torch: Any) -> Any:
         def __init__(self, n: int) -> None:
             super().__init__()
             p = f"l{n}."
-            self.q, self.k, self.v = linear(p + "q", H, H), linear(p + "k", H, H), linear(p + "v", H, H)
-            self.ao, self.aln = linear(p + "ao", H, H), norm(p + "aln")
-            self.fi, self.fo, self.oln = linear(p + "fi", FF, H), linear(p + "fo", H, FF), norm(p + "oln")
+            self.qkv = linear((p + "q", p + "k", p + "v"), H, H)
+            self.ao, self.aln = linear((p + "ao",), H, H), norm(p + "aln")
+            self.fi, self.fo, self.oln = linear((p + "fi",), FF, H), linear((p + "fo",), H, FF), norm(p + "oln")
 
-        def forward(self, x: Any, attn_mask: Any) -> Any:
-            B, L, _ = x.shape
-            heads = [t.view(B, L, NH, H // NH).transpose(1, 2) for t in (self.q(x), self.k(x), self.v(x))]
-            ctx = F.scaled_dot_product_attention(*heads, attn_mask=attn_mask)
-            x = self.aln(x + self.ao(ctx.transpose(1, 2).reshape(B, L, H)))
+        def forward(self, x: Any, slots: Any, keep: Any) -> Any:
+            B, L = keep.shape
+            grid = x.new_zeros(B * L, 3 * H)
+            grid[slots] = self.qkv(x)  # packed tokens -> (B, L) for attention only
+            q, k, v = grid.view(B, L, 3, NH, H // NH).permute(2, 0, 3, 1, 4)
+            ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=keep[:, None, None, :])  # own text's tokens
+            ctx = ctx.transpose(1, 2).reshape(B * L, H)[slots]
+            x = self.aln(x + self.ao(ctx))
             return self.oln(x + self.fo(F.gelu(self.fi(x))))  # GELU with erf, as e5.c
 
     class Encoder(nn.Module):
@@ -407,11 +416,10 @@ def _build_encoder(f: E5File, torch: Any) -> Any:
             self.eln = norm("emb.ln")
             self.layers = nn.ModuleList(Layer(n) for n in range(f.NL))
 
-        def forward(self, x: Any, keep: Any) -> Any:
-            attn_mask = keep[:, None, None, :]  # a query sees its own text's tokens only
+        def forward(self, x: Any, slots: Any, keep: Any) -> Any:
             x = self.eln(x)
             for layer in self.layers:
-                x = layer(x, attn_mask)
+                x = layer(x, slots, keep)
             return x
 
     return Encoder().eval()
