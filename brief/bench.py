@@ -31,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -337,10 +337,12 @@ def _build(shape: str, folder_name: str) -> None:
     for model in (source, target):
         for piece in _sentencepiece_pieces(model):
             vocab.setdefault(piece, len(vocab))
-    k = 0
-    while len(vocab) < s["vocab"] - 1:  # the real vocabulary size: the embedding and output layer cost the same
-        vocab.setdefault(f"<unused{k}>", len(vocab))
-        k += 1
+    # The real vocabulary size (the embedding and output layer cost the same), padded with word pieces of English
+    # length: random weights pick among all of them, and the English they decode to is what the summariser then
+    # reads, so its length must be an English sentence's, not "<unused12345>" (eight BPE tokens a word).
+    words = pseudo_words()
+    while len(vocab) < s["vocab"] - 1:
+        vocab.setdefault("▁" + next(words), len(vocab))
     vocab["<pad>"] = len(vocab)
     (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     with warnings.catch_warnings():
@@ -366,6 +368,16 @@ def _build(shape: str, folder_name: str) -> None:
     )  # fmt: skip
     model.save_pretrained(str(folder))
     tokenizer.save_pretrained(str(folder))
+
+
+def pseudo_words() -> Iterator[str]:
+    """Pronounceable made-up words of two and three syllables ("bako", "tirema"), each once."""
+    import itertools
+
+    syllables = [c + v for c in "bdfghklmnprstvz" for v in "aeiou"]
+    for count in (2, 3):
+        for parts in itertools.product(syllables, repeat=count):
+            yield "".join(parts)
 
 
 def _tiny_models(cache: Path, progress: Callable[[str], None]) -> dict[str, str]:
