@@ -266,11 +266,30 @@ def _ratios(rows: list[Row]) -> None:
 
 
 def _convert(shape: str, folder: Path, cache: Path) -> Path:
+    return convert_in_child("translator", f"synthetic-{shape}", "marian", folder, cache / f"{shape}-ct2-int8")
+
+
+def convert_in_child(kind: str, name: str, backend: str, folder: Path, output: Path) -> Path:
+    """ct2.convert in a process of its own: converting loads the whole model, and a child started later would
+    report the parent's peak memory as its own (Linux keeps the peak across fork and exec)."""
+    if (output / "model.bin").is_file() and (output / "config.json").is_file():
+        return output  # converted on an earlier run
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH", "")]))}
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from brief.bench import _convert_here; _convert_here(*sys.argv[1:])",
+         kind, name, backend, str(folder), str(output)],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"converting {name} failed: {done.stderr.strip().splitlines()[-1:]}")
+    return output
+
+
+def _convert_here(kind: str, name: str, backend: str, folder: str, output: str) -> None:
     from brief import ct2
     from brief.models import ModelSpec
 
-    spec = ModelSpec(kind="translator", name=f"synthetic-{shape}", backend="marian", path=folder)
-    return ct2.convert(spec, folder, output=cache / f"{shape}-ct2-int8")
+    ct2.convert(ModelSpec(kind=kind, name=name, backend=backend, path=Path(folder)), Path(folder), output=Path(output))
 
 
 def _texts_of_tokens(folder: Path, pool: list[str], count: int, tokens: int) -> list[str]:
@@ -580,7 +599,8 @@ def _job_translate(job: dict[str, Any]) -> list[Row]:
             translator.translate(texts, "ar")
     extra: dict[str, Any] = {}
     if engine.startswith("ct2"):
-        extra = {"threads": translator.model.threads, "batch_tokens": translator.model.batch_tokens}
+        model = translator.model
+        extra = {"threads": model.threads, "inter_threads": model.inter_threads, "batch_tokens": model.batch_tokens}
     else:
         import torch
 

@@ -59,8 +59,10 @@ def plan(
         summariser = build_synthetic_bart(cache)
         summariser_shape = SUMMARISER_NAME
     progress("converting both to CTranslate2 int8 (cached after the first run)")
-    translator_ct2 = _convert("translator", f"synthetic-{shape}", "marian", translator, cache / f"{shape}-ct2-int8")
-    summariser_ct2 = _convert(
+    translator_ct2 = bench.convert_in_child(
+        "translator", f"synthetic-{shape}", "marian", translator, cache / f"{shape}-ct2-int8"
+    )
+    summariser_ct2 = bench.convert_in_child(
         "summariser", f"synthetic-{summariser_shape}", "seq2seq", summariser, cache / f"{summariser_shape}-ct2-int8"
     )
     registry = cache / f"end-to-end-{shape}.yaml"
@@ -94,13 +96,6 @@ def _default_embedder() -> dict[str, Any]:
     elif spec.path:
         entry["path"] = str(spec.path)
     return entry
-
-
-def _convert(kind: str, name: str, backend: str, folder: Path, output: Path) -> Path:
-    from brief import ct2
-    from brief.models import ModelSpec
-
-    return ct2.convert(ModelSpec(kind=kind, name=name, backend=backend, path=folder), folder, output=output)
 
 
 def build_synthetic_bart(cache: Path) -> Path:
