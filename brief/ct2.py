@@ -231,8 +231,9 @@ class Ct2Model:
             "beam_size": int(generation.get("num_beams", 1)),
             "max_decoding_length": max(1, max_new),
             "min_decoding_length": min_new,
-            # Cut so each of the parallel batches gets a share (CTranslate2 sorts by length before cutting).
-            "max_batch_size": min(self.batch_tokens, -(-sum(len(s) for s in sources) // self.inter_threads)),
+            # Cut so each of the parallel batches gets an equal share: CTranslate2 sorts by length and counts a
+            # batch's tokens padded (its longest times its size), so the budget is the longest times the share.
+            "max_batch_size": min(self.batch_tokens, longest * -(-len(sources) // self.inter_threads)),
             "batch_type": "tokens",
         }
         for ours, theirs in (
