@@ -231,9 +231,7 @@ class Ct2Model:
             "beam_size": int(generation.get("num_beams", 1)),
             "max_decoding_length": max(1, max_new),
             "min_decoding_length": min_new,
-            # Cut so each of the parallel batches gets an equal share: CTranslate2 sorts by length and counts a
-            # batch's tokens padded (its longest times its size), so the budget is the longest times the share.
-            "max_batch_size": min(self.batch_tokens, longest * -(-len(sources) // self.inter_threads)),
+            "max_batch_size": batch_budget([len(s) for s in sources], self.inter_threads, self.batch_tokens),
             "batch_type": "tokens",
         }
         for ours, theirs in (
@@ -250,6 +248,17 @@ class Ct2Model:
             ids = self.tokenizer.convert_tokens_to_ids(result.hypotheses[0])
             out.append(self.tokenizer.decode(ids, skip_special_tokens=True).strip())
         return out
+
+
+def batch_budget(lengths: Sequence[int], parallel: int, cap: int) -> int:
+    """The token budget that cuts a call's sentences into ``parallel`` equal batches (at most ``cap`` tokens).
+
+    CTranslate2 sorts by length and counts a batch's tokens padded (its longest times its size), so the budget is
+    the longest times the share; half the plain token sum would cut 16 sentences of 25-30 tokens in three.
+    """
+    if not lengths:
+        return cap
+    return max(1, min(cap, max(lengths) * -(-len(lengths) // max(1, parallel))))
 
 
 def _read_json(path: Path) -> dict[str, Any]:

@@ -136,3 +136,21 @@ def test_a_registry_entry_can_name_a_converted_folder(
     assert made.exit_code == 0, made.stderr
     footer = out.read_text(encoding="utf-8").split("Made by brief", 1)[1]
     assert "translator fast" in footer and "CTranslate2" in footer
+
+
+@pytest.mark.parametrize(
+    ("lengths", "parallel", "cap", "expected"),
+    [
+        ([25, 27, 28, 29, 29, 30, 30, 30] * 2, 2, 2048, 240),  # two batches of 8, each at most 30 x 8 padded
+        ([30] * 16, 1, 2048, 480),  # one batch
+        ([30] * 16, 2, 200, 200),  # the cap still holds
+        ([12], 2, 2048, 12),  # one sentence: one batch
+        ([], 2, 2048, 2048),
+    ],
+)
+def test_the_batch_budget_cuts_a_call_into_equal_parallel_batches(
+    lengths: list[int], parallel: int, cap: int, expected: int
+) -> None:
+    from brief.ct2 import batch_budget
+
+    assert batch_budget(lengths, parallel, cap) == expected
