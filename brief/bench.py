@@ -533,7 +533,7 @@ def child_main(job_file: str) -> None:
     job = json.loads(Path(job_file).read_text(encoding="utf-8"))
     runner = {
         "translate": _job_translate, "stages": _job_stages, "embed": _job_embed,
-        "duplicates": _job_duplicates, "installed": _job_installed, "make": _job_make,
+        "duplicates": _job_duplicates, "installed": _job_installed, "make": _job_make, "daily": _job_daily,
     }[job["job"]]  # fmt: skip
     rows = runner(job)
     print(json.dumps({"rows": [asdict(r) for r in rows]}, ensure_ascii=False))
@@ -543,6 +543,12 @@ def _job_make(job: dict[str, Any]) -> list[Row]:
     from brief.bench_make import job_make
 
     return job_make(job)
+
+
+def _job_daily(job: dict[str, Any]) -> list[Row]:
+    from brief.bench_make import job_daily
+
+    return job_daily(job)
 
 
 def _peak_mb() -> float:

@@ -11,10 +11,13 @@ includes every rewrite tried.
 
     plan(options, cache, tiny, progress)   the registry and the runs, as jobs for bench's children
     job_make(job)                          (in a child) one `brief make` run: wall, CPU and peak of the command
+    job_daily(job)                         (in a child) the daily job twice against a feed on 127.0.0.1: what
+                                           the second run fetches (the feed by a conditional GET, only new pages)
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import resource
@@ -22,6 +25,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +86,122 @@ def plan(
         {**base, "what": f"brief make, {articles} articles, cold", "articles": articles, "home": "pile"},
         {**base, "what": "brief make seeds/, cold", "seeds": True, "home": "seeds"},
         {**base, "what": "brief make seeds/, unchanged rerun", "seeds": True, "home": "seeds", "again": True},
+        {**base, "job": "daily", "what": f"daily job: a feed of {DAILY_ITEMS} items, then {DAILY_NEW} new, then none",
+         "home": "daily"},
     ]
+
+
+DAILY_ITEMS, DAILY_NEW = 20, 5  # 20: the newest items a feed gives a run (WebSettings.max_items)
+
+
+def job_daily(job: dict[str, Any]) -> list[Any]:
+    """(In a child.) The daily job against a feed on 127.0.0.1: `brief make FEED --new`, again once the feed has
+    DAILY_NEW more items (only the new pages are fetched), and again unchanged (the feed answers 304, nothing is
+    fetched, no brief is made)."""
+    from brief import bench
+
+    sys.path.insert(0, str(bench.REPO / "tests"))
+    from webserver import WebServer
+
+    pages = bench.synthesise_articles(bench.sentence_pool(), DAILY_ITEMS + DAILY_NEW, seed=23)
+    feed = _Feed([f"/news/{name.removesuffix('.txt')}.html" for name, _ in pages])
+    routes: dict[str, Any] = {"/rss.xml": feed}
+    for (name, text), path in zip(pages, feed.paths):
+        routes[path] = _page(text)
+    scratch = Path(job["scratch"])
+    home = scratch / job["home"]
+    env = {**_home_env(home), "BRIEF_ALLOW_PRIVATE": "1"}  # the feed is on 127.0.0.1
+    rows = []
+    with WebServer(routes) as site:
+        steps = ((DAILY_ITEMS, "first run"), (DAILY_ITEMS + DAILY_NEW, f"{DAILY_NEW} new items"),
+                 (DAILY_ITEMS + DAILY_NEW, "nothing new"))  # fmt: skip
+        for step, (count, shown) in enumerate(steps):
+            feed.shown = count
+            before = sum(n for path, n in site.hits.items() if path.startswith("/news/"))
+            command = [sys.executable, "-m", "brief", "make", site.url("/rss.xml"), "--new", "--models",
+                       job["registry"], "-o", str(scratch / f"daily-{step}.md"), "--max-articles", "100", "-q"]  # fmt: skip
+            started = time.perf_counter()
+            done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+            wall = time.perf_counter() - started
+            if done.returncode != 0:
+                raise RuntimeError(f"brief make exited {done.returncode}: {done.stderr.strip()[-400:]}")
+            fetched = sum(n for path, n in site.hits.items() if path.startswith("/news/")) - before
+            timings, counts = _last_run(_logs(env), env)
+            note = (f"feed answered {feed.statuses[-1]}; {fetched} item pages fetched; "
+                    f"{counts.get('feed_items_known', 0)} items already in a brief, not fetched; "
+                    f"{counts.get('translated', 0)} texts translated")  # fmt: skip
+            rows.append(
+                bench.Row("end to end", f"daily job, {shown}", job["shape"], TRANSLATOR_PARAMS["num_beams"], fetched,
+                          "pages", round(wall, 2), note=note, extra={"timings": timings, "counts": counts})  # fmt: skip
+            )
+    return rows
+
+
+class _Feed:
+    """An RSS feed of the first ``shown`` paths, answering 304 to a request that names its current ETag."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self.paths = paths
+        self.shown = len(paths)
+        self.statuses: list[int] = []
+
+    def __call__(self, handler: Any) -> None:
+        etag = f'"items-{self.shown}"'
+        if handler.headers.get("If-None-Match") == etag:
+            self.statuses.append(304)
+            handler.send_response(304)
+            handler.send_header("ETag", etag)
+            handler.end_headers()
+            return
+        items = "".join(
+            f"<item><title>خبر {n}</title><link>{handler.base}{path}</link>"
+            f"<pubDate>{format_datetime(dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc) + dt.timedelta(hours=n))}"
+            "</pubDate></item>"
+            for n, path in enumerate(self.paths[: self.shown])
+        )
+        body = f"<rss version='2.0'><channel><title>bench</title>{items}</channel></rss>".encode()
+        self.statuses.append(200)
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.send_header("ETag", etag)
+        handler.end_headers()
+        handler.wfile.write(body)
+
+
+def _page(text: str) -> Any:
+    """An article page: the synthesised article's publisher, headline and paragraphs as HTML."""
+    import html
+
+    publisher, headline, *paragraphs = text.strip().split("\n\n")
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    page = (
+        f"<html lang='ar' dir='rtl'><head><meta charset='utf-8'><title>{html.escape(headline)}</title>"
+        f"<meta property='og:site_name' content='{html.escape(publisher)}'></head><body><header>{html.escape(publisher)}"
+        f"</header><article><h1>{html.escape(headline)}</h1>{body}</article></body></html>"
+    ).encode()
+
+    def route(handler: Any) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html; charset=utf-8")
+        handler.send_header("Content-Length", str(len(page)))
+        handler.end_headers()
+        handler.wfile.write(page)
+
+    return route
+
+
+def _home_env(home: Path) -> dict[str, str]:
+    home.mkdir(parents=True, exist_ok=True)
+    return {
+        **os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_STATE_HOME": str(home / "state"), "BRIEF_HOME": str(home / "brief"), "HF_HUB_OFFLINE": "1",
+    }  # fmt: skip
+
+
+def _logs(env: dict[str, str]) -> str:
+    return subprocess.run([sys.executable, "-m", "brief", "logs", "--json", "-n", "1"], capture_output=True,
+                          text=True, env=env, check=False).stdout  # fmt: skip
 
 
 def _default_embedder() -> dict[str, Any]:
@@ -169,12 +288,7 @@ def job_make(job: dict[str, Any]) -> list[Any]:
     from brief import bench
 
     scratch = Path(job["scratch"])
-    home = scratch / job["home"]
-    home.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_STATE_HOME": str(home / "state"), "BRIEF_HOME": str(home / "brief"), "HF_HUB_OFFLINE": "1",
-    }  # fmt: skip
+    env = _home_env(scratch / job["home"])
     if job.get("seeds"):
         inputs, count = bench.REPO / "seeds", len(list((bench.REPO / "seeds").iterdir()))
     else:
@@ -195,9 +309,7 @@ def job_make(job: dict[str, Any]) -> list[Any]:
             raise RuntimeError(f"brief make exited {done.returncode}: {done.stderr.strip()[-400:]}")
         footer = [line for line in out.read_text(encoding="utf-8").splitlines() if "CTranslate2" in line]
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    logs = subprocess.run([sys.executable, "-m", "brief", "logs", "--json", "-n", "1"], capture_output=True,
-                          text=True, env=env, check=False)  # fmt: skip
-    timings, counts = _last_run(logs.stdout, env)
+    timings, counts = _last_run(_logs(env), env)
     stages = ", ".join(f"{k} {v:.1f}" for k, v in timings.items() if isinstance(v, (int, float)) and v >= 0.05)
     note = f"stages (s): {stages}" if stages else ""
     if counts.get("translated") is not None:

@@ -110,7 +110,11 @@ def test_the_bench_runs_every_engine_side_by_side_and_prints_json(tmp_path: Path
     if "brief make" in whole:  # CTranslate2 not installed
         assert "not run" in whole["brief make"]["note"]
         return
+    daily = [whole.pop(what) for what in list(whole) if what.startswith("daily job")]
     assert list(whole) == ["brief make, 8 articles, cold", "brief make seeds/, cold", "brief make seeds/, unchanged rerun"]
+    # the daily job: 20 pages, then only what is new or was not in the brief, then nothing (the feed answers 304)
+    assert [row["units"] for row in daily][0] == 20 and 5 <= daily[1]["units"] < 20 and daily[2]["units"] == 0
+    assert "feed answered 304" in daily[2]["note"] and daily[2]["extra"]["counts"]["feed_items_known"] == 20
     for row in whole.values():
         assert row["seconds"] > 0 and row["peak_mb"] > 0 and "footer does not name" not in row["note"]
     cold, rerun = whole["brief make seeds/, cold"]["extra"], whole["brief make seeds/, unchanged rerun"]["extra"]
