@@ -270,18 +270,10 @@ def _convert(shape: str, folder: Path, cache: Path) -> Path:
 
 
 def convert_in_child(kind: str, name: str, backend: str, folder: Path, output: Path) -> Path:
-    """ct2.convert in a process of its own: converting loads the whole model, and a child started later would
-    report the parent's peak memory as its own (Linux keeps the peak across fork and exec)."""
+    """ct2.convert in a process of its own (see ``in_child``); a finished conversion is reused."""
     if (output / "model.bin").is_file() and (output / "config.json").is_file():
-        return output  # converted on an earlier run
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH", "")]))}
-    done = subprocess.run(
-        [sys.executable, "-c", "import sys; from brief.bench import _convert_here; _convert_here(*sys.argv[1:])",
-         kind, name, backend, str(folder), str(output)],
-        capture_output=True, text=True, env=env, check=False,
-    )  # fmt: skip
-    if done.returncode != 0:
-        raise RuntimeError(f"converting {name} failed: {done.stderr.strip().splitlines()[-1:]}")
+        return output
+    in_child("brief.bench", "_convert_here", [kind, name, backend, str(folder), str(output)], f"converting {name}")
     return output
 
 
@@ -318,19 +310,25 @@ def build_synthetic_marian(shape: str, cache: Path) -> Path:
     if (folder / "model.safetensors").is_file() and (folder / "vocab.json").is_file():
         return folder
     partial = cache / f"{shape}.partial"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH", "")]))}
-    done = subprocess.run(
-        [sys.executable, "-c", "import sys; from brief.bench import _build; _build(sys.argv[1], sys.argv[2])",
-         shape, str(partial)],
-        capture_output=True, text=True, env=env, check=False,
-    )  # fmt: skip
-    if done.returncode != 0:
-        raise RuntimeError(f"building the {shape} model failed: {done.stderr.strip().splitlines()[-1:]}")
+    in_child("brief.bench", "_build", [shape, str(partial)], f"building the {shape} model")
     import shutil
 
     shutil.rmtree(folder, ignore_errors=True)
     partial.rename(folder)
     return folder
+
+
+def in_child(module: str, function: str, args: list[str], what: str) -> None:
+    """``module.function(*args)`` in a Python process of its own (this checkout first on the path): building or
+    converting a model loads it whole, and a measurement child started later would report this process's peak
+    memory as its own (Linux keeps the peak across fork and exec)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH", "")]))}
+    done = subprocess.run(
+        [sys.executable, "-c", f"import sys; from {module} import {function}; {function}(*sys.argv[1:])", *args],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"{what} failed: {done.stderr.strip().splitlines()[-1:]}")
 
 
 def _build(shape: str, folder_name: str) -> None:

@@ -220,19 +220,12 @@ def _default_embedder() -> dict[str, Any]:
 def build_synthetic_bart(cache: Path) -> Path:
     """A random-weight BartForConditionalGeneration of distilbart-cnn-12-6's shape, saved once under ``cache``."""
     folder = cache / SUMMARISER_NAME
-    if (folder / "model.safetensors").is_file() and (folder / "vocab.json").is_file():
+    if (folder / "model.safetensors").is_file() and (folder / "tokenizer.json").is_file():
         return folder
     from brief import bench
 
     partial = cache / f"{SUMMARISER_NAME}.partial"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(bench.REPO), os.environ.get("PYTHONPATH", "")]))}
-    done = subprocess.run(
-        [sys.executable, "-c", "import sys; from brief.bench_make import _build_bart; _build_bart(sys.argv[1])",
-         str(partial)],
-        capture_output=True, text=True, env=env, check=False,
-    )  # fmt: skip
-    if done.returncode != 0:
-        raise RuntimeError(f"building the {SUMMARISER_NAME} shape failed: {done.stderr.strip().splitlines()[-1:]}")
+    bench.in_child("brief.bench_make", "_build_bart", [str(partial)], f"building the {SUMMARISER_NAME} shape")
     import shutil
 
     shutil.rmtree(folder, ignore_errors=True)

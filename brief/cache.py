@@ -192,25 +192,29 @@ def registry_languages(spec: ModelSpec) -> frozenset[str] | None:
     return frozenset({str(spec.params.get("src_lang", "ar"))})
 
 
-class CachedSummariser:
-    """A summariser that answers from the store the rewrites it made before, and rewrites the rest in one call."""
+class _StoreCached:
+    """A model wrapped with the store: its spec and ref, and the counts of what the store served."""
 
     def __init__(self, inner: Any, store: Store) -> None:
         self.inner = inner
         self.store = store
-        self.hits = 0
-        self.misses = 0
+        self.hits = 0  # texts the store served
+        self.misses = 0  # texts the model computed
         self.errors: list[str] = []
 
     @property
     def spec(self) -> ModelSpec:
-        """The inner summariser's registry entry."""
+        """The inner model's registry entry."""
         return self.inner.spec
 
     @property
     def ref(self) -> str:
-        """What the footer names: the inner summariser's weights."""
+        """What the footer names: the inner model's weights and runtime."""
         return self.inner.ref
+
+
+class CachedSummariser(_StoreCached):
+    """A summariser that answers from the store the rewrites it made before, and rewrites the rest in one call."""
 
     def summarise_batch(self, texts: Sequence[str]) -> list[str]:
         """One rewrite per text, from the cache where it has one."""
@@ -254,7 +258,7 @@ def embedding_key(spec: ModelSpec, ref: str, text: str) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-class CachedEmbedder:
+class CachedEmbedder(_StoreCached):
     """An embedder that keeps every vector in the store: a sentence seen on an earlier run is not embedded again,
     and when every text of a run is there the embedder is not even loaded (``inner`` may be a ``Deferred``).
 
@@ -263,22 +267,8 @@ class CachedEmbedder:
     """
 
     def __init__(self, inner: Any, store: Store) -> None:
-        self.inner = inner
-        self.store = store
+        super().__init__(inner, store)
         self._memory: dict[str, Any] = {}
-        self.hits = 0  # texts served by the store
-        self.misses = 0  # texts the embedder computed
-        self.errors: list[str] = []
-
-    @property
-    def spec(self) -> ModelSpec:
-        """The inner embedder's registry entry."""
-        return self.inner.spec
-
-    @property
-    def ref(self) -> str:
-        """What the footer names."""
-        return self.inner.ref
 
     def embed(self, texts: Sequence[str]) -> Any:
         """Unit-length vectors, one row per text, from the store where it has them."""
