@@ -7,8 +7,9 @@ changes whenever anything that shapes the English changes (model, weights, param
 sends only the misses to the real translator, in one call so they still go in full batches.
 
 ``CachedSummariser`` does the same for the summariser's rewrites (kept in the same table, language "rewrite"),
-and ``Deferred`` stands in for a model until a miss needs it: an unchanged rerun loads neither the translator nor
-the summariser (their refs, for the keys and the footer, come from ``models.expected_ref``).
+``CachedEmbedder`` for sentence vectors (a table of their own), and ``Deferred`` stands in for a model until a
+miss needs it: an unchanged rerun loads no model at all (their refs, for the keys and the footer, come from
+``models.expected_ref``).
 
 The cache is a help, never a requirement: when the store cannot be read or written, the texts are translated
 as if there were no cache and the failure is counted in ``errors`` for the run record.
