@@ -260,9 +260,9 @@ def _ratios(rows: list[Row]) -> None:
     batched = next((r for r in rows if r.what == ENGINE_NAMES["batched"] and r.seconds), None)
     for row in rows:
         if row.seconds and naive:
-            row.vs_naive = round(row.rate / naive.rate, 2)
+            row.vs_naive = round(row.rate / naive.rate, 3)
         if row.seconds and batched:
-            row.vs_batched = round(row.rate / batched.rate, 2)
+            row.vs_batched = round(row.rate / batched.rate, 3)
 
 
 def _convert(shape: str, folder: Path, cache: Path) -> Path:
