@@ -358,3 +358,14 @@ def test_an_embedding_cache_that_fails_costs_nothing_but_the_count(tmp_path: Pat
     # the store is closed: every read and write fails
     assert embedder.embed(["أ ب"]).shape == (1, 384)
     assert embedder.counts()["embed_store_errors"] == 2
+
+
+def test_vectors_older_than_the_kept_days_are_dropped_when_new_ones_are_saved(store: Store) -> None:
+    from brief.store.db import EMBEDDINGS_KEPT_DAYS
+
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    store.save_embeddings({"old": b"\x00" * 8}, model="e5", now=start)
+    store.save_embeddings({"recent": b"\x01" * 8}, model="e5", now=start + dt.timedelta(days=EMBEDDINGS_KEPT_DAYS - 1))
+    assert set(store.cached_embeddings(["old", "recent"])) == {"old", "recent"}
+    store.save_embeddings({"new": b"\x02" * 8}, model="e5", now=start + dt.timedelta(days=EMBEDDINGS_KEPT_DAYS + 1))
+    assert store.cached_embeddings(["old", "recent", "new"]) == {"recent": b"\x01" * 8, "new": b"\x02" * 8}

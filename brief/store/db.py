@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from brief.ingest.web import Response
 
 DB_NAME = "brief.db"
+# Days a sentence's vector is kept in the embedding cache (about 1.5 KB each).
+EMBEDDINGS_KEPT_DAYS = 60
 STATUSES = ("ok", "partial", "failed")
 RUNNING = "running"  # a run that has started and not (yet, or ever: it was killed) finished
 
@@ -348,13 +350,17 @@ class Store:
         return {row[0]: bytes(row[1]) for row in rows}
 
     def save_embeddings(self, entries: Mapping[str, bytes], *, model: str, now: dt.datetime | None = None) -> None:
-        """Add vectors to the cache (key -> float32 bytes)."""
+        """Add vectors to the cache (key -> float32 bytes), and drop those older than EMBEDDINGS_KEPT_DAYS: 1.5 KB
+        a sentence adds up over a year of daily briefs, and an old story's sentences rarely come back (when they
+        do, they are embedded again)."""
         when = _iso(now)
+        oldest = _iso(_utc(now or dt.datetime.now(dt.timezone.utc)) - dt.timedelta(days=EMBEDDINGS_KEPT_DAYS))
         with self._write("write the embedding cache") as conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO embeddings (key, vector, model, created) VALUES (?, ?, ?, ?)",
                 [(key, vector, model, when) for key, vector in entries.items()],
             )
+            conn.execute("DELETE FROM embeddings WHERE created < ?", (oldest,))
 
     # -- internals --
 
