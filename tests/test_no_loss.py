@@ -19,16 +19,7 @@ from typer.testing import CliRunner
 
 from brief.cli import app
 
-ARTICLE = """\
----
-title: Port reopens after storm
-publisher: Harbour News
-date: 2026-11-29
----
-The port of Alexandria reopened on Sunday after a two-day closure caused by a storm.
-Officials said 40 ships had waited offshore while the winds blew at more than 80 km an hour.
-Traffic is expected to return to normal by Tuesday, the port authority said in a statement.
-"""
+ARTICLE = (Path(__file__).parent / "fixtures" / "text" / "port-storm.md").read_text(encoding="utf-8")
 
 
 @pytest.fixture
