@@ -340,7 +340,7 @@ def _build(shape: str, folder_name: str) -> None:
     from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
 
     sys.path.insert(0, str(REPO / "tests"))
-    from tiny_models import _sentencepiece_pieces, _train_sentencepiece, read_fixture_lines
+    from tiny_models import _train_sentencepiece, marian_vocab, read_fixture_lines
 
     s = SHAPES[shape]
     folder = Path(folder_name)
@@ -350,10 +350,7 @@ def _build(shape: str, folder_name: str) -> None:
     target = _train_sentencepiece(read_fixture_lines("en.txt"), 500, "unigram")
     (folder / "source.spm").write_bytes(source)
     (folder / "target.spm").write_bytes(target)
-    vocab = {"</s>": 0, "<unk>": 1}
-    for model in (source, target):
-        for piece in _sentencepiece_pieces(model):
-            vocab.setdefault(piece, len(vocab))
+    vocab = marian_vocab(source, target)
     # The real vocabulary size (the embedding and output layer cost the same), padded with word pieces of English
     # length: random weights pick among all of them, and the English they decode to is what the summariser then
     # reads, so its length must be an English sentence's, not "<unused12345>" (eight BPE tokens a word).

@@ -20,8 +20,9 @@ Optional (``pip install "brief[fast]"``). Two ways in:
 Threads come from the machine (inter-op: two batches at once on two or more cores; intra-op: the usable cores
 shared between them; ``inter_threads`` and ``intra_threads`` set them), batches are cut by a token budget
 (``batch_tokens``, default 2048 source tokens, split between the parallel batches) rather than a count, and the
-model is loaded once per run. The backends keep the interface of brief.translate (``translate_batch(texts, language)``) and of the summariser
-(``summarise_batch(texts)``), so the rest of the pipeline does not change.
+model is loaded once per run. The backends keep the interface of brief.translate (``translate_batch(texts,
+language)``) and of the summariser (``Ct2Summariser`` is a ``Seq2SeqSummariser`` on a converted model), so the
+rest of the pipeline does not change.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from typing import Any
 from brief.errors import ConfigError, MissingExtraError, ModelError, UnknownNameError
 from brief.models import ModelSpec, resolved_revision
 from brief.seq2seq import split_params
+from brief.summarise import Seq2SeqSummariser
 from brief.translate import NLLB_CODES, Translator
 
 QUANTIZATION = "int8"
@@ -273,7 +275,8 @@ def _model_kind(spec: ModelSpec, own: Mapping[str, Any]) -> str:
     if kind is None:
         kind = "seq2seq" if spec.kind == "summariser" else None
     if kind not in MODEL_KINDS:
-        raise UnknownNameError(f"params.model of {spec.kind} {spec.name!r} (backend ctranslate2)", str(kind), MODEL_KINDS)
+        what = f"params.model of {spec.kind} {spec.name!r} (backend ctranslate2)"
+        raise UnknownNameError(what, str(kind), MODEL_KINDS)
     return str(kind)
 
 
@@ -313,8 +316,8 @@ class Ct2Translator(Translator):
         return self.model.generate(texts, self.generation, target_prefix=self.target)
 
 
-class Ct2Summariser:
-    """BART or T5 summarisers through CTranslate2 (same interface as brief.summarise.Seq2SeqSummariser)."""
+class Ct2Summariser(Seq2SeqSummariser):
+    """BART or T5 summarisers through CTranslate2: Seq2SeqSummariser's batching and prefix on a converted model."""
 
     def __init__(self, spec: ModelSpec, folder: Path, *, converted: Path | None = None) -> None:
         own, self.generation = split_params(spec, _OWN_KEYS)
@@ -323,19 +326,8 @@ class Ct2Summariser:
         self.prefix = str(own.get("prefix", ""))
         self.batch_size = int(own.get("batch_size", 8))
         source_ref = resolved_revision(spec, folder) if converted is not None else None
-        self.model = Ct2Model(spec, converted or folder, {"max_input_tokens": 512, **own}, source_ref=source_ref)
-
-    @property
-    def ref(self) -> str:
-        """What the footer names."""
-        return self.model.ref
-
-    def summarise_batch(self, texts: Sequence[str]) -> list[str]:
-        """Rewrite each text as a short summary."""
-        out: list[str] = []
-        for start in range(0, len(texts), self.batch_size):
-            out.extend(self.model.generate([self.prefix + t for t in texts[start : start + self.batch_size]], self.generation))
-        return out
+        own = {"max_input_tokens": 512, **own}
+        self.model = Ct2Model(spec, converted or folder, own, source_ref=source_ref)  # type: ignore[assignment]
 
 
 def load_converted(spec: ModelSpec, folder: Path, converted: Path) -> Ct2Translator | Ct2Summariser:

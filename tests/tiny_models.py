@@ -86,6 +86,16 @@ def read_fixture_lines(name: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip()]
 
 
+def marian_vocab(source: bytes, target: bytes) -> dict[str, int]:
+    """Like the real vocab.json: one vocabulary shared by both sides, </s> = 0, <unk> = 1 (the caller adds <pad>
+    last, after any padding to a real size)."""
+    vocab = {"</s>": 0, "<unk>": 1}
+    for model in (source, target):
+        for piece in _sentencepiece_pieces(model):
+            vocab.setdefault(piece, len(vocab))
+    return vocab
+
+
 def build_tiny_marian(folder: Path, arabic: Sequence[str], english: Sequence[str]) -> Path:
     """Save a tiny MarianMTModel and MarianTokenizer laid out like Helsinki-NLP/opus-mt-ar-en."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -93,11 +103,7 @@ def build_tiny_marian(folder: Path, arabic: Sequence[str], english: Sequence[str
     target = _train_sentencepiece(english, MARIAN_VOCAB_SIZE, "unigram")
     (folder / "source.spm").write_bytes(source)
     (folder / "target.spm").write_bytes(target)
-    # Like the real vocab.json: one vocabulary shared by both sides, </s> = 0, <unk> = 1, <pad> last.
-    vocab = {"</s>": 0, "<unk>": 1}
-    for model in (source, target):
-        for piece in _sentencepiece_pieces(model):
-            vocab.setdefault(piece, len(vocab))
+    vocab = marian_vocab(source, target)
     vocab["<pad>"] = len(vocab)
     (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=2), encoding="utf-8")
 
