@@ -146,12 +146,7 @@ def write_atomic(path: Path, text: str | bytes, *, make_folders: bool = True) ->
         what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
         raise OutputError(f"cannot write {path}: it is {what}")
     folder = target.parent if str(target.parent) else Path(".")
-    try:
-        if make_folders:
-            folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:100]}.", suffix=".tmp", dir=folder)
-    except OSError as err:
-        raise OutputError(f"cannot write {path}: {_reason(err)}") from None
+    fd, tmp = _temporary(folder, target.name, make_folders, f"cannot write {path}")
     try:
         # A brief replaced keeps the permissions its owner gave it.
         _fill(fd, tmp, data, stat.S_IMODE(info.st_mode) if info is not None else None)
@@ -159,6 +154,16 @@ def write_atomic(path: Path, text: str | bytes, *, make_folders: bool = True) ->
     except OSError as err:
         Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"cannot write {path}: {_reason(err)}") from None
+
+
+def _temporary(folder: Path, name: str, make_folders: bool, failure: str) -> tuple[int, str]:
+    """A hidden temporary file beside where ``name`` goes (the folder made first when asked), open for writing."""
+    try:
+        if make_folders:
+            folder.mkdir(parents=True, exist_ok=True)
+        return tempfile.mkstemp(prefix=f".{name[:100]}.", suffix=".tmp", dir=folder)
+    except OSError as err:
+        raise OutputError(f"{failure}: {_reason(err)}") from None
 
 
 def dated_name(now: dt.datetime, suffix: str) -> str:
@@ -177,12 +182,7 @@ def write_new(folder: Path, name: str, text: str | bytes, *, make_folders: bool 
     stem, dot, suffix = name.rpartition(".")
     if not dot:
         stem, suffix = name, ""
-    try:
-        if make_folders:
-            folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{stem[:100]}.", suffix=".tmp", dir=folder)
-    except OSError as err:
-        raise OutputError(f"cannot write a brief into {folder}: {_reason(err)}") from None
+    fd, tmp = _temporary(folder, stem, make_folders, f"cannot write a brief into {folder}")
     try:
         _fill(fd, tmp, data, None)
         for n in range(1, 10_000):
