@@ -16,9 +16,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from brief.cli import app
+from cli_runner import brief
 from webserver import WebServer, hang, news_routes, reply
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -28,14 +27,6 @@ ALL_BOILERPLATE = """<!doctype html><html dir="rtl" lang="ar"><head><title>ال�
 <div class="share">شارك الخبر: فيسبوك | تويتر | واتساب</div>
 <aside><h3>الأكثر قراءة</h3><ul><li><a href="/1">عنوان أول</a></li><li><a href="/2">عنوان ثان</a></li></ul></aside>
 <footer>جميع الحقوق محفوظة © 2025 موقع الأخبار</footer></body></html>"""
-
-
-def brief(*args: str | Path):  # noqa: ANN201 - click's Result
-    """Run the CLI in-process; stdout and stderr apart."""
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 def snapshot(root: Path) -> dict[str, tuple[str, int]]:

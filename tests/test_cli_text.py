@@ -15,10 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from brief import __version__
-from brief.cli import app
+from cli_runner import brief
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = sorted((ROOT / "seeds").glob("*.txt"))[0]
@@ -29,13 +28,6 @@ ARTICLE = (
     "The increase is the third this year as the government cuts subsidies under an IMF programme. "
     "Taxi drivers in Cairo said they would have to raise fares.\n"
 )
-
-
-def brief(*args: str | Path, env: dict[str, str] | None = None, stdin: str | None = None):  # noqa: ANN201
-    result = CliRunner().invoke(app, [str(a) for a in args], env=env, input=stdin)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 @pytest.fixture

@@ -18,22 +18,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from brief.cli import app
+from cli_runner import brief
 from brief.mail import for_mail, isolate_plain
 from smtpserver import closed_port, smtp_server
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
-
-
-def brief(*args: str | Path, env: dict[str, str] | None = None):  # noqa: ANN201 - click's Result
-    """Run the CLI in-process; stdout and stderr apart."""
-    result = CliRunner().invoke(app, [str(a) for a in args], env=env)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 def mailed(markdown: str) -> str:

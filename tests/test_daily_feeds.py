@@ -13,21 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from brief.cli import app
+from cli_runner import brief
 from webserver import Handler, WebServer, news_routes
 
 PAGES = ("/news/water", "/news/economy", "/news/storm")
 ETAG = '"feed-v1"'
 MODIFIED = "Sun, 16 Mar 2025 08:00:00 GMT"
-
-
-def brief(*args: str | Path):  # noqa: ANN201 - click's Result
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 def feed_body(base: str, paths: tuple[str, ...]) -> bytes:

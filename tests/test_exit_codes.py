@@ -21,22 +21,12 @@ import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from brief.cli import app
+from cli_runner import brief
 
 ROOT = Path(__file__).resolve().parent.parent
 ARABIC_SEED = sorted((ROOT / "seeds").glob("*.txt"))[2]
 ARTICLE = (Path(__file__).parent / "fixtures" / "text" / "port-storm.md").read_text(encoding="utf-8")
-
-
-def brief(*args: str | Path, env: dict[str, str] | None = None):  # noqa: ANN201 - click's Result
-    """Run the CLI in-process; a Python exception fails the test."""
-    result = CliRunner().invoke(app, [str(a) for a in args], env=env)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    assert "Traceback" not in result.stderr
-    return result
 
 
 @pytest.fixture

@@ -14,9 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from brief.cli import app
+from cli_runner import brief
 from brief.models import packaged_registry
 from smtpserver import closed_port
 from webserver import WebServer, reply
@@ -24,13 +23,6 @@ from webserver import WebServer, reply
 ROOT = Path(__file__).resolve().parent.parent
 SHA_BART = "a4f8f3ea906ed274767e9906dbaede7531d660ff"
 SHA_OPUS = "0123456789abcdef0123456789abcdef01234567"
-
-
-def brief(*args: str | Path):  # noqa: ANN201 - click's Result
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 def hub(revisions: dict[str, str]) -> WebServer:

@@ -15,9 +15,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from brief.cli import app
+from cli_runner import brief
 
 ARTICLE = (Path(__file__).parent / "fixtures" / "text" / "port-storm.md").read_text(encoding="utf-8")
 
@@ -31,15 +30,6 @@ def home(tmp_path: Path, tiny_registry: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.chdir(tmp_path)
     (tmp_path / "article.txt").write_text(ARTICLE, encoding="utf-8")
     return folder
-
-
-def brief(*args: str | Path):  # noqa: ANN201 - click's Result
-    """Run the CLI in-process; stdout and stderr apart; a Python exception fails the test."""
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    assert "Traceback" not in result.stderr
-    return result
 
 
 def make(*args: str | Path):  # noqa: ANN201

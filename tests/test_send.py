@@ -9,20 +9,12 @@ from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from brief.cli import app
+from cli_runner import brief
 from smtpserver import smtp_server
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED = sorted(SEEDS.glob("*.txt"))[0]
-
-
-def brief(*args: str | Path, env: dict[str, str] | None = None):  # noqa: ANN201 - click's Result
-    result = CliRunner().invoke(app, [str(a) for a in args], env=env)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 def parse(path: Path):  # noqa: ANN201 - an EmailMessage

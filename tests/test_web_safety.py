@@ -21,19 +21,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from brief.cli import app
+from cli_runner import brief
 from webserver import WEB_FIXTURES, Handler, WebServer, news_routes, redirect, reply
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def brief(*args: str | Path, env: dict[str, str] | None = None):  # noqa: ANN201 - click's Result
-    result = CliRunner().invoke(app, [str(a) for a in args], env=env)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 def inspected(*args: str | Path, env: dict[str, str] | None = None) -> tuple[int, dict[str, str], list[str]]:
