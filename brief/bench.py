@@ -39,20 +39,30 @@ from typing import Any
 from brief.errors import InputError, ModelNotAvailableError
 
 REPO = Path(__file__).resolve().parent.parent
+# ``target_pieces``: the real vocabularies join a source and a target SentencePiece model of 32,000 pieces each
+# (OPUS-MT's spm32k pre-processing), and CTranslate2's English shortlist (brief.ct2.english_pieces) is the target
+# model's pieces: the synthetic target.spm is padded to that size so the shortlist here is as long as the real one.
 SHAPES: dict[str, dict[str, Any]] = {
-    "opus-mt-ar-en": dict(d_model=512, layers=6, heads=8, ffn=2048, vocab=62834, positions=512, activation="swish"),
-    "opus-mt-tc-big-ar-en": dict(
-        d_model=1024, layers=6, heads=16, ffn=4096, vocab=61109, positions=1024, activation="relu"
+    "opus-mt-ar-en": dict(
+        d_model=512, layers=6, heads=8, ffn=2048, vocab=62834, positions=512, activation="swish", target_pieces=32000
     ),
+    "opus-mt-tc-big-ar-en": dict(
+        d_model=1024, layers=6, heads=16, ffn=4096, vocab=61109, positions=1024, activation="relu",
+        target_pieces=32000,
+    ),  # fmt: skip
     # For the tests: the same code path on a model that builds in a second.
-    "tiny": dict(d_model=32, layers=2, heads=2, ffn=64, vocab=2000, positions=512, activation="swish"),
+    "tiny": dict(d_model=32, layers=2, heads=2, ffn=64, vocab=2000, positions=512, activation="swish",
+                 target_pieces=1000),  # fmt: skip
 }
+# Bumped when the synthetic models change, so a cached build of an older kind is rebuilt.
+SYNTHETIC_VERSION = 2
 DEFAULT_SHAPES = ("opus-mt-ar-en", "opus-mt-tc-big-ar-en")
-ENGINES = ("naive", "batched", "brief", "ct2-beam4", "ct2-greedy")
+ENGINES = ("naive", "batched", "brief", "ct2-whole", "ct2-beam4", "ct2-greedy")
 ENGINE_NAMES = {
     "naive": "transformers, one generate per sentence",
     "batched": "transformers, batched generate",
     "brief": "brief (transformers)",
+    "ct2-whole": "brief + CTranslate2 int8, whole vocabulary",
     "ct2-beam4": "brief + CTranslate2 int8",
     "ct2-greedy": "brief + CTranslate2 int8",
 }
@@ -270,9 +280,14 @@ def _convert(shape: str, folder: Path, cache: Path) -> Path:
 
 
 def convert_in_child(kind: str, name: str, backend: str, folder: Path, output: Path) -> Path:
-    """ct2.convert in a process of its own (see ``in_child``); a finished conversion is reused."""
-    if (output / "model.bin").is_file() and (output / "config.json").is_file():
+    """ct2.convert in a process of its own (see ``in_child``); a finished conversion of the same build is reused."""
+    done = output / "model.bin"
+    weights = max((f.stat().st_mtime for f in folder.glob("*.safetensors")), default=0.0)
+    if done.is_file() and (output / "config.json").is_file() and done.stat().st_mtime >= weights:
         return output
+    import shutil
+
+    shutil.rmtree(output, ignore_errors=True)  # converted from an older build
     in_child("brief.bench", "_convert_here", [kind, name, backend, str(folder), str(output)], f"converting {name}")
     return output
 
@@ -307,7 +322,7 @@ def _texts_of_tokens(folder: Path, pool: list[str], count: int, tokens: int) -> 
 def build_synthetic_marian(shape: str, cache: Path) -> Path:
     """A random-weight MarianMTModel of the shape, with a working tokenizer, saved once under ``cache``."""
     folder = cache / shape
-    if (folder / "model.safetensors").is_file() and (folder / "vocab.json").is_file():
+    if (folder / "model.safetensors").is_file() and _read_version(folder) == SYNTHETIC_VERSION:
         return folder
     partial = cache / f"{shape}.partial"
     in_child("brief.bench", "_build", [shape, str(partial)], f"building the {shape} model")
@@ -316,6 +331,13 @@ def build_synthetic_marian(shape: str, cache: Path) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     partial.rename(folder)
     return folder
+
+
+def _read_version(folder: Path) -> int | None:
+    try:
+        return int(json.loads((folder / "synthetic.json").read_text(encoding="utf-8"))["version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def in_child(module: str, function: str, args: list[str], what: str) -> None:
@@ -348,13 +370,25 @@ def _build(shape: str, folder_name: str) -> None:
     folder.mkdir(parents=True)
     source = _train_sentencepiece(read_fixture_lines("ar.txt"), 500, "unigram")
     target = _train_sentencepiece(read_fixture_lines("en.txt"), 500, "unigram")
+    # The real vocabulary size (the embedding and output layer cost the same), padded with word pieces of English
+    # length: random weights pick among all of them, and the English they decode to is what the summariser then
+    # reads, so its length must be an English sentence's, not "<unused12345>" (eight BPE tokens a word). The
+    # first of them join target.spm, up to the real target model's size (see SHAPES).
+    words = pseudo_words()
+    known = set(marian_vocab(source, target))
+    extra: list[str] = []
+    import sentencepiece as spm
+
+    pieces = spm.SentencePieceProcessor(model_proto=target).get_piece_size()
+    while pieces + len(extra) < s["target_pieces"]:
+        word = "▁" + next(words)
+        if word not in known:
+            known.add(word)
+            extra.append(word)
+    target = append_pieces(target, extra)
     (folder / "source.spm").write_bytes(source)
     (folder / "target.spm").write_bytes(target)
     vocab = marian_vocab(source, target)
-    # The real vocabulary size (the embedding and output layer cost the same), padded with word pieces of English
-    # length: random weights pick among all of them, and the English they decode to is what the summariser then
-    # reads, so its length must be an English sentence's, not "<unused12345>" (eight BPE tokens a word).
-    words = pseudo_words()
     while len(vocab) < s["vocab"] - 1:
         vocab.setdefault("▁" + next(words), len(vocab))
     vocab["<pad>"] = len(vocab)
@@ -382,6 +416,32 @@ def _build(shape: str, folder_name: str) -> None:
     )  # fmt: skip
     model.save_pretrained(str(folder))
     tokenizer.save_pretrained(str(folder))
+    (folder / "synthetic.json").write_text(json.dumps({"version": SYNTHETIC_VERSION, "shape": shape}), encoding="utf-8")
+
+
+def append_pieces(model: bytes, pieces: list[str], score: float = -100.0) -> bytes:
+    """A SentencePiece model with ``pieces`` added (normal pieces of a score too low for the encoder to choose).
+
+    The model file is a ModelProto; its pieces are the repeated field 1 (a SentencePiece: piece = 1, score = 2),
+    and a repeated field may be continued anywhere in the message, so the new pieces are appended as bytes
+    (without the ``protobuf`` package, which nothing else here needs).
+    """
+    import struct
+
+    def varint(n: int) -> bytes:
+        out = bytearray()
+        while True:
+            byte, n = n & 0x7F, n >> 7
+            out.append(byte | (0x80 if n else 0))
+            if not n:
+                return bytes(out)
+
+    out = bytearray(model)
+    for piece in pieces:
+        raw = piece.encode("utf-8")
+        message = b"\x0a" + varint(len(raw)) + raw + b"\x15" + struct.pack("<f", score)
+        out += b"\x0a" + varint(len(message)) + message
+    return bytes(out)
 
 
 def pseudo_words() -> Iterator[str]:
@@ -577,8 +637,9 @@ def _job_translate(job: dict[str, Any]) -> list[Row]:
         else:
             from brief.models import ModelSpec
 
-            spec = ModelSpec(kind="translator", name=job["shape"], backend="marian", path=folder,
-                             params={**pinned, "batch_size": batch})  # fmt: skip
+            # ct2-whole: the decoder scores every output token, as before the English shortlist.
+            params = {**pinned, "batch_size": batch, **({"shortlist": False} if engine == "ct2-whole" else {})}
+            spec = ModelSpec(kind="translator", name=job["shape"], backend="marian", path=folder, params=params)
             if engine == "brief":
                 from brief.translate import MarianTranslator
 
@@ -599,9 +660,17 @@ def _job_translate(job: dict[str, Any]) -> list[Row]:
         else:
             translator.translate(texts, "ar")
     extra: dict[str, Any] = {}
+    note = ""
     if engine.startswith("ct2"):
         model = translator.model
         extra = {"threads": model.threads, "inter_threads": model.inter_threads, "batch_tokens": model.batch_tokens}
+        if model.shortlist:
+            from brief.ct2 import SHORTLIST, converted_vocabulary
+
+            kept = len((model.folder / SHORTLIST).read_text(encoding="utf-8").split())
+            whole = len(converted_vocabulary(model.folder) or ())
+            extra["shortlist"] = kept
+            note = f"English shortlist: {kept:,} of {whole:,} output tokens"
     else:
         import torch
 
@@ -609,7 +678,7 @@ def _job_translate(job: dict[str, Any]) -> list[Row]:
     return [
         Row(
             "translation", ENGINE_NAMES[engine], job["shape"], beams, len(texts), "sentences", round(clock.seconds, 4),
-            round(clock.cpu_seconds, 2), round(load.seconds, 2), _peak_mb(), extra=extra,
+            round(clock.cpu_seconds, 2), round(load.seconds, 2), _peak_mb(), note=note, extra=extra,
         )  # fmt: skip
     ]
 

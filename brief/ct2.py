@@ -49,7 +49,7 @@ KIND_OF_BACKEND = {"marian": "marian", "nllb": "nllb", "seq2seq": "seq2seq"}
 _OWN_KEYS = frozenset(
     {
         "model", "languages", "batch_size", "batch_tokens", "max_input_tokens", "src_lang", "tgt_lang", "prefix",
-        "compute_type", "intra_threads", "inter_threads",
+        "compute_type", "intra_threads", "inter_threads", "shortlist",
     }
 )  # fmt: skip
 _TOKENIZER_DIR = "tokenizer"
@@ -57,6 +57,9 @@ _TOKENIZER_DIR = "tokenizer"
 _DEFAULTS_READ = ("num_beams", "no_repeat_ngram_size", "length_penalty", "repetition_penalty")
 _WEIGHTS = ("*.safetensors", "*.bin", "*.msgpack", "*.h5", "*.ot")
 _INSTALL = 'the CTranslate2 backend needs the package ctranslate2 (pip install "brief[fast]")'
+# CTranslate2's vocabulary map (read with use_vmap): a line "<TAB>piece piece ..." lists output tokens that are
+# always candidates, and with no other line they are the only ones (with <unk>, <s>, </s> and the target prefix).
+SHORTLIST = "vmap.txt"
 
 
 def available() -> bool:
@@ -113,6 +116,8 @@ def convert(spec: ModelSpec, folder: Path, *, quantization: str = QUANTIZATION, 
         raise MissingExtraError(_INSTALL)
     target = output or optimized_folder(spec, folder)
     if _complete(target):
+        if not (target / SHORTLIST).is_file():  # converted before brief wrote shortlists: add it now
+            write_shortlist(target, KIND_OF_BACKEND[spec.backend])
         return target
     from ctranslate2.converters import TransformersConverter
 
@@ -145,9 +150,95 @@ def convert(spec: ModelSpec, folder: Path, *, quantization: str = QUANTIZATION, 
         ),
         encoding="utf-8",
     )
+    write_shortlist(partial, KIND_OF_BACKEND[spec.backend])
     shutil.rmtree(target, ignore_errors=True)
     partial.rename(target)
     return target
+
+
+def english_pieces(kind: str, converted: Path) -> list[str] | None:
+    """The output tokens an English translation can need, in vocabulary order; None when all of them can.
+
+    The decoder scores every token of its vocabulary at every step, and the last matmul (1024 x 61,109 at
+    tc-big) costs about as much as the six decoder layers together. Half of those rows are of no use:
+
+    - Marian (Opus-MT): ``vocab.json`` joins the source and target SentencePiece models (``source.spm``,
+      ``target.spm``), but the model learnt to write only pieces of ``target.spm``, the segmentation of every
+      training target; the Arabic source pieces are never the right output. The shortlist is ``target.spm``'s
+      pieces.
+    - NLLB: one vocabulary for 200 languages (256,206 pieces). An English sentence needs none with a character
+      of another script (an Arabic comma or digit included): the shortlist is the pieces made of Latin letters,
+      their accents, and the common digits, punctuation and symbols.
+    - BART/T5 summarisers read and write English: no shortlist.
+    """
+    tokenizer = converted / _TOKENIZER_DIR if (converted / _TOKENIZER_DIR).is_dir() else converted
+    vocabulary = converted_vocabulary(converted)
+    if vocabulary is None:
+        return None
+    if kind == "marian":
+        if not (tokenizer / "target.spm").is_file() or not (tokenizer / "source.spm").is_file():
+            return None
+        import sentencepiece as spm
+
+        target = spm.SentencePieceProcessor(model_file=str(tokenizer / "target.spm"))
+        wanted = {target.id_to_piece(i) for i in range(target.get_piece_size())}
+        keep = [token for token in vocabulary if token in wanted]
+    elif kind == "nllb":
+        keep = [token for token in vocabulary if all(_latin_or_common(c) for c in token)]
+    else:
+        return None
+    keep = [token for token in keep if token and not any(c.isspace() for c in token)]
+    # A shortlist of nearly the whole vocabulary saves nothing and costs the lookup.
+    return keep if keep and len(keep) <= 0.9 * len(vocabulary) else None
+
+
+# Unicode blocks of Latin letters and of characters every script shares: Basic Latin to the combining accents,
+# Latin Extended Additional, general punctuation to miscellaneous symbols (dashes, quotes, currency, arrows; the
+# SentencePiece word mark U+2581), Latin Extended C and D, Latin ligatures.
+_LATIN_OR_COMMON = ((0x0000, 0x036F), (0x1E00, 0x1EFF), (0x2000, 0x2BFF), (0x2C60, 0x2C7F), (0xA720, 0xA7FF),
+                    (0xFB00, 0xFB06))  # fmt: skip
+
+
+def _latin_or_common(char: str) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in _LATIN_OR_COMMON)
+
+
+def converted_vocabulary(converted: Path) -> list[str] | None:
+    for name in ("shared_vocabulary.json", "target_vocabulary.json"):
+        if (converted / name).is_file():
+            return [str(token) for token in json.loads((converted / name).read_text(encoding="utf-8"))]
+    for name in ("shared_vocabulary.txt", "target_vocabulary.txt"):
+        if (converted / name).is_file():
+            return (converted / name).read_text(encoding="utf-8").splitlines()
+    return None
+
+
+def write_shortlist(converted: Path, kind: str) -> int:
+    """Write the English shortlist (``english_pieces``) as the converted model's vocabulary map; its size, or 0."""
+    keep = english_pieces(kind, converted)
+    if not keep:
+        return 0
+    partial = converted / (SHORTLIST + ".partial")
+    partial.write_text("\t" + " ".join(keep) + "\n", encoding="utf-8")
+    partial.replace(converted / SHORTLIST)
+    return len(keep)
+
+
+def shortlist_used(converted: Path, params: Mapping[str, Any]) -> bool:
+    """Whether a model loaded from ``converted`` with these registry params decodes over its shortlist."""
+    wanted = params.get("shortlist", True)
+    if wanted is False or str(wanted).lower() in ("false", "no", "off", "0"):
+        return False
+    # The NLLB shortlist is for a Latin-script target (brief writes English).
+    return (converted / SHORTLIST).is_file() and str(params.get("tgt_lang", "eng_Latn")).endswith("_Latn")
+
+
+def runtime(converted: Path, params: Mapping[str, Any], version: str) -> str:
+    """How a converted model runs, as its ref (the footer and the cache keys) says: the shortlist changes outputs
+    a model would rarely write, so a brief made with it is not served from a cache filled without it."""
+    words = f"CTranslate2 {version} {params.get('compute_type', QUANTIZATION)}"
+    return words + ", English shortlist" if shortlist_used(converted, params) else words
 
 
 class Ct2Model:
@@ -202,12 +293,14 @@ class Ct2Model:
         self.forced_first = self.tokenizer.convert_ids_to_tokens(int(forced_bos)) if forced_bos is not None else None
         self.source_ref = source_ref
         self.version = ctranslate2.__version__
+        self.shortlist = shortlist_used(converted, own)
+        self.runtime = runtime(converted, {**own, "compute_type": self.compute_type}, self.version)
 
     @property
     def ref(self) -> str:
         """The weights and the runtime, as the footer names them."""
         where = self.source_ref or str(self.folder)
-        return f"{where}, CTranslate2 {self.version} {self.compute_type}"
+        return f"{where}, {self.runtime}"
 
     def count_tokens(self, text: str) -> int:
         """How many tokens the encoder sees for ``text`` (special tokens included)."""
@@ -235,6 +328,7 @@ class Ct2Model:
             "min_decoding_length": min_new,
             "max_batch_size": batch_budget([len(s) for s in sources], self.inter_threads, self.batch_tokens),
             "batch_type": "tokens",
+            "use_vmap": self.shortlist,
         }
         for ours, theirs in (
             ("length_penalty", "length_penalty"),

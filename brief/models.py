@@ -312,15 +312,15 @@ def expected_ref(spec: ModelSpec, *, offline: bool) -> str | None:
     from brief import ct2
 
     folder = fetch(spec, offline=offline)
-    compute_type = str(spec.params.get("compute_type", ct2.QUANTIZATION))
     try:
-        runtime = f"CTranslate2 {version('ctranslate2')} {compute_type}"
+        ct2_version = version("ctranslate2")
     except PackageNotFoundError:
-        runtime = None
+        ct2_version = None
     if spec.backend == "ctranslate2":
-        return f"{folder}, {runtime}" if runtime else None
-    if runtime and ct2.available() and ct2.find_optimized(spec, folder) is not None:
-        return f"{resolved_revision(spec, folder)}, {runtime}"
+        return f"{folder}, {ct2.runtime(folder, spec.params, ct2_version)}" if ct2_version else None
+    converted = ct2.find_optimized(spec, folder) if ct2_version and ct2.available() else None
+    if converted is not None and ct2_version:
+        return f"{resolved_revision(spec, folder)}, {ct2.runtime(converted, spec.params, ct2_version)}"
     return resolved_revision(spec, folder)
 
 

@@ -94,7 +94,11 @@ def test_the_bench_runs_every_engine_side_by_side_and_prints_json(tmp_path: Path
     out = json.loads(result.stdout)
     rows = {(r["section"], r["what"], r["beams"]): r for r in out["rows"]}
     engines = [key for key in rows if key[0] == "translation"]
-    assert len(engines) == 5  # CTranslate2 rows say "not run" when it is not installed
+    assert len(engines) == 6  # CTranslate2 rows say "not run" when it is not installed
+    shortlisted = rows[("translation", "brief + CTranslate2 int8", 4)]
+    if "not run" not in shortlisted["note"]:  # the synthetic target.spm: the tiny shape's 1,000 pieces, but <s>
+        assert shortlisted["extra"]["shortlist"] == 999 and "English shortlist: 999 of" in shortlisted["note"]
+        assert "shortlist" not in rows[("translation", "brief + CTranslate2 int8, whole vocabulary", 4)]["extra"]
     for key in engines:
         row = rows[key]
         if "not run" in row["note"]:

@@ -53,14 +53,77 @@ def test_ctranslate2_greedy_output_equals_transformers(
                         params={**GREEDY, **extra})  # fmt: skip
     hf = models.load_backend(hf_spec, offline=True)  # nothing converted for it: transformers
     assert type(hf).__name__ == reference.rsplit(":", 1)[1]
+    # The whole vocabulary: random weights write Arabic pieces too, which the English shortlist would forbid.
     ct_spec = ModelSpec(kind="translator", name=f"tiny-{name}-ct2", backend="ctranslate2", path=converted_float32[name],
-                        params={**GREEDY, **extra, "model": backend, "compute_type": "float32"})  # fmt: skip
+                        params={**GREEDY, **extra, "model": backend, "compute_type": "float32",
+                                "shortlist": False})  # fmt: skip
     fast = models.load_backend(ct_spec, offline=True)
     assert isinstance(fast, ct2.Ct2Translator)
     expected = hf.translate(ARABIC, "ar")
     assert len(set(expected)) > 1  # the outputs depend on the input, so equality below means something
     assert fast.translate(ARABIC, "ar") == expected
-    assert "CTranslate2" in fast.ref and "ar" in fast.languages
+    assert "CTranslate2" in fast.ref and "ar" in fast.languages and "shortlist" not in fast.ref
+
+
+@pytest.mark.parametrize(
+    ("name", "backend", "extra"),
+    [
+        ("marian", "marian", {}),
+        ("nllb", "nllb", {"src_lang": "arb_Arab", "tgt_lang": "eng_Latn"}),
+    ],
+)
+def test_the_english_shortlist_decodes_as_if_every_other_token_were_suppressed(
+    name: str, backend: str, extra: dict, tiny_models: dict[str, Path], converted_float32: dict[str, Path]
+) -> None:
+    folder = converted_float32[name]
+    vocabulary = json.loads((folder / "shared_vocabulary.json").read_text(encoding="utf-8"))
+    kept = (folder / ct2.SHORTLIST).read_text(encoding="utf-8").removeprefix("\t").split()
+    assert 0 < len(kept) < 0.8 * len(vocabulary)
+    if name == "marian":  # the pieces of target.spm, no Arabic among them
+        assert not any("\u0600" <= c <= "\u06ff" for token in kept for c in token)
+        assert "▁the" in kept or "▁The" in kept
+    else:  # Latin-script pieces, digits and punctuation
+        assert any(token.isdigit() for token in kept) and not any("\u0600" <= c <= "\u06ff" for t in kept for c in t)
+    # transformers over the whole vocabulary with every other token suppressed ...
+    keep = set(kept) | {"</s>", "<unk>", "<s>"}
+    suppress = [i for i, token in enumerate(vocabulary) if token not in keep]
+    hf_spec = ModelSpec(kind="translator", name=f"tiny-{name}", backend=backend, path=tiny_models[name],
+                        params={**GREEDY, **extra})  # fmt: skip
+    hf = models.load_backend(hf_spec, offline=True)
+    hf.generation = {**hf.generation, "suppress_tokens": suppress}  # transformers' generate option
+    expected = hf.translate(ARABIC, "ar")
+    # ... writes exactly what CTranslate2 writes scoring the shortlist alone.
+    ct_spec = ModelSpec(kind="translator", name=f"tiny-{name}-ct2", backend="ctranslate2", path=folder,
+                        params={**GREEDY, **extra, "model": backend, "compute_type": "float32"})  # fmt: skip
+    fast = models.load_backend(ct_spec, offline=True)
+    assert fast.model.shortlist and fast.ref.endswith("float32, English shortlist")
+    assert len(set(expected)) > 1
+    assert fast.translate(ARABIC, "ar") == expected
+
+
+def test_a_conversion_made_before_shortlists_gets_one_and_it_can_be_turned_off(
+    tiny_models: dict[str, Path], tmp_path: Path
+) -> None:
+    spec = ModelSpec(kind="translator", name="tiny-marian", backend="marian", path=tiny_models["marian"])
+    folder = ct2.convert(spec, tiny_models["marian"], output=tmp_path / "marian-int8")
+    (folder / ct2.SHORTLIST).unlink()
+    made = (folder / "model.bin").stat().st_mtime_ns
+    assert ct2.convert(spec, tiny_models["marian"], output=folder) == folder
+    assert (folder / ct2.SHORTLIST).is_file() and (folder / "model.bin").stat().st_mtime_ns == made  # not redone
+    on = ct2.Ct2Translator(spec, tiny_models["marian"], converted=folder)
+    off = ct2.Ct2Translator(
+        ModelSpec(kind="translator", name="tiny-marian", backend="marian", path=tiny_models["marian"],
+                  params={"shortlist": False}),  # fmt: skip
+        tiny_models["marian"], converted=folder,
+    )
+    assert on.model.shortlist and not off.model.shortlist
+    assert on.ref != off.ref  # a cache filled with one is not served to the other
+    # An NLLB told to write a non-Latin language does not use its Latin-script shortlist.
+    assert not ct2.shortlist_used(folder, {"tgt_lang": "arb_Arab"}) and ct2.shortlist_used(folder, {})
+
+
+def test_summarisers_get_no_shortlist(converted_float32: dict[str, Path]) -> None:
+    assert not (converted_float32["bart"] / ct2.SHORTLIST).exists()
 
 
 def test_ctranslate2_bart_summariser_greedy_output_equals_transformers(
