@@ -19,7 +19,7 @@ import pytest
 from brief import __version__
 from brief.errors import ConfigError, InputError
 from brief.ingest import read_inputs, read_url
-from brief.ingest.web import FetchError, WebSettings, decode_page, download, fetch, is_url
+from brief.ingest.web import FetchError, Session, WebSettings, decode_page, download, fetch, is_url
 from brief.records import RawDocument, Skipped
 from webserver import (
     WEB_FIXTURES,
@@ -27,6 +27,8 @@ from webserver import (
     WebServer,
     hang,
     news_routes,
+    Route,
+    hang_up_after,
     redirect,
     reply,
     sequence,
@@ -41,10 +43,11 @@ WATER_TITLE = "الأردن يبدأ أعمال مشروع تحلية مياه �
 MOJIBAKE = "ط§ظ„"  # "ال" in UTF-8 bytes read as cp1256
 
 
-@pytest.fixture
-def server() -> Iterator[WebServer]:
-    """The fixture news site on 127.0.0.1; tests add their own routes."""
-    with WebServer(news_routes()) as running:
+@pytest.fixture(params=[False, True], ids=["http1.0", "keep-alive"])
+def server(request: pytest.FixtureRequest) -> Iterator[WebServer]:
+    """The fixture news site on 127.0.0.1; tests add their own routes. Each test runs twice: against a server
+    that closes every connection, and one that keeps them open (the client then reuses them)."""
+    with WebServer(news_routes(), keep_alive=request.param) as running:
         yield running
 
 
@@ -268,6 +271,85 @@ def test_https_with_an_unknown_certificate_is_refused_at_once(tls_server: tuple[
 def test_a_missing_ca_file_is_a_configuration_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot use CA file"):
         fetch("https://127.0.0.1:1/", dataclasses.replace(FAST, ca_file=str(tmp_path / "none.pem")))
+
+
+# --- connections ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def keep_alive() -> Iterator[WebServer]:
+    """The news site on a server that keeps connections open (HTTP/1.1), as real news sites do."""
+    with WebServer(news_routes(), keep_alive=True) as running:
+        yield running
+
+
+def own_session(settings: WebSettings = NO_RETRY) -> WebSettings:
+    return dataclasses.replace(settings, session=Session())
+
+
+def test_a_feeds_items_share_the_connections_the_feed_opened(keep_alive: WebServer) -> None:
+    settings = own_session(dataclasses.replace(FAST, workers=2))
+    documents, skipped = read_inputs([keep_alive.url("/rss.xml")], web=settings)
+    assert len(documents) >= 3 and len(skipped) == 1  # /news/gone is a 404
+    requests = sum(keep_alive.hits.values())  # robots.txt, the feed, four item pages (one item is in the feed)
+    assert requests == 6
+    assert keep_alive.connections <= settings.workers  # not one per request
+    pool = settings.session.pool
+    assert pool.opened == keep_alive.connections and pool.opened + pool.reused == requests
+    assert pool.take(next(iter(pool._idle), ())) is None  # closed once the inputs are read
+
+
+def test_a_connection_the_server_closed_while_idle_is_replaced_without_a_retry(keep_alive: WebServer) -> None:
+    keep_alive.routes["/once"] = hang_up_after(reply(page("water.html")))  # closes without saying so
+    settings = own_session()  # no retries: the new connection is not a retry
+    for _ in range(3):
+        assert WATER_TITLE in fetch(keep_alive.url("/once"), settings).text
+    assert keep_alive.hits["/once"] == 3 and keep_alive.connections == 3
+
+
+@pytest.mark.parametrize(
+    "route",
+    [
+        reply(b"%PDF-1.4 " + b"x" * 5000, content_type="application/pdf"),  # refused before its body is read
+        reply(b"<p>" + b"x" * 200_000 + b"</p>"),  # declared too large
+        reply(b"<p>" + b"x" * 200_000 + b"</p>", status=404),  # an error page, not read
+    ],
+    ids=["not-a-page", "too-large", "error-page"],
+)
+def test_an_answer_not_read_to_the_end_leaves_no_connection_behind(keep_alive: WebServer, route: Route) -> None:
+    keep_alive.routes["/bad"] = route
+    settings = own_session(dataclasses.replace(NO_RETRY, max_bytes=100_000))
+    with pytest.raises(FetchError):
+        fetch(keep_alive.url("/bad"), settings)
+    # The next page comes whole over a new connection, not after the rest of the last body.
+    assert WATER_TITLE in fetch(keep_alive.url("/news/water"), settings).text
+    assert keep_alive.connections == 2
+
+
+def test_a_reused_connection_is_held_to_the_next_fetchs_deadline(keep_alive: WebServer) -> None:
+    keep_alive.routes["/slow"] = hang(10, after_headers=True)
+    settings = own_session(dataclasses.replace(NO_RETRY, timeout=5.0, deadline=1.0))
+    fetch(keep_alive.url("/news/water"), settings)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"^gave up after 1 s"):
+        fetch(keep_alive.url("/slow"), settings)
+    assert time.monotonic() - started < 2.5
+    assert keep_alive.connections == 1  # /slow went out on the connection /news/water opened
+
+
+def test_a_redirect_on_the_same_site_follows_on_the_same_connection(keep_alive: WebServer) -> None:
+    keep_alive.routes["/old"] = redirect("/news/water")
+    settings = own_session()
+    assert WATER_TITLE in fetch(keep_alive.url("/old"), settings).text
+    assert keep_alive.connections == 1
+
+
+def test_a_connection_to_an_address_the_user_named_is_not_lent_to_another_source(keep_alive: WebServer) -> None:
+    settings = own_session()
+    fetch(keep_alive.url("/news/water"), settings)  # named: 127.0.0.1 may be reached
+    with pytest.raises(FetchError, match="refused: 127.0.0.1 is a loopback address"):
+        download(keep_alive.url("/news/storm"), settings, named_by="http://example.org/feed.xml")
+    assert keep_alive.hits["/news/storm"] == 0 and keep_alive.connections == 1
 
 
 # --- decoding ------------------------------------------------------------------------------------------------------

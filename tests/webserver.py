@@ -39,10 +39,23 @@ class Handler(BaseHTTPRequestHandler):
             owner.hits[path] += 1
             owner.requests.append((path, dict(self.headers.items())))
         route = owner.routes.get(path, reply(b"<h1>Not Found</h1>", status=404))
+        self.length_sent = False
         try:
             route(self)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up on us, which is what some tests are about
+        if not self.length_sent:  # the body ends where the connection does
+            self.close_connection = True
+
+    def send_header(self, keyword: str, value: str) -> None:
+        super().send_header(keyword, value)
+        if keyword.lower() == "content-length":
+            self.length_sent = True
+
+    def setup(self) -> None:
+        super().setup()
+        with self.server.owner.lock:
+            self.server.owner.connections += 1
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
         """Keep test output quiet."""
@@ -58,6 +71,13 @@ class Handler(BaseHTTPRequestHandler):
         return self.server.owner.base
 
 
+class KeepAliveHandler(Handler):
+    """HTTP/1.1: the connection stays open for the next request, as on real news sites (every answer of a
+    keep-alive server needs a Content-Length: reply and redirect send one)."""
+
+    protocol_version = "HTTP/1.1"
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     owner: WebServer
@@ -67,15 +87,21 @@ class _Server(ThreadingHTTPServer):
 
 
 class WebServer:
-    """A threaded HTTP server on an ephemeral port of 127.0.0.1; HTTPS when given a server-side TLS context."""
+    """A threaded HTTP server on an ephemeral port of 127.0.0.1; HTTPS when given a server-side TLS context.
 
-    def __init__(self, routes: dict[str, Route] | None = None, *, tls: ssl.SSLContext | None = None) -> None:
+    HTTP/1.0 (a connection per request) unless ``keep_alive``; ``connections`` counts the connections accepted.
+    """
+
+    def __init__(
+        self, routes: dict[str, Route] | None = None, *, tls: ssl.SSLContext | None = None, keep_alive: bool = False
+    ) -> None:
         self.routes: dict[str, Route] = dict(routes or {})
+        self.connections = 0
         self.hits: Counter[str] = Counter()
         self.requests: list[tuple[str, dict[str, str]]] = []  # (path, headers) in arrival order
         self.lock = threading.Lock()
         self.stopping = threading.Event()
-        self._server = _Server(("127.0.0.1", 0), Handler)
+        self._server = _Server(("127.0.0.1", 0), KeepAliveHandler if keep_alive else Handler)
         self._server.owner = self
         if tls is not None:  # https: every accepted connection does the TLS handshake first
             self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
@@ -135,6 +161,16 @@ def reply(
 def redirect(location: str, status: int = 301) -> Route:
     """A redirect to another path of this server (or any address)."""
     return reply(b"", status=status, content_type=None, headers=[("Location", location)])
+
+
+def hang_up_after(route: Route) -> Route:
+    """The route's answer, then the connection closed without a word (as a keep-alive server's idle timeout does)."""
+
+    def closing(handler: Handler) -> None:
+        route(handler)
+        handler.close_connection = True
+
+    return closing
 
 
 def sequence(*routes: Route) -> Route:

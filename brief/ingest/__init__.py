@@ -52,15 +52,18 @@ def read_inputs(
     web = web or WebSettings(max_bytes=max_bytes)
     documents: list[RawDocument] = []
     skipped: list[Skipped] = []
-    for given in inputs:
-        if str(given) == STDIN:
-            found, missed = read_stdin(max_bytes)
-        elif is_url(given):
-            found, missed = read_url(str(given), web, memory=memory)
-        else:
-            found, missed = files.read_inputs([given], max_bytes=max_bytes)
-        documents.extend(found)
-        skipped.extend(missed)
+    try:
+        for given in inputs:
+            if str(given) == STDIN:
+                found, missed = read_stdin(max_bytes)
+            elif is_url(given):
+                found, missed = read_url(str(given), web, memory=memory)
+            else:
+                found, missed = files.read_inputs([given], max_bytes=max_bytes)
+            documents.extend(found)
+            skipped.extend(missed)
+    finally:
+        web.session.pool.close()  # the connections kept open between a feed's items
     return documents, skipped
 
 

@@ -113,10 +113,13 @@ def read_sources(
     web = web or WebSettings(max_bytes=max_bytes)
     documents: list[RawDocument] = []
     skipped: list[Skipped] = []
-    for source in sources:
-        found, missed = read_source(source, web=web, max_bytes=max_bytes, memory=memory)
-        documents.extend(found)
-        skipped.extend(missed)
+    try:
+        for source in sources:
+            found, missed = read_source(source, web=web, max_bytes=max_bytes, memory=memory)
+            documents.extend(found)
+            skipped.extend(missed)
+    finally:
+        web.session.pool.close()  # the connections kept open between the sources' pages
     return documents, skipped
 
 
@@ -161,7 +164,11 @@ def check_sources(
     sources: Sequence[Source], web: WebSettings | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> list[SourceReport]:
     """Check every source in order (see ``check_source``)."""
-    return [check_source(source, web=web, max_bytes=max_bytes) for source in sources]
+    web = web or WebSettings(max_bytes=max_bytes)
+    try:
+        return [check_source(source, web=web, max_bytes=max_bytes) for source in sources]
+    finally:
+        web.session.pool.close()
 
 
 def _newest_in_folder(folder: str, limit: int, max_bytes: int) -> tuple[list[RawDocument], list[Skipped]]:
