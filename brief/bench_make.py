@@ -113,12 +113,13 @@ def job_daily(job: dict[str, Any]) -> list[Any]:
     home = scratch / job["home"]
     env = {**_home_env(home), "BRIEF_ALLOW_PRIVATE": "1"}  # the feed is on 127.0.0.1
     rows = []
-    with WebServer(routes) as site:
+    with WebServer(routes, keep_alive=True) as site:  # HTTP/1.1, as news sites answer
         steps = ((DAILY_ITEMS, "first run"), (DAILY_ITEMS + DAILY_NEW, f"{DAILY_NEW} new items"),
                  (DAILY_ITEMS + DAILY_NEW, "nothing new"))  # fmt: skip
         for step, (count, shown) in enumerate(steps):
             feed.shown = count
             before = sum(n for path, n in site.hits.items() if path.startswith("/news/"))
+            requests_before, connections_before = sum(site.hits.values()), site.connections
             command = [sys.executable, "-m", "brief", "make", site.url("/rss.xml"), "--new", "--models",
                        job["registry"], "-o", str(scratch / f"daily-{step}.md"), "--max-articles", "100", "-q"]  # fmt: skip
             started = time.perf_counter()
@@ -127,13 +128,17 @@ def job_daily(job: dict[str, Any]) -> list[Any]:
             if done.returncode != 0:
                 raise RuntimeError(f"brief make exited {done.returncode}: {done.stderr.strip()[-400:]}")
             fetched = sum(n for path, n in site.hits.items() if path.startswith("/news/")) - before
+            requests = sum(site.hits.values()) - requests_before
+            connections = site.connections - connections_before
             timings, counts = _last_run(_logs(env), env)
             note = (f"feed answered {feed.statuses[-1]}; {fetched} item pages fetched; "
                     f"{counts.get('feed_items_known', 0)} items already in a brief, not fetched; "
-                    f"{counts.get('translated', 0)} texts translated")  # fmt: skip
+                    f"{counts.get('translated', 0)} texts translated; {requests} requests over {connections} "
+                    "connections")  # fmt: skip
+            extra = {"timings": timings, "counts": counts, "requests": requests, "connections": connections}
             rows.append(
                 bench.Row("end to end", f"daily job, {shown}", job["shape"], TRANSLATOR_PARAMS["num_beams"], fetched,
-                          "pages", round(wall, 2), note=note, extra={"timings": timings, "counts": counts})  # fmt: skip
+                          "pages", round(wall, 2), note=note, extra=extra)  # fmt: skip
             )
     return rows
 

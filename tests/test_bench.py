@@ -119,6 +119,9 @@ def test_the_bench_runs_every_engine_side_by_side_and_prints_json(tmp_path: Path
     # the daily job: 20 pages, then only what is new or was not in the brief, then nothing (the feed answers 304)
     assert [row["units"] for row in daily][0] == 20 and 5 <= daily[1]["units"] < 20 and daily[2]["units"] == 0
     assert "feed answered 304" in daily[2]["note"] and daily[2]["extra"]["counts"]["feed_items_known"] == 20
+    # the item pages come over the connections the feed opened (four workers), not one connection each
+    first = daily[0]["extra"]
+    assert first["requests"] >= 22 and first["connections"] <= 4
     for row in whole.values():
         assert row["seconds"] > 0 and row["peak_mb"] > 0 and "footer does not name" not in row["note"]
     cold, rerun = whole["brief make seeds/, cold"]["extra"], whole["brief make seeds/, unchanged rerun"]["extra"]
