@@ -589,6 +589,7 @@ def child_main(job_file: str) -> None:
     runner = {
         "translate": _job_translate, "stages": _job_stages, "embed": _job_embed,
         "duplicates": _job_duplicates, "installed": _job_installed, "make": _job_make, "daily": _job_daily,
+        "fetch": _job_fetch,
     }[job["job"]]  # fmt: skip
     rows = runner(job)
     print(json.dumps({"rows": [asdict(r) for r in rows]}, ensure_ascii=False))
@@ -598,6 +599,12 @@ def _job_make(job: dict[str, Any]) -> list[Row]:
     from brief.bench_make import job_make
 
     return job_make(job)
+
+
+def _job_fetch(job: dict[str, Any]) -> list[Row]:
+    from brief.bench_make import job_fetch
+
+    return job_fetch(job)
 
 
 def _job_daily(job: dict[str, Any]) -> list[Row]:

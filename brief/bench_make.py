@@ -13,6 +13,8 @@ includes every rewrite tried.
     job_make(job)                          (in a child) one `brief make` run: wall, CPU and peak of the command
     job_daily(job)                         (in a child) the daily job three times against a feed on 127.0.0.1:
                                            what each run fetches (new pages only; the feed by a conditional GET)
+    job_fetch(job)                         (in a child) a feed and its pages over https, each connection closed
+                                           after one answer or kept open, side by side
 """
 
 from __future__ import annotations
@@ -89,6 +91,7 @@ def plan(
         {**base, "what": "brief make seeds/, unchanged rerun", "seeds": True, "home": "seeds"},
         {**base, "job": "daily", "what": f"daily job: a feed of {DAILY_ITEMS} items, then {DAILY_NEW} new, then none",
          "home": "daily"},
+        {"job": "fetch", "what": f"reading a feed of {DAILY_ITEMS} items over https, connections closed or kept"},
     ]
 
 
@@ -140,6 +143,55 @@ def job_daily(job: dict[str, Any]) -> list[Any]:
                 bench.Row("end to end", f"daily job, {shown}", job["shape"], TRANSLATOR_PARAMS["num_beams"], fetched,
                           "pages", round(wall, 2), note=note, extra=extra)  # fmt: skip
             )
+    return rows
+
+
+def job_fetch(job: dict[str, Any]) -> list[Any]:
+    """(In a child.) A feed and its DAILY_ITEMS item pages read over https from 127.0.0.1, side by side: from a
+    server that closes every connection (HTTP/1.0: a TCP and TLS handshake per page, which is what urllib alone
+    does with any server) and from one that keeps them open (brief reuses them). Best of three each."""
+    import ssl
+
+    from brief import bench
+    from brief.ingest import read_inputs
+    from brief.ingest.web import Session, WebSettings
+
+    sys.path.insert(0, str(bench.REPO / "tests"))
+    from webserver import WebServer
+
+    try:
+        import trustme  # a test dependency: a throwaway certificate authority
+    except ImportError:
+        return [bench.Row("web", "reading a feed over https", note='not run: needs trustme (pip install -e ".[test]")')]
+    authority = trustme.CA()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    pages = bench.synthesise_articles(bench.sentence_pool(), DAILY_ITEMS, seed=29)
+    feed = _Feed([f"/news/{name.removesuffix('.txt')}.html" for name, _ in pages])
+    routes: dict[str, Any] = {"/rss.xml": feed, **{path: _page(text) for (_, text), path in zip(pages, feed.paths)}}
+    rows = []
+    with authority.cert_pem.tempfile() as ca_file:
+        for keep_alive, what in ((False, "connection per request"), (True, "connections kept open")):
+            best = None
+            with WebServer(routes, tls=context, keep_alive=keep_alive) as site:
+                for _ in range(3):
+                    settings = WebSettings(ca_file=ca_file, allow_private=True, session=Session())
+                    connections, requests = site.connections, sum(site.hits.values())
+                    started = time.perf_counter()
+                    documents, _ = read_inputs([site.url("/rss.xml")], web=settings)
+                    wall = time.perf_counter() - started
+                    counted = (site.connections - connections, sum(site.hits.values()) - requests, len(documents))
+                    if best is None or wall < best[0]:
+                        best = (wall, *counted)
+            assert best is not None
+            wall, connections, requests, documents = best
+            rows.append(bench.Row(
+                "web", f"read a feed and its pages over https, {what}", "", None, requests, "requests",
+                round(wall, 4), note=f"{requests} requests over {connections} connections; {documents} pages; best of 3",
+                extra={"connections": connections, "requests": requests},
+            ))  # fmt: skip
+    if rows[0].seconds and rows[1].seconds:
+        rows[1].note += f"; {rows[0].seconds / rows[1].seconds:.2f}x the pages a second"
     return rows
 
 

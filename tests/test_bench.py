@@ -114,6 +114,10 @@ def test_the_bench_runs_every_engine_side_by_side_and_prints_json(tmp_path: Path
     if "brief make" in whole:  # CTranslate2 not installed
         assert "not run" in whole["brief make"]["note"]
         return
+    fetched = [r for r in out["rows"] if r["section"] == "web"]
+    if "not run" not in fetched[0]["note"]:  # the same pages, one connection each, then four kept open
+        closed, kept = (r["extra"]["connections"] for r in fetched)
+        assert closed == 22 and kept <= 4 and "x the pages a second" in fetched[1]["note"]
     daily = [whole.pop(what) for what in list(whole) if what.startswith("daily job")]
     assert list(whole) == ["brief make, 8 articles, cold", "brief make seeds/, cold", "brief make seeds/, unchanged rerun"]
     # the daily job: 20 pages, then only what is new or was not in the brief, then nothing (the feed answers 304)

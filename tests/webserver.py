@@ -54,6 +54,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        # As nginx does on keep-alive connections: the body, written after the headers, goes out at once rather
+        # than waiting for the client's (delayed) acknowledgement of them.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         with self.server.owner.lock:
             self.server.owner.connections += 1
 
