@@ -137,7 +137,7 @@ def job_daily(job: dict[str, Any]) -> list[Any]:
             note = (f"feed answered {feed.statuses[-1]}; {fetched} item pages fetched; "
                     f"{counts.get('feed_items_known', 0)} items already in a brief, not fetched; "
                     f"{counts.get('translated', 0)} texts translated; {requests} requests over {connections} "
-                    "connections")  # fmt: skip
+                    f"connection{'' if connections == 1 else 's'}")  # fmt: skip
             extra = {"timings": timings, "counts": counts, "requests": requests, "connections": connections}
             rows.append(
                 bench.Row("end to end", f"daily job, {shown}", job["shape"], TRANSLATOR_PARAMS["num_beams"], fetched,

@@ -17,6 +17,10 @@ Optional (``pip install "brief[fast]"``). Two ways in:
   ``model`` says which tokenizer and conventions apply: ``marian``, ``nllb`` (target language by a target prefix)
   or ``seq2seq`` (a BART or T5 summariser, under ``summarisers``).
 
+The conversion also writes an English shortlist (``english_pieces``; CTranslate2's vocabulary map): the decoder
+scores only the output tokens an English translation can use, not the whole vocabulary at every beam step
+(``shortlist: false`` turns it off).
+
 Threads come from the machine (inter-op: two batches at once on two or more cores; intra-op: the usable cores
 shared between them; ``inter_threads`` and ``intra_threads`` set them), batches are cut by a token budget
 (``batch_tokens``, default 2048 source tokens, split between the parallel batches) rather than a count, and the
