@@ -24,6 +24,11 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 ARABIC = read_fixture_lines("ar.txt")[:8]
 ENGLISH = read_fixture_lines("en.txt")[:6]
 GREEDY = {"num_beams": 1, "max_new_tokens": 12}
+# The two translator kinds, with what each needs to translate Arabic into English.
+TRANSLATORS = pytest.mark.parametrize(
+    ("name", "backend", "extra"),
+    [("marian", "marian", {}), ("nllb", "nllb", {"src_lang": "arb_Arab", "tgt_lang": "eng_Latn"})],
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,13 +43,7 @@ def converted_float32(tiny_models: dict[str, Path], tmp_path_factory: pytest.Tem
     return out
 
 
-@pytest.mark.parametrize(
-    ("name", "backend", "extra"),
-    [
-        ("marian", "marian", {}),
-        ("nllb", "nllb", {"src_lang": "arb_Arab", "tgt_lang": "eng_Latn"}),
-    ],
-)
+@TRANSLATORS
 def test_ctranslate2_greedy_output_equals_transformers(
     name: str, backend: str, extra: dict, tiny_models: dict[str, Path], converted_float32: dict[str, Path]
 ) -> None:
@@ -65,13 +64,7 @@ def test_ctranslate2_greedy_output_equals_transformers(
     assert "CTranslate2" in fast.ref and "ar" in fast.languages and "shortlist" not in fast.ref
 
 
-@pytest.mark.parametrize(
-    ("name", "backend", "extra"),
-    [
-        ("marian", "marian", {}),
-        ("nllb", "nllb", {"src_lang": "arb_Arab", "tgt_lang": "eng_Latn"}),
-    ],
-)
+@TRANSLATORS
 def test_the_english_shortlist_decodes_as_if_every_other_token_were_suppressed(
     name: str, backend: str, extra: dict, tiny_models: dict[str, Path], converted_float32: dict[str, Path]
 ) -> None:
