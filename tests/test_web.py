@@ -344,6 +344,17 @@ def test_a_redirect_on_the_same_site_follows_on_the_same_connection(keep_alive: 
     assert keep_alive.connections == 1
 
 
+def test_a_redirect_loop_with_a_long_body_leaves_no_connection_behind(keep_alive: WebServer) -> None:
+    body = b"<p>" + b"x" * 100_000 + b"</p>"  # longer than an error page brief reads out
+    keep_alive.routes["/loop"] = reply(body, status=302, headers=[("Location", "/loop")])
+    settings = own_session()
+    with pytest.raises(FetchError):
+        fetch(keep_alive.url("/loop"), settings)
+    connections = keep_alive.connections
+    assert WATER_TITLE in fetch(keep_alive.url("/news/water"), settings).text  # whole, on a new connection
+    assert keep_alive.connections == connections + 1
+
+
 def test_a_connection_to_an_address_the_user_named_is_not_lent_to_another_source(keep_alive: WebServer) -> None:
     settings = own_session()
     fetch(keep_alive.url("/news/water"), settings)  # named: 127.0.0.1 may be reached

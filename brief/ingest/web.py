@@ -750,14 +750,17 @@ def _get(
         response = opener.open(request, timeout=timeout)
     except urllib.error.HTTPError as err:
         length = (err.headers.get("Content-Length") or "").strip()
+        read_out = False
         if err.fp is not None and (err.code == 304 or (length.isdigit() and int(length) <= _SMALL_ERROR_PAGE)):
             # A short error page (robots.txt's 404 on most sites) is read out, so the connection can serve the next
             # request; a long one is not worth it.
             try:
                 err.read()
-                err.fp.brief_read_whole = True
+                read_out = True
             except (OSError, http.client.HTTPException):
                 pass
+        if err.fp is not None:  # also a redirect urllib gave up on (a loop) before reading its body
+            err.fp.brief_read_whole = read_out
         err.close()
         if err.code == 304 and validators:
             return Response(url=strip_credentials(err.geturl()), status=304, content_type="", charset=None, body=b"")
