@@ -164,7 +164,7 @@ def english_pieces(kind: str, converted: Path) -> list[str] | None:
     """The output tokens an English translation can need, in vocabulary order; None when all of them can.
 
     The decoder scores every token of its vocabulary at every step, and the last matmul (1024 x 61,109 at
-    tc-big) costs about as much as the six decoder layers together. Half of those rows are of no use:
+    tc-big) costs nearly as much as the six decoder layers together. Half of those rows are of no use:
 
     - Marian (Opus-MT): ``vocab.json`` joins the source and target SentencePiece models (``source.spm``,
       ``target.spm``), but the model learnt to write only pieces of ``target.spm``, the segmentation of every
@@ -209,6 +209,7 @@ def _latin_or_common(char: str) -> bool:
 
 
 def converted_vocabulary(converted: Path) -> list[str] | None:
+    """The output vocabulary of a converted model, in id order; None when the folder has none."""
     for name in ("shared_vocabulary.json", "target_vocabulary.json"):
         if (converted / name).is_file():
             return [str(token) for token in json.loads((converted / name).read_text(encoding="utf-8"))]
