@@ -219,6 +219,20 @@ def test_bad_addresses_are_refused_without_a_connection(url: str, reason: str) -
         fetch(url, FAST)
 
 
+def test_a_resolver_that_does_not_answer_is_a_timeout_not_a_hang(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    def silent(*args: object, **kwargs: object) -> list:  # a DNS server that never answers
+        time.sleep(30)
+        return []
+
+    monkeypatch.setattr(socket, "getaddrinfo", silent)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"^timed out looking up news.example.org after 0.5 s$"):
+        fetch("http://news.example.org/page", NO_RETRY)
+    assert time.monotonic() - started < 1.5
+
+
 def test_a_redirect_loop_ends(server: WebServer) -> None:
     server.routes["/a"] = redirect("/b")
     server.routes["/b"] = redirect("/a")

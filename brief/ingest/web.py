@@ -514,11 +514,32 @@ class _Guard:
         if self.may_be_internal(host, port):
             return
         try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            infos = self.resolve(host, port)
         except (socket.gaierror, UnicodeError):
             return  # "host not found" comes from the connection itself (or the proxy may know the name)
         for info in infos:
             self._refuse_internal(host, str(info[4][0]))
+
+    def resolve(self, host: str, port: int) -> list[Any]:
+        """``socket.getaddrinfo`` within this fetch's time: the watchdog cannot wake a lookup (it holds no socket
+        of ours), so it runs in a thread of its own, and a resolver that does not answer in time is a timeout."""
+        answer: dict[str, Any] = {}
+
+        def lookup() -> None:
+            try:
+                answer["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            except BaseException as err:  # noqa: BLE001 - handed to the caller as it came
+                answer["error"] = err
+
+        wait = self.open_timeout()
+        thread = threading.Thread(target=lookup, name=f"brief-lookup-{host}", daemon=True)
+        thread.start()
+        thread.join(wait)
+        if thread.is_alive():  # left to finish on its own; a daemon thread does not keep brief from exiting
+            raise FetchError(f"timed out looking up {host} after {wait:g} s", temporary=True)
+        if "error" in answer:
+            raise answer["error"]
+        return answer["infos"]
 
     def may_be_internal(self, host: str, port: int) -> bool:
         """Whether this host may be internal: the one the user named, or any with allow_private."""
@@ -539,7 +560,7 @@ class _Guard:
         host = host.strip("[]").lower()
         checked = not self.may_be_internal(host, port) and (host, port) != self.proxy
         try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            infos = self.resolve(host, port)
         except UnicodeError as err:
             raise FetchError(f"not a valid web address ({err})") from None
         if checked:
