@@ -21,6 +21,7 @@ from brief.errors import ConfigError, InputError
 from brief.ingest import read_inputs, read_url
 from brief.ingest.web import FetchError, Session, WebSettings, decode_page, download, fetch, is_url
 from brief.records import RawDocument, Skipped
+from proxyserver import Proxy
 from webserver import (
     WEB_FIXTURES,
     Stream,
@@ -375,6 +376,42 @@ def test_a_connection_to_an_address_the_user_named_is_not_lent_to_another_source
     with pytest.raises(FetchError, match="refused: 127.0.0.1 is a loopback address"):
         download(keep_alive.url("/news/storm"), settings, named_by="http://example.org/feed.xml")
     assert keep_alive.hits["/news/storm"] == 0 and keep_alive.connections == 1
+
+
+# --- through a proxy -----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def proxy() -> Iterator[Proxy]:
+    with Proxy() as running:
+        yield running
+
+
+def test_pages_come_through_a_proxy_over_one_kept_connection(keep_alive: WebServer, proxy: Proxy) -> None:
+    settings = own_session(dataclasses.replace(FAST, proxy=proxy.url, workers=1))
+    documents, skipped = read_inputs([keep_alive.url("/rss.xml")], web=settings)
+    assert len(documents) == 4 and len(skipped) == 1
+    assert WATER_TITLE in next(d.text for d in documents if d.location.endswith("/news/water"))
+    # robots.txt, the feed and four item pages, all forwarded by the proxy, over the one connection to it
+    assert proxy.requests == sum(keep_alive.hits.values()) == 6
+    assert proxy.connections == 1
+
+
+def test_https_comes_through_a_proxy_tunnel(tls_server: tuple[WebServer, str], proxy: Proxy) -> None:
+    server, ca_file = tls_server
+    settings = own_session(dataclasses.replace(FAST, proxy=proxy.url, ca_file=ca_file))
+    for name in ("water", "economy"):
+        document = fetch(server.url(f"/news/{name}"), settings)
+        assert document.url is not None and document.url.startswith("https://")
+    assert WATER_TITLE in fetch(server.url("/news/water"), settings).text
+    assert proxy.tunnels >= 1 and proxy.requests == 0  # the proxy saw CONNECT only, never a page
+    assert server.hits["/news/water"] == 2
+
+
+def test_a_proxy_that_is_down_is_a_clear_failure() -> None:
+    settings = own_session(dataclasses.replace(NO_RETRY, proxy=f"http://127.0.0.1:{unused_port()}"))
+    with pytest.raises(FetchError, match="^connection refused$"):
+        fetch("http://news.example.org/page", settings)
 
 
 # --- decoding ------------------------------------------------------------------------------------------------------
