@@ -669,15 +669,14 @@ def _job_translate(job: dict[str, Any]) -> list[Row]:
     extra: dict[str, Any] = {}
     note = ""
     if engine.startswith("ct2"):
+        from brief.ct2 import shortlist_size
+
         model = translator.model
         extra = {"threads": model.threads, "inter_threads": model.inter_threads, "batch_tokens": model.batch_tokens}
-        if model.shortlist:
-            from brief.ct2 import SHORTLIST, converted_vocabulary
-
-            kept = len((model.folder / SHORTLIST).read_text(encoding="utf-8").split())
-            whole = len(converted_vocabulary(model.folder) or ())
-            extra["shortlist"] = kept
-            note = f"English shortlist: {kept:,} of {whole:,} output tokens"
+        size = shortlist_size(model.folder) if model.shortlist else None
+        if size is not None:
+            extra["shortlist"] = size[0]
+            note = f"English shortlist: {size[0]:,} of {size[1]:,} output tokens"
     else:
         import torch
 

@@ -230,6 +230,14 @@ def write_shortlist(converted: Path, kind: str) -> int:
     return len(keep)
 
 
+def shortlist_size(converted: Path) -> tuple[int, int] | None:
+    """(tokens in the shortlist, tokens in the vocabulary) of a converted model, or None without a shortlist."""
+    if not (converted / SHORTLIST).is_file():
+        return None
+    kept = len((converted / SHORTLIST).read_text(encoding="utf-8").split())
+    return kept, len(converted_vocabulary(converted) or ())
+
+
 def shortlist_used(converted: Path, params: Mapping[str, Any]) -> bool:
     """Whether a model loaded from ``converted`` with these registry params decodes over its shortlist."""
     wanted = params.get("shortlist", True)

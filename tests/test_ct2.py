@@ -155,7 +155,7 @@ def test_pull_optimize_then_make_uses_ctranslate2_and_says_so(tiny_registry: Pat
     runner = CliRunner()
     pulled = runner.invoke(app, ["models", "pull", "tiny-marian", "--optimize", "--models", str(tiny_registry)])
     assert pulled.exit_code == 0, pulled.stderr
-    assert "CTranslate2 int8 in" in pulled.stderr
+    assert "CTranslate2 int8 in" in pulled.stderr and "(English shortlist: " in pulled.stderr
     # Converted once: a second pull finds it.
     again = runner.invoke(app, ["models", "pull", "tiny-marian", "--optimize", "--models", str(tiny_registry)])
     assert again.exit_code == 0 and pulled.stderr == again.stderr

@@ -692,7 +692,10 @@ def models_pull(
             if optimize and spec.backend != "ctranslate2":
                 from brief import ct2
 
-                print(f"{spec.name}: CTranslate2 {ct2.QUANTIZATION} in {ct2.convert(spec, folder)}", file=sys.stderr)
+                converted = ct2.convert(spec, folder)
+                size = ct2.shortlist_size(converted)
+                shortlist = f" (English shortlist: {size[0]:,} of {size[1]:,} output tokens)" if size else ""
+                print(f"{spec.name}: CTranslate2 {ct2.QUANTIZATION} in {converted}{shortlist}", file=sys.stderr)
     except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
         _fail(err)
 
