@@ -98,7 +98,10 @@ def find_optimized(spec: ModelSpec, folder: Path | None) -> Path | None:
     if folder is None or spec.backend not in KIND_OF_BACKEND:
         return None
     converted = optimized_folder(spec, folder)
-    return converted if _complete(converted) else None
+    if not _complete(converted):
+        return None
+    ensure_shortlist(converted, KIND_OF_BACKEND[spec.backend])
+    return converted
 
 
 def _complete(converted: Path) -> bool:
@@ -120,8 +123,7 @@ def convert(spec: ModelSpec, folder: Path, *, quantization: str = QUANTIZATION, 
         raise MissingExtraError(_INSTALL)
     target = output or optimized_folder(spec, folder)
     if _complete(target):
-        if not (target / SHORTLIST).is_file():  # converted before brief wrote shortlists: add it now
-            write_shortlist(target, KIND_OF_BACKEND[spec.backend])
+        ensure_shortlist(target, KIND_OF_BACKEND[spec.backend])
         return target
     from ctranslate2.converters import TransformersConverter
 
@@ -147,14 +149,9 @@ def convert(spec: ModelSpec, folder: Path, *, quantization: str = QUANTIZATION, 
     for item in folder.iterdir():
         if item.is_file() and not any(item.match(p) for p in _WEIGHTS):
             shutil.copy2(item, tokenizer / item.name)  # tokenizer files, config.json, generation_config.json
-    (partial / "brief.json").write_text(
-        json.dumps(
-            {"source": resolved_revision(spec, folder), "backend": spec.backend, "quantization": quantization},
-            indent=2,
-        ),
-        encoding="utf-8",
-    )
-    write_shortlist(partial, KIND_OF_BACKEND[spec.backend])
+    made = {"source": resolved_revision(spec, folder), "backend": spec.backend, "quantization": quantization}
+    made["shortlist"] = write_shortlist(partial, KIND_OF_BACKEND[spec.backend])
+    (partial / "brief.json").write_text(json.dumps(made, indent=2), encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
     partial.rename(target)
     return target
@@ -228,6 +225,23 @@ def write_shortlist(converted: Path, kind: str) -> int:
     partial.write_text("\t" + " ".join(keep) + "\n", encoding="utf-8")
     partial.replace(converted / SHORTLIST)
     return len(keep)
+
+
+def ensure_shortlist(converted: Path, kind: str) -> None:
+    """Give a model brief converted before it wrote shortlists its shortlist, once (``brief.json`` records the
+    size, 0 when the model has none), so an upgrade speeds up conversions already made. A folder brief cannot
+    write to keeps running over the whole vocabulary."""
+    record = converted / "brief.json"
+    try:
+        made = json.loads(record.read_text(encoding="utf-8"))
+        if not isinstance(made, dict) or "shortlist" in made:
+            return
+        made["shortlist"] = write_shortlist(converted, kind)
+        partial = converted / "brief.json.partial"
+        partial.write_text(json.dumps(made, indent=2), encoding="utf-8")
+        partial.replace(record)
+    except (OSError, ValueError):
+        return
 
 
 def shortlist_size(converted: Path) -> tuple[int, int] | None:

@@ -99,9 +99,17 @@ def test_a_conversion_made_before_shortlists_gets_one_and_it_can_be_turned_off(
 ) -> None:
     spec = ModelSpec(kind="translator", name="tiny-marian", backend="marian", path=tiny_models["marian"])
     folder = ct2.convert(spec, tiny_models["marian"], output=tmp_path / "marian-int8")
-    (folder / ct2.SHORTLIST).unlink()
+    assert json.loads((folder / "brief.json").read_text())["shortlist"] == ct2.shortlist_size(folder)[0] > 0
+
+    def as_made_before_shortlists() -> None:
+        (folder / ct2.SHORTLIST).unlink()
+        record = json.loads((folder / "brief.json").read_text())
+        del record["shortlist"]
+        (folder / "brief.json").write_text(json.dumps(record))
+
+    as_made_before_shortlists()
     made = (folder / "model.bin").stat().st_mtime_ns
-    assert ct2.convert(spec, tiny_models["marian"], output=folder) == folder
+    assert ct2.convert(spec, tiny_models["marian"], output=folder) == folder  # brief models pull --optimize
     assert (folder / ct2.SHORTLIST).is_file() and (folder / "model.bin").stat().st_mtime_ns == made  # not redone
     on = ct2.Ct2Translator(spec, tiny_models["marian"], converted=folder)
     off = ct2.Ct2Translator(
@@ -117,6 +125,26 @@ def test_a_conversion_made_before_shortlists_gets_one_and_it_can_be_turned_off(
 
 def test_summarisers_get_no_shortlist(converted_float32: dict[str, Path]) -> None:
     assert not (converted_float32["bart"] / ct2.SHORTLIST).exists()
+    assert json.loads((converted_float32["bart"] / "brief.json").read_text())["shortlist"] == 0
+
+
+def test_a_run_gives_an_earlier_conversion_its_shortlist(
+    tiny_models: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    import huggingface_hub.constants
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HOME", str(tmp_path / "hf"))
+    spec = ModelSpec(kind="translator", name="tiny-marian", backend="marian", path=tiny_models["marian"])
+    folder = ct2.convert(spec, tiny_models["marian"])
+    assert folder.parent == tmp_path / "hf" / "brief-ct2"
+    (folder / ct2.SHORTLIST).unlink()
+    record = json.loads((folder / "brief.json").read_text())
+    del record["shortlist"]  # as brief converted it before shortlists
+    (folder / "brief.json").write_text(json.dumps(record))
+    expected = models.expected_ref(spec, offline=True)  # what the cache keys use, before any model is built
+    assert expected is not None and expected.endswith("int8, English shortlist")
+    assert models.load_backend(spec, offline=True).ref == expected
 
 
 def test_ctranslate2_bart_summariser_greedy_output_equals_transformers(
