@@ -358,6 +358,7 @@ def _build(shape: str, folder_name: str) -> None:
     import shutil
     import warnings
 
+    import sentencepiece as spm
     import torch
     from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
 
@@ -377,8 +378,6 @@ def _build(shape: str, folder_name: str) -> None:
     words = pseudo_words()
     known = set(marian_vocab(source, target))
     extra: list[str] = []
-    import sentencepiece as spm
-
     pieces = spm.SentencePieceProcessor(model_proto=target).get_piece_size()
     while pieces + len(extra) < s["target_pieces"]:
         word = "▁" + next(words)

@@ -115,7 +115,7 @@ def test_the_bench_runs_every_engine_side_by_side_and_prints_json(tmp_path: Path
         assert "not run" in whole["brief make"]["note"]
         return
     fetched = [r for r in out["rows"] if r["section"] == "web"]
-    if "not run" not in fetched[0]["note"]:  # the same pages, one connection each, then four kept open
+    if fetched and "not run" not in fetched[0]["note"]:  # the same pages, one connection each, then four kept open
         closed, kept = (r["extra"]["connections"] for r in fetched)
         assert closed == 22 and kept <= 4 and "x the pages a second" in fetched[1]["note"]
     daily = [whole.pop(what) for what in list(whole) if what.startswith("daily job")]
