@@ -107,38 +107,54 @@ class CachedTranslator(Translator):
 
     def translate(self, texts: Sequence[str], language: str, progress: ProgressFn | None = None) -> list[str]:
         """Translate many texts, taking from the cache what it holds and translating the rest in one call."""
-        unique = list(dict.fromkeys(texts))
-        if not unique:
-            return []
-        ref = self.inner.ref
-        keys = {text: cache_key(self.inner.spec, ref, language, text) for text in unique}
-        try:
-            cached = self.store.cached_translations(list(dict.fromkeys(keys.values())))
-        except StoreError as err:
-            self.errors.append(f"translation cache not read: {err}")
-            cached = {}
-        english = {text: cached[keys[text]] for text in unique if keys[text] in cached}
-        missing = [text for text in unique if text not in english]
-        self.hits += len(english)
-        self.misses += len(missing)
-        if english and progress:
-            progress(len(english))
-        if missing:
-            fresh = self.inner.translate(missing, language, progress)
-            english.update(zip(missing, fresh))
-            try:
-                self.store.save_translations(
-                    {keys[text]: out for text, out in zip(missing, fresh)},
-                    model=self.inner.spec.name,
-                    language=language,
-                )
-            except StoreError as err:
-                self.errors.append(f"translation cache not written: {err}")
-        return [english[text] for text in texts]
+        return _through_store(
+            self, texts, language, "translation", lambda missing: self.inner.translate(missing, language, progress),
+            progress,
+        )
 
     def counts(self) -> dict[str, int]:
         """The figures a run record keeps: cache hits, misses and errors."""
         return {"cache_hits": self.hits, "cache_misses": self.misses, "cache_errors": len(self.errors)}
+
+
+def _through_store(
+    owner: CachedTranslator | CachedSummariser,
+    texts: Sequence[str],
+    language: str,
+    what: str,
+    compute: Callable[[list[str]], list[str]],
+    progress: ProgressFn | None = None,
+) -> list[str]:
+    """One output per text: from the store's text cache (translations, and rewrites as language "rewrite") where
+    it has one, the distinct rest from ``compute`` in one call and saved. Counts hits and misses on ``owner``;
+    a store that fails is noted in its ``errors`` (as "<what> cache not read/written") and the texts computed."""
+    unique = list(dict.fromkeys(texts))
+    if not unique:
+        return []
+    ref = owner.inner.ref
+    keys = {text: cache_key(owner.inner.spec, ref, language, text) for text in unique}
+    try:
+        cached = owner.store.cached_translations(list(dict.fromkeys(keys.values())))
+    except StoreError as err:
+        owner.errors.append(f"{what} cache not read: {err}")
+        cached = {}
+    out = {text: cached[keys[text]] for text in unique if keys[text] in cached}
+    missing = [text for text in unique if text not in out]
+    owner.hits += len(out)
+    owner.misses += len(missing)
+    if out and progress:
+        progress(len(out))
+    if missing:
+        fresh = compute(missing)
+        out.update(zip(missing, fresh))
+        try:
+            owner.store.save_translations(
+                {keys[text]: result for text, result in zip(missing, fresh)}, model=owner.inner.spec.name,
+                language=language,
+            )  # fmt: skip
+        except StoreError as err:
+            owner.errors.append(f"{what} cache not written: {err}")
+    return [out[text] for text in texts]
 
 
 class Deferred:
@@ -219,32 +235,8 @@ class CachedSummariser(_StoreCached):
 
     def summarise_batch(self, texts: Sequence[str]) -> list[str]:
         """One rewrite per text, from the cache where it has one."""
-        unique = list(dict.fromkeys(texts))
-        if not unique:
-            return []
-        ref = self.inner.ref
-        keys = {text: cache_key(self.inner.spec, ref, "rewrite", text) for text in unique}
-        try:
-            cached = self.store.cached_translations(list(dict.fromkeys(keys.values())))
-        except StoreError as err:
-            self.errors.append(f"rewrite cache not read: {err}")
-            cached = {}
-        out = {text: cached[keys[text]] for text in unique if keys[text] in cached}
-        missing = [text for text in unique if text not in out]
-        self.hits += len(out)
-        self.misses += len(missing)
-        if missing:
-            fresh = self.inner.summarise_batch(missing)
-            out.update(zip(missing, fresh))
-            try:
-                self.store.save_translations(
-                    {keys[text]: rewrite for text, rewrite in zip(missing, fresh)},
-                    model=self.inner.spec.name,
-                    language="rewrite",
-                )
-            except StoreError as err:
-                self.errors.append(f"rewrite cache not written: {err}")
-        return [out[text] for text in texts]
+        # A lambda: naming self.inner.summarise_batch here would build a Deferred model even when all is cached.
+        return _through_store(self, texts, "rewrite", "rewrite", lambda missing: self.inner.summarise_batch(missing))
 
     def counts(self) -> dict[str, int]:
         """The figures a run record keeps."""
