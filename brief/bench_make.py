@@ -107,11 +107,7 @@ def job_daily(job: dict[str, Any]) -> list[Any]:
     sys.path.insert(0, str(bench.REPO / "tests"))
     from webserver import WebServer
 
-    pages = bench.synthesise_articles(bench.sentence_pool(), DAILY_ITEMS + DAILY_NEW, seed=23)
-    feed = _Feed([f"/news/{name.removesuffix('.txt')}.html" for name, _ in pages])
-    routes: dict[str, Any] = {"/rss.xml": feed}
-    for (name, text), path in zip(pages, feed.paths):
-        routes[path] = _page(text)
+    feed, routes = _news_site(DAILY_ITEMS + DAILY_NEW, seed=23)
     scratch = Path(job["scratch"])
     home = scratch / job["home"]
     env = {**_home_env(home), "BRIEF_ALLOW_PRIVATE": "1"}  # the feed is on 127.0.0.1
@@ -166,9 +162,7 @@ def job_fetch(job: dict[str, Any]) -> list[Any]:
     authority = trustme.CA()
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     authority.issue_cert("127.0.0.1").configure_cert(context)
-    pages = bench.synthesise_articles(bench.sentence_pool(), DAILY_ITEMS, seed=29)
-    feed = _Feed([f"/news/{name.removesuffix('.txt')}.html" for name, _ in pages])
-    routes: dict[str, Any] = {"/rss.xml": feed, **{path: _page(text) for (_, text), path in zip(pages, feed.paths)}}
+    _, routes = _news_site(DAILY_ITEMS, seed=29)
     rows = []
     with authority.cert_pem.tempfile() as ca_file:
         for keep_alive, what in ((False, "connection per request"), (True, "connections kept open")):
@@ -193,6 +187,15 @@ def job_fetch(job: dict[str, Any]) -> list[Any]:
     if rows[0].seconds and rows[1].seconds:
         rows[1].note += f"; {rows[0].seconds / rows[1].seconds:.2f}x the pages a second"
     return rows
+
+
+def _news_site(count: int, *, seed: int) -> tuple[_Feed, dict[str, Any]]:
+    """``count`` synthesised articles as pages of a site with an RSS feed at /rss.xml: the feed and the routes."""
+    from brief import bench
+
+    pages = bench.synthesise_articles(bench.sentence_pool(), count, seed=seed)
+    feed = _Feed([f"/news/{name.removesuffix('.txt')}.html" for name, _ in pages])
+    return feed, {"/rss.xml": feed, **{path: _page(text) for (_, text), path in zip(pages, feed.paths)}}
 
 
 class _Feed:
