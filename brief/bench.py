@@ -40,7 +40,7 @@ from brief.errors import InputError, ModelNotAvailableError
 
 REPO = Path(__file__).resolve().parent.parent
 # ``target_pieces``: the real vocabularies join a source and a target SentencePiece model of 32,000 pieces each
-# (OPUS-MT's spm32k pre-processing), and CTranslate2's English shortlist (brief.ct2.english_pieces) is the target
+# (OPUS-MT's spm32k pre-processing), and CTranslate2's English shortlist (brief.models.ctranslate2.english_pieces) is the target
 # model's pieces: the synthetic target.spm is padded to that size so the shortlist here is as long as the real one.
 SHAPES: dict[str, dict[str, Any]] = {
     "opus-mt-ar-en": dict(
@@ -239,7 +239,7 @@ def _child_rows(job: dict[str, Any]) -> list[Row]:
 def _bench_shape(
     shape: str, options: Options, cache: Path, pool: list[str], progress: Callable[[str], None]
 ) -> list[Row]:
-    from brief import ct2
+    from brief.models import ctranslate2 as ct2
 
     progress(f"building the {shape} model (cached after the first run)")
     folder = build_synthetic_marian(shape, cache)
@@ -293,7 +293,7 @@ def convert_in_child(kind: str, name: str, backend: str, folder: Path, output: P
 
 
 def _convert_here(kind: str, name: str, backend: str, folder: str, output: str) -> None:
-    from brief import ct2
+    from brief.models import ctranslate2 as ct2
     from brief.models import ModelSpec
 
     ct2.convert(ModelSpec(kind=kind, name=name, backend=backend, path=Path(folder)), Path(folder), output=Path(output))
@@ -552,7 +552,8 @@ def _embed_texts(pool: list[str], count: int) -> list[str]:
 
 def _bench_installed(options: Options, pool: list[str], progress: Callable[[str], None]) -> list[Row]:
     """Time the registry's cached translators (and their CTranslate2 conversions), and the embedder."""
-    from brief import config, ct2, models
+    from brief import config, models
+    from brief.models import ctranslate2 as ct2
 
     settings = config.resolve(os.environ, models=options.models)
     registry = models.Registry.load(settings.registry)
@@ -647,11 +648,11 @@ def _job_translate(job: dict[str, Any]) -> list[Row]:
             params = {**pinned, "batch_size": batch, **({"shortlist": False} if engine == "ct2-whole" else {})}
             spec = ModelSpec(kind="translator", name=job["shape"], backend="marian", path=folder, params=params)
             if engine == "brief":
-                from brief.translate import MarianTranslator
+                from brief.models.transformers import MarianTranslator
 
                 translator: Any = MarianTranslator(spec, folder)
             else:
-                from brief.ct2 import Ct2Translator
+                from brief.models.ctranslate2 import Ct2Translator
 
                 translator = Ct2Translator(spec, folder, converted=Path(job["converted"]))
     with _Clock() as clock:
@@ -668,7 +669,7 @@ def _job_translate(job: dict[str, Any]) -> list[Row]:
     extra: dict[str, Any] = {}
     note = ""
     if engine.startswith("ct2"):
-        from brief.ct2 import shortlist_size
+        from brief.models.ctranslate2 import shortlist_size
 
         model = translator.model
         extra = {"threads": model.threads, "inter_threads": model.inter_threads, "batch_tokens": model.batch_tokens}
@@ -827,7 +828,8 @@ def _job_installed(job: dict[str, Any]) -> list[Row]:
     import logging
 
     logging.getLogger("transformers").setLevel(logging.ERROR)
-    from brief import ct2, models
+    from brief import models
+    from brief.models import ctranslate2 as ct2
     from brief.models import Registry
 
     spec = Registry.load(Path(job["registry"])).get("translator", job["name"])

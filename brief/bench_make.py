@@ -53,7 +53,8 @@ def plan(
 
     ``shape`` is the translator's shape; with "tiny" (the tests) the tiny test models stand in for both.
     """
-    from brief import bench, ct2
+    from brief import bench
+    from brief.models import ctranslate2 as ct2
 
     if not ct2.available():
         return []

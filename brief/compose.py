@@ -33,7 +33,7 @@ from brief.records import (
 )
 from brief.select import Fact, Plan, Selection
 from brief.stories import real_headline
-from brief.summarise import checks, content_words
+from brief.words import checks, content_words
 from brief.timeline import Event, with_english
 from brief.translate import Translations, date_notes
 

@@ -26,7 +26,7 @@ is better (``DIRECTIONS``):
     texts_translated     texts sent to the translator (``translated.texts``, else the cache's count)     lower
     words, sections      for information
 
-``brief eval`` (``brief.cli.eval``) and ``python -m brief.evaluate`` print the table, ``--json`` the details,
+``brief eval`` (``brief.cli.eval``) prints the table, ``--json`` the details,
 and ``--update-baseline`` pins the scores in ``tests/eval/baseline.json``; ``tests/test_evaluate.py`` fails
 when a score moves the wrong way.
 """
@@ -36,7 +36,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import sys
 import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -616,7 +615,7 @@ def run_set(folder: Path, *, words: int = DEFAULT_WORDS) -> SetResult:
     """Make the set's brief with the real pipeline (reference translator, e5-small, extractive) and score it."""
     from brief import pipeline, render
     from brief.config import Settings
-    from brief.reference import load_translations
+    from brief.models.reference import load_translations
     from brief.store import Store
 
     gold = load_gold(folder)
@@ -807,14 +806,3 @@ def targets_text(results: Sequence[SetResult]) -> str:
         mark = "ok " if t["met"] == t["of"] else "-- "
         lines.append(f"  {mark}{t['target']}: {t['met']}/{t['of']}")
     return "\n".join(lines)
-
-
-def main() -> None:
-    """``python -m brief.evaluate``: the same as ``brief eval``."""
-    from brief.cli import app
-
-    app(["eval", *sys.argv[1:]], prog_name="python -m brief.evaluate")
-
-
-if __name__ == "__main__":
-    main()

@@ -184,7 +184,7 @@ def make(
     if "translator" in specs:
         translator = _backend(specs["translator"], settings, store, stats, reporter)
         if store is not None:
-            from brief.cache import CachedTranslator
+            from brief.models.cache import CachedTranslator
 
             translator = cached = CachedTranslator(translator, store)
     articles, untranslatable = readable(articles, translator)
@@ -196,7 +196,7 @@ def make(
     reporter.stage("Finding stories")
     embedder = _backend(specs["embedder"], settings, store, stats)
     if store is not None:
-        from brief.cache import CachedEmbedder
+        from brief.models.cache import CachedEmbedder
 
         embedder = CachedEmbedder(embedder, store)
     with stats.timed("select"):
@@ -216,7 +216,7 @@ def make(
         if settings.rewrite:
             summariser = _backend(specs["summariser"], settings, store, stats)
             if store is not None:
-                from brief.cache import CachedSummariser
+                from brief.models.cache import CachedSummariser
 
                 summariser = rewrites = CachedSummariser(summariser, store)
         made = compose(page, pile, translations, summariser)
@@ -254,7 +254,7 @@ def make(
         stats.counts.update(embedder.counts())
     if rewrites is not None:
         stats.counts.update(rewrites.counts())
-    from brief.cache import Deferred
+    from brief.models.cache import Deferred
 
     for backend, kind in ((translator, "translator"), (summariser, "summariser"), (embedder, "embedder")):
         inner = getattr(backend, "inner", None)
@@ -304,7 +304,8 @@ def _backend(
         if reporter is not None:
             reporter.stage(f"Loading {spec.kind} {spec.name}")
         return build()
-    from brief.cache import Deferred, registry_languages
+    from brief.models import registry_languages
+    from brief.models.cache import Deferred
 
     return Deferred(spec, ref, build, registry_languages(spec) if spec.kind == "translator" else None)
 

@@ -152,17 +152,6 @@ class SourceSentence:
 
 
 @dataclass(frozen=True)
-class TranslatedArticle:
-    """An article with its citation number and English text."""
-
-    n: int
-    article: Article
-    title_en: str | None
-    sentences: tuple[SourceSentence, ...]
-    translated: bool  # False when the article was already English
-
-
-@dataclass(frozen=True)
 class Check:
     """One faithfulness check a printed sentence passed or failed, and why."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -183,11 +183,6 @@ def fit(brief: Brief) -> Page:
     return Page(tuple(map(tuple, points)), tuple(also))
 
 
-def fit_points(brief: Brief) -> tuple[BriefSentence, ...]:
-    """The key points of the lead section that fit the word budget."""
-    return fit(brief).points[0]
-
-
 def to_markdown(brief: Brief) -> str:
     """The one-page brief."""
     body = body_markdown(brief, fit(brief))
@@ -232,4 +227,13 @@ def to_json(brief: Brief) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-RENDERERS = {"markdown": to_markdown, "json": to_json}
+@dataclass(frozen=True)
+class Format:
+    """An output format: how a brief is rendered in it, and the file suffix a brief in it gets."""
+
+    render: Callable[[Brief], str]
+    suffix: str
+
+
+# The one table of output formats: --format, the files a run writes, `brief send` and the mail all use it.
+FORMATS = {"markdown": Format(to_markdown, "md"), "json": Format(to_json, "json")}

@@ -28,7 +28,7 @@ from brief.clean import normalise_for_matching
 from brief.pile import Pile, has_quantity, numbers_in
 from brief.records import Article, Story, sentence_id
 from brief.stories import independent_groups, real_headline
-from brief.summarise import (
+from brief.words import (
     _ANAPHORIC,
     DUPLICATE_COS,
     DUPLICATE_OVERLAP,

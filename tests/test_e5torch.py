@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from brief.e5torch import PREFIX, E5Torch, TorchE5Embedder, dequantize, model_file, shared
+from brief.models.e5 import PREFIX, E5Torch, TorchE5Embedder, dequantize, model_file, shared
 from brief.errors import ConfigError
 from brief.models import ModelSpec, Registry, load_backend
 

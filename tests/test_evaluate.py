@@ -22,7 +22,7 @@ from brief.cli import app
 from brief.clean import normalise_for_matching
 from brief.clean.text import collapse_space
 from brief.pipeline import read_articles
-from brief.reference import load_translations
+from brief.models.reference import load_translations
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT / "tests" / "eval"
@@ -302,7 +302,7 @@ def test_brief_eval_update_baseline_pins_the_scores(tmp_path: Path) -> None:
 )
 def test_brief_eval_on_a_folder_without_sets_exits_3(args: list[str], code: int, said: str) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "brief.evaluate", *args[1:]], cwd=ROOT, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "brief", *args], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert done.returncode == code
     assert said in done.stderr and "Traceback" not in done.stderr

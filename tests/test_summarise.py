@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from brief import summarise
+from brief import words as summarise
 
 
 @pytest.mark.parametrize(

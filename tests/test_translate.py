@@ -18,8 +18,10 @@ import pytest
 from brief import models
 from brief.errors import ConfigError, UnknownNameError
 from brief.records import Article
-from brief.seq2seq import GENERATION_KEYS
-from brief.translate import MarianTranslator, NllbTranslator, Translator, needs_translation, translate_articles
+from brief.models.base import GENERATION_KEYS
+from brief.models.base import Translator
+from brief.models.transformers import MarianTranslator, NllbTranslator
+from brief.translate import count_texts, needs_translation, readable, translate_texts
 
 TEXT_DIR = Path(__file__).parent / "fixtures" / "text"
 ARABIC_LINES = (TEXT_DIR / "ar.txt").read_text(encoding="utf-8").splitlines()
@@ -167,7 +169,7 @@ def test_progress_counts_a_split_sentence_once(tiny_models: dict[str, Path], tmp
 
     translator.translate([LONG, SHORT], "ar", progress.append)
 
-    assert sum(progress) == 2  # what count_to_translate promises the progress bar
+    assert sum(progress) == 2  # what count_texts promises the progress bar
 
 
 @pytest.mark.parametrize(("model", "backend"), [("marian", "marian"), ("nllb", "nllb")])
@@ -235,7 +237,7 @@ def test_needs_translation(text: str, language: str, expected: bool) -> None:
     assert needs_translation(text, language) is expected
 
 
-def test_translate_articles_numbers_translates_and_skips(tiny_registry: Path) -> None:
+def test_readable_keeps_what_the_translator_reads_and_translate_texts_only_what_needs_it(tiny_registry: Path) -> None:
     translator = load(tiny_registry, "tiny-marian")
     arabic_one = article("a1.txt", "ar", [DISTINCT[0], "NATO", DISTINCT[1]], title=DISTINCT[2])
     japanese = article("ja.txt", "ja", ["大臣は言った。"], title="ニュース")
@@ -243,45 +245,35 @@ def test_translate_articles_numbers_translates_and_skips(tiny_registry: Path) ->
     arabic_two = article("a2.txt", "ar", [DISTINCT[3]], title=None)
     progress: list[int] = []
 
-    docs, skipped = translate_articles([arabic_one, japanese, english, arabic_two], translator, progress.append)
+    kept, skipped = readable([arabic_one, japanese, english, arabic_two], translator)
+    wanted = [(a.language, t) for a in kept for t in (a.title or "", *a.sentences)]
+    done = translate_texts(wanted, translator, progress.append)
 
-    assert [d.n for d in docs] == [1, 2, 3]
-    assert [d.article.location for d in docs] == ["a1.txt", "en.txt", "a2.txt"]
+    assert [a.location for a in kept] == ["a1.txt", "en.txt", "a2.txt"]
     assert [s.location for s in skipped] == ["ja.txt"]
     assert "'ja'" in skipped[0].reason and "ar" in skipped[0].reason
-
-    first, eng, second = docs
-    assert first.translated and second.translated and not eng.translated
-    # Arabic: every sentence with Arabic letters is translated, and it is that sentence's translation.
-    assert [s.source for s in first.sentences] == [1, 1, 1]
-    assert [s.index for s in first.sentences] == [0, 1, 2]
-    assert [s.original for s in first.sentences] == [DISTINCT[0], "NATO", DISTINCT[1]]
-    assert first.sentences[0].english == translator.translate([DISTINCT[0]], "ar")[0]
-    assert first.sentences[2].english == translator.translate([DISTINCT[1]], "ar")[0]
-    assert first.sentences[1].english == "NATO"  # no Arabic letters: passes through
-    assert first.title_en == translator.translate([DISTINCT[2]], "ar")[0]
-    assert second.title_en is None
-    assert second.sentences[0].english == translator.translate([DISTINCT[3]], "ar")[0]
-    assert second.sentences[0].source == 3
-    # English: untouched.
-    assert [(s.original, s.english) for s in eng.sentences] == [(s, s) for s in english.sentences]
-    assert eng.title_en == "Talks in Ankara"
-    assert all(s.source == 2 for s in eng.sentences)
+    # Arabic: every text with Arabic letters is translated, and it is that text's translation.
+    for text in (DISTINCT[0], DISTINCT[1], DISTINCT[2], DISTINCT[3]):
+        assert done.get(text, "ar") == translator.translate([text], "ar")[0]
+    assert done.get("NATO", "ar") == "NATO"  # no Arabic letters: passes through
+    # English: untouched, and not counted.
+    assert all(done.get(s, "en") == s for s in english.sentences)
+    assert done.texts == 4 and count_texts(wanted) == 4
     # Progress counts each distinct text once: 3 + 1 Arabic texts.
     assert sum(progress) == 4
 
 
 def test_all_english_needs_no_translator() -> None:
     english = article("en.txt", "en", ["The minister spoke in Ankara."], title="Talks")
-    docs, skipped = translate_articles([english], None)
-    assert skipped == []
-    assert docs[0].n == 1 and not docs[0].translated
-    assert docs[0].sentences[0].english == "The minister spoke in Ankara."
+    kept, skipped = readable([english], None)
+    assert skipped == [] and kept == [english]
+    done = translate_texts([("en", s) for s in english.sentences], None)
+    assert done.texts == 0 and done.get("The minister spoke in Ankara.", "en") == "The minister spoke in Ankara."
 
 
 def test_without_a_translator_a_foreign_article_is_skipped() -> None:
-    docs, skipped = translate_articles([article("a.txt", "ar", [SHORT])], None)
-    assert docs == []
+    kept, skipped = readable([article("a.txt", "ar", [SHORT])], None)
+    assert kept == []
     assert [s.location for s in skipped] == ["a.txt"]
     assert "'ar'" in skipped[0].reason
 
@@ -295,5 +287,5 @@ def test_without_a_translator_a_foreign_article_is_skipped() -> None:
     ],
 )
 def test_a_skipped_article_says_its_language_and_what_would_read_it(language: str, expected: str) -> None:
-    _, skipped = translate_articles([article("x.txt", language, [SHORT])], None)
+    _, skipped = readable([article("x.txt", language, [SHORT])], None)
     assert skipped[0].reason.startswith(expected)

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from brief.cli import ModelsOpt, QuietOpt, _fail, app
+from brief.cli.app import ModelsOpt, QuietOpt, _fail, app
 
 
 def _sizes(text: str) -> tuple[int, ...]:

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from brief.cli import _fail, app
+from brief.cli.app import _fail, app
 
 config_app = typer.Typer(
     help="The user config file (TOML with defaults, profiles and smtp tables) and the settings it gives.",

@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from brief.cli import JsonOpt, ModelsOpt, ProfileOpt, _fail, app
+from brief.cli.app import JsonOpt, ModelsOpt, ProfileOpt, _fail, app
 
 EXIT_BROKEN = 4
 

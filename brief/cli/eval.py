@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from brief.cli import _State, _fail, _quiet_libraries, app
+from brief.cli.app import _State, _fail, _quiet_libraries, app
 
 
 @app.command("eval")

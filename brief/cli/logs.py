@@ -22,7 +22,7 @@ from typing import Annotated
 
 import typer
 
-from brief.cli import JsonOpt, _fail, app, shown, text
+from brief.cli.app import JsonOpt, _fail, app, shown, text
 
 logs_app = typer.Typer(help="List past runs, or show one in full.", invoke_without_command=True)
 app.add_typer(logs_app, name="logs")

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from brief.cli import _fail, app
+from brief.cli.app import _fail, app
 
 schedule_app = typer.Typer(
     help=(

@@ -18,7 +18,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from brief.cli import ProfileOpt, UsageError, _State, _fail, app
+from brief.cli.app import ProfileOpt, _State, _fail, app
+from brief.errors import UsageError
 
 
 def _check_to(values: list[str] | None) -> list[str] | None:

@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from brief.cli import EXIT_PARTIAL, QuietOpt, _fail, app, shown, text
+from brief.cli.app import EXIT_PARTIAL, QuietOpt, _fail, app, shown, text
 
 sources_app = typer.Typer(help="Check a sources file of named folders, files, pages and feeds.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
@@ -32,17 +32,21 @@ def check(
     from rich.table import Table
 
     from brief.errors import InputError
-    from brief.ingest.sources import check_source, load_sources
+    from brief.ingest.sources import check_sources, load_sources
     from brief.ingest.web import WebSettings
 
     progress = Console(stderr=True, quiet=quiet, highlight=False)
     try:
         sources = load_sources(file)
         web = WebSettings() if timeout is None else WebSettings(timeout=timeout)
-        reports = []
-        for n, source in enumerate(sources, 1):
-            progress.print(shown(f"[{n}/{len(sources)}] {source.name}: {source.describe()}"), markup=False)
-            reports.append(check_source(source, web=web, max_bytes=web.max_bytes))
+        reports = check_sources(
+            sources,
+            web,
+            max_bytes=web.max_bytes,
+            starting=lambda n, source: progress.print(
+                shown(f"[{n}/{len(sources)}] {source.name}: {source.describe()}"), markup=False
+            ),
+        )
     except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
         _fail(err)
 

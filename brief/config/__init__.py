@@ -89,7 +89,6 @@ MIN_WORDS = 50
 # A one-page brief draws on a few dozen articles at most; translating thousands would take hours on a CPU.
 DEFAULT_MAX_ARTICLES = 50
 DEFAULT_FORMAT = "markdown"
-_EXTENSIONS = {"markdown": "md", "json": "json"}  # file name of a brief written into output_dir
 _SECRET = re.compile(r"password|secret|token", re.IGNORECASE)
 
 BUILT_IN = "built-in"
@@ -126,17 +125,6 @@ class Settings:
     config_file: Path | None = None  # the user config file looked at (it may not exist)
     # key -> where its value came from ("flag --words", "env BRIEF_WORDS", "profile morning", "defaults", "built-in")
     origins: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
-
-    def destination(self, now: dt.datetime) -> Path | None:
-        """Where to write the brief made at ``now``: the output file, a dated file in output_dir, or None (stdout)."""
-        if self.output is not None:
-            return self.output
-        if self.output_dir is not None:
-            from brief.deliver import dated_name
-
-            # By the second; a brief already there is never replaced (``deliver.write_new`` adds -2, -3 ...).
-            return self.output_dir / dated_name(now, _EXTENSIONS.get(self.fmt, "txt"))
-        return None
 
 
 def resolve(

@@ -112,11 +112,11 @@ def _want_int(value: object, where: str) -> int:
 
 
 def _want_format(value: object, where: str) -> str:
-    from brief.render import RENDERERS
+    from brief.render import FORMATS
 
     name = _want_str(value, where)
-    if name not in RENDERERS:
-        err = UnknownNameError("format", name, RENDERERS)
+    if name not in FORMATS:
+        err = UnknownNameError("format", name, FORMATS)
         err.args = (f"{where}: {err}",)
         raise err
     return name

@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
@@ -161,12 +161,21 @@ def check_source(
 
 
 def check_sources(
-    sources: Sequence[Source], web: WebSettings | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+    sources: Sequence[Source],
+    web: WebSettings | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    starting: Callable[[int, Source], None] | None = None,
 ) -> list[SourceReport]:
-    """Check every source in order (see ``check_source``)."""
+    """Check every source in order (see ``check_source``); ``starting(n, source)`` is told before each (from 1)."""
     web = web or WebSettings(max_bytes=max_bytes)
+    reports = []
     try:
-        return [check_source(source, web=web, max_bytes=max_bytes) for source in sources]
+        for n, source in enumerate(sources, 1):
+            if starting is not None:
+                starting(n, source)
+            reports.append(check_source(source, web=web, max_bytes=max_bytes))
+        return reports
     finally:
         web.session.pool.close()
 

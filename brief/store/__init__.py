@@ -2,7 +2,7 @@
 
 What it answers: which articles were already in a brief (``--new``), when an article was first seen
 (``--since``), what past runs did (``brief logs``), which brief was made last (``brief send``), and earlier
-briefs on the same story ("previously" lines). The translation cache lives here too (see ``brief.cache``).
+briefs on the same story ("previously" lines). The translation cache lives here too (see ``brief.models.cache``).
 
 The schema grows by numbered migrations (``MIGRATIONS``); ``PRAGMA user_version`` says how many a file has had.
 Opening applies the missing ones, each in its own transaction, and refuses a file written by a newer brief.

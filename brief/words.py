@@ -1,6 +1,6 @@
-"""The summariser backend, and the text tests selection and composition share.
+"""Words, as selection and composition weigh them: the text tests they share.
 
-``Seq2SeqSummariser`` rewrites a fact (with the sentences that support it) into one fluent sentence.
+The summariser backend that rewrites a fact is ``brief.models.transformers.Seq2SeqSummariser``.
 ``content_words`` is the Arabic-aware word overlap selection uses on originals; ``checks`` / ``unsupported`` say
 what in a rewrite its support does not back (numbers, names, dates, new wording): such a rewrite is not printed.
 Selection itself is in ``brief.select``, composition in ``brief.compose``.
@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from pathlib import Path
 
 from brief.clean import normalise_for_matching
-from brief.models import ModelSpec
 from brief.records import Check
-from brief.seq2seq import Seq2SeqModel, split_params
 
 # Cosine similarities of multilingual-e5-small are compressed: on the seeds, sentences of one story score 0.83
 # at the median and up to 0.93 for different facts on the same subject, while a sentence and its translation
@@ -31,7 +28,6 @@ MIN_WORDS = 6  # shorter sentences (in the original) are rarely a fact worth a b
 MAX_POINT_WORDS = 60  # a longer sentence makes a poor bullet
 MAX_NEW_WORDS = 0.34  # share of a rewrite's content words its support may lack
 
-_OWN_KEYS = frozenset({"batch_size", "max_input_tokens", "prefix"})
 # Openers that lean on the sentence before ("This comes after ...", "In the same context ..."): such a sentence
 # reads poorly out of its article, so it ranks lower.
 # The Arabic patterns are in normalise_for_matching's spelling (no hamza on alef, ta marbuta as ha, no diacritics).
@@ -39,30 +35,6 @@ _ANAPHORIC = re.compile(
     r"^\W*(?:و(?:بين|اوضح|اضاف|اشار|تابع|اكد) (?:ان|الي)|و?ياتي ذلك|و?جاء ذلك|و?في السياق (?:ذاته|نفسه)|و?في سياق متصل|و?من جهه اخري|و?اعقب ذلك"
     r"|(?:this|that|these|it|he|she|they|meanwhile|in the same context|on the other hand)\b)"
 )
-
-
-class Seq2SeqSummariser:
-    """BART / PEGASUS / T5 summarisers through transformers."""
-
-    def __init__(self, spec: ModelSpec, folder: Path) -> None:
-        own, self.generation = split_params(spec, _OWN_KEYS)
-        self.spec = spec
-        self.prefix = str(own.get("prefix", ""))
-        self.batch_size = int(own.get("batch_size", 8))
-        self.model = Seq2SeqModel(spec, folder, "AutoModelForSeq2SeqLM", int(own.get("max_input_tokens", 512)))
-
-    @property
-    def ref(self) -> str:
-        """What the footer names."""
-        return self.model.ref
-
-    def summarise_batch(self, texts: Sequence[str]) -> list[str]:
-        """Rewrite each text as a short summary."""
-        out: list[str] = []
-        for start in range(0, len(texts), self.batch_size):
-            batch = [self.prefix + t for t in texts[start : start + self.batch_size]]
-            out.extend(self.model.generate(batch, self.generation))
-        return out
 
 
 def word_count(text: str) -> int:

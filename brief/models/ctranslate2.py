@@ -34,22 +34,20 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import os
 import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from brief.errors import ConfigError, MissingExtraError, ModelError, UnknownNameError
-from brief.models import ModelSpec, resolved_revision
-from brief.seq2seq import split_params
-from brief.summarise import Seq2SeqSummariser
-from brief.translate import NLLB_CODES, Translator
+from brief.models.base import NLLB_CODES, ModelSpec, Translator, machine_threads, resolved_revision, split_params
+from brief.models.table import conversion_kind
+from brief.models.transformers import Seq2SeqSummariser
+
+__all__ = ["Ct2Model", "Ct2Summariser", "Ct2Translator", "available", "convert", "find_optimized", "machine_threads"]
 
 QUANTIZATION = "int8"
 MODEL_KINDS = ("marian", "nllb", "seq2seq")
-# Registry backend -> the kind of model a conversion of it is.
-KIND_OF_BACKEND = {"marian": "marian", "nllb": "nllb", "seq2seq": "seq2seq"}
 _OWN_KEYS = frozenset(
     {
         "model", "languages", "batch_size", "batch_tokens", "max_input_tokens", "src_lang", "tgt_lang", "prefix",
@@ -71,14 +69,6 @@ def available() -> bool:
     return importlib.util.find_spec("ctranslate2") is not None
 
 
-def machine_threads() -> int:
-    """The cores this process may use (the affinity mask, else the CPU count)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # macOS, Windows
-        return max(1, os.cpu_count() or 1)
-
-
 def optimized_root() -> Path:
     """Where converted models are kept: beside the Hugging Face cache, ``$HF_HOME/brief-ct2``."""
     from huggingface_hub import constants
@@ -95,12 +85,13 @@ def optimized_folder(spec: ModelSpec, folder: Path) -> Path:
 
 def find_optimized(spec: ModelSpec, folder: Path | None) -> Path | None:
     """The converted folder for a registry model whose weights are at ``folder``, when it has been made."""
-    if folder is None or spec.backend not in KIND_OF_BACKEND:
+    kind = conversion_kind(spec)
+    if folder is None or kind is None:
         return None
     converted = optimized_folder(spec, folder)
     if not _complete(converted):
         return None
-    ensure_shortlist(converted, KIND_OF_BACKEND[spec.backend])
+    ensure_shortlist(converted, kind)
     return converted
 
 
@@ -114,16 +105,17 @@ def convert(spec: ModelSpec, folder: Path, *, quantization: str = QUANTIZATION, 
     An existing conversion is reused. Written to a temporary folder and renamed, so an interrupted conversion
     never looks finished.
     """
-    if spec.backend not in KIND_OF_BACKEND:
+    kind = conversion_kind(spec)
+    if kind is None:
         raise ConfigError(
             f"{spec.kind} {spec.name!r} (backend {spec.backend}) cannot be optimised; "
-            f"CTranslate2 converts the {', '.join(KIND_OF_BACKEND)} backends"
+            f"CTranslate2 converts the {', '.join(MODEL_KINDS)} backends"
         )
     if not available():
         raise MissingExtraError(_INSTALL)
     target = output or optimized_folder(spec, folder)
     if _complete(target):
-        ensure_shortlist(target, KIND_OF_BACKEND[spec.backend])
+        ensure_shortlist(target, kind)
         return target
     from ctranslate2.converters import TransformersConverter
 
@@ -150,7 +142,7 @@ def convert(spec: ModelSpec, folder: Path, *, quantization: str = QUANTIZATION, 
         if item.is_file() and not any(item.match(p) for p in _WEIGHTS):
             shutil.copy2(item, tokenizer / item.name)  # tokenizer files, config.json, generation_config.json
     made = {"source": resolved_revision(spec, folder), "backend": spec.backend, "quantization": quantization}
-    made["shortlist"] = write_shortlist(partial, KIND_OF_BACKEND[spec.backend])
+    made["shortlist"] = write_shortlist(partial, kind)
     (partial / "brief.json").write_text(json.dumps(made, indent=2), encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
     partial.rename(target)
@@ -266,6 +258,27 @@ def runtime(converted: Path, params: Mapping[str, Any], version: str) -> str:
     a model would rarely write, so a brief made with it is not served from a cache filled without it."""
     words = f"CTranslate2 {version} {params.get('compute_type', QUANTIZATION)}"
     return words + ", English shortlist" if shortlist_used(converted, params) else words
+
+
+def _version() -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ctranslate2")
+    except PackageNotFoundError:
+        return None
+
+
+def converted_ref(spec: ModelSpec, folder: Path, converted: Path) -> str | None:
+    """The ref of a registry model run from its conversion: its weights, then how CTranslate2 runs them."""
+    version = _version()
+    return f"{resolved_revision(spec, folder)}, {runtime(converted, spec.params, version)}" if version else None
+
+
+def _folder_ref(spec: ModelSpec, folder: Path | None) -> str | None:
+    """The ref of a ``backend: ctranslate2`` entry: the converted folder, then how CTranslate2 runs it."""
+    version = _version()
+    return f"{folder}, {runtime(folder, spec.params, version)}" if version and folder is not None else None
 
 
 class Ct2Model:
@@ -392,7 +405,7 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 def _model_kind(spec: ModelSpec, own: Mapping[str, Any]) -> str:
-    kind = KIND_OF_BACKEND.get(spec.backend) or own.get("model")
+    kind = conversion_kind(spec) or own.get("model")
     if kind is None:
         kind = "seq2seq" if spec.kind == "summariser" else None
     if kind not in MODEL_KINDS:
@@ -403,6 +416,24 @@ def _model_kind(spec: ModelSpec, own: Mapping[str, Any]) -> str:
 
 class Ct2Translator(Translator):
     """Opus-MT (marian) or NLLB (nllb) through CTranslate2."""
+
+    MARKER = "config.json"
+    CONVERTS_AS = None
+    CONVERTED = True
+
+    @classmethod
+    def expected_ref(cls, spec: ModelSpec, folder: Path | None) -> str | None:
+        """The ref the built backend will report, without building it."""
+        return _folder_ref(spec, folder)
+
+    @classmethod
+    def registry_languages(cls, spec: ModelSpec) -> frozenset[str] | None:
+        """An Opus-MT conversion reads ``languages`` (or ``src_lang``); NLLB's are known once built."""
+        if spec.params.get("model") != "marian":
+            return None
+        if "languages" in spec.params:
+            return frozenset(str(code) for code in spec.params["languages"])
+        return frozenset({str(spec.params.get("src_lang", "ar"))})
 
     def __init__(self, spec: ModelSpec, folder: Path, *, converted: Path | None = None) -> None:
         own, self.generation = split_params(spec, _OWN_KEYS)
@@ -429,6 +460,7 @@ class Ct2Translator(Translator):
         if "languages" in own:
             readable = {str(code) for code in own["languages"]}
         self.languages = frozenset(readable)
+        self.multilingual = self.kind == "nllb"
 
     def translate_batch(self, texts: Sequence[str], language: str) -> list[str]:
         """Translate one batch of texts in ``language`` to English."""
@@ -439,6 +471,14 @@ class Ct2Translator(Translator):
 
 class Ct2Summariser(Seq2SeqSummariser):
     """BART or T5 summarisers through CTranslate2: Seq2SeqSummariser's batching and prefix on a converted model."""
+
+    CONVERTS_AS = None
+    CONVERTED = True
+
+    @classmethod
+    def expected_ref(cls, spec: ModelSpec, folder: Path | None) -> str | None:
+        """The ref the built backend will report, without building it."""
+        return _folder_ref(spec, folder)
 
     def __init__(self, spec: ModelSpec, folder: Path, *, converted: Path | None = None) -> None:
         own, self.generation = split_params(spec, _OWN_KEYS)

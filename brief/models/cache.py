@@ -9,7 +9,7 @@ sends only the misses to the real translator, in one call so they still go in fu
 ``CachedSummariser`` does the same for the summariser's rewrites (kept in the same table, language "rewrite"),
 ``CachedEmbedder`` for sentence vectors (a table of their own), and ``Deferred`` stands in for a model until a
 miss needs it: an unchanged rerun loads no model at all (their refs, for the keys and the footer, come from
-``models.expected_ref``).
+``brief.models.expected_ref``).
 
 The cache is a help, never a requirement: when the store cannot be read or written, the texts are translated
 as if there were no cache and the failure is counted in ``errors`` for the run record.
@@ -24,10 +24,8 @@ from typing import Any
 
 from brief.clean.text import collapse_space
 from brief.errors import StoreError
-from brief.models import ModelSpec
-from brief.seq2seq import Seq2SeqModel
+from brief.models.base import ModelSpec, ProgressFn, TokenModel, Translator
 from brief.store import Store
-from brief.translate import ProgressFn, Translator
 
 # Bump when a change to brief's own translation code (splitting, joining) changes the English a model gives,
 # so translations made the old way are not reused.
@@ -78,9 +76,14 @@ class CachedTranslator(Translator):
         return self.inner.spec
 
     @property
-    def model(self) -> Seq2SeqModel:  # type: ignore[override]
+    def model(self) -> TokenModel:  # type: ignore[override]
         """The inner translator's model."""
         return self.inner.model
+
+    @property
+    def multilingual(self) -> bool:  # type: ignore[override]
+        """Whether the inner translator reads many languages."""
+        return self.inner.multilingual
 
     @property
     def languages(self) -> frozenset[str]:  # type: ignore[override]
@@ -193,20 +196,15 @@ class Deferred:
         """The languages the model reads (without building it when they are known from the registry)."""
         return self._languages if self._languages is not None and self._inner is None else self.inner.languages
 
+    @property
+    def multilingual(self) -> bool:
+        """False for a translator whose one language the registry gives; else the built model's answer."""
+        return False if self._languages is not None and self._inner is None else bool(self.inner.multilingual)
+
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
         return getattr(self.inner, name)
-
-
-def registry_languages(spec: ModelSpec) -> frozenset[str] | None:
-    """The languages a one-language translator reads, from its params alone (None: only the model knows)."""
-    kind = spec.params.get("model", spec.backend)
-    if kind != "marian":
-        return None
-    if "languages" in spec.params:
-        return frozenset(str(code) for code in spec.params["languages"])
-    return frozenset({str(spec.params.get("src_lang", "ar"))})
 
 
 class _StoreCached:
@@ -292,7 +290,7 @@ class CachedEmbedder(_StoreCached):
                 except StoreError as err:
                     self.errors.append(f"embedding cache not written: {err}")
         if not texts:
-            from brief.embed import DIM
+            from brief.models.base import DIM
 
             return np.zeros((0, DIM), dtype=np.float32)
         return np.stack([self._memory[t] for t in texts])

@@ -29,8 +29,7 @@ from pathlib import Path
 
 from brief.clean.text import collapse_space
 from brief.errors import ModelError
-from brief.models import ModelSpec
-from brief.translate import ProgressFn, Translator
+from brief.models.base import ModelSpec, ProgressFn, Translator
 
 ENGLISH = "en"
 _SHOWN = 80  # characters of a missing text quoted in the error
@@ -87,6 +86,20 @@ class ReferenceTranslator(Translator):
     """Serves the English of a translations file; a text it does not hold is an error that names the text."""
 
     batch_size = 1_000_000  # there is no model: one "batch" is every text
+    MARKER = None  # the path is the translations file itself, not a folder holding one
+    FILE_WHAT = "translations file"
+    CONVERTS_AS = None
+    CONVERTED = False
+
+    @classmethod
+    def expected_ref(cls, spec: ModelSpec, folder: Path | None) -> str | None:
+        """Known only once built (the ref holds a hash of the file's content)."""
+        return None
+
+    @classmethod
+    def registry_languages(cls, spec: ModelSpec) -> frozenset[str] | None:
+        """Only the file knows, unless params.languages says."""
+        return None
 
     def __init__(self, spec: ModelSpec, folder: Path | None) -> None:
         path = folder or spec.path
