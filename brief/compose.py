@@ -32,7 +32,7 @@ from brief.records import (
     Story,
 )
 from brief.select import Fact, Plan, Selection
-from brief.stories import real_headline
+from brief.stories import publisher_key, real_headline
 from brief.words import checks, content_words
 from brief.timeline import Event, with_english
 from brief.translate import Translations, date_notes
@@ -133,7 +133,10 @@ def compose(plan: Plan, pile: Pile, translations: Translations, rewriter: Rewrit
             for key, out in zip(keys, rewriter.summarise_batch(inputs)):
                 point_out[key] = (split_sentences(out) or [""])[0]
 
-    def extractive(fact: Fact, rejected: tuple[Rejected, ...] = ()) -> BriefSentence:
+    def alone(facts: Sequence[Fact], story: Story) -> bool:
+        return all(f.carried_by == 1 and not told_elsewhere(pile, f.lead, story) for f in facts)
+
+    def extractive(fact: Fact, rejected: tuple[Rejected, ...] = (), story: Story | None = None) -> BriefSentence:
         support = tuple(source(s) for s in fact.support)
         lead = support[0]
         return BriefSentence(
@@ -143,11 +146,11 @@ def compose(plan: Plan, pile: Pile, translations: Translations, rewriter: Rewrit
             support=support,
             checks=translation_checks(lead.english, lead.original),
             rejected=rejected,
-            single_source=fact.carried_by == 1,
+            single_source=story is not None and alone([fact], story),
             notes=certain_notes(lead.english, lead, support),
         )
 
-    def rewritten(text: str, facts: Sequence[Fact], found: Sequence[Check]) -> BriefSentence:
+    def rewritten(text: str, facts: Sequence[Fact], found: Sequence[Check], story: Story) -> BriefSentence:
         support = tuple(dict.fromkeys(source(s) for f in facts for s in f.support))
         notes = tuple(n for f in facts for n in certain_notes(text, source(f.lead), support))
         return BriefSentence(
@@ -156,7 +159,7 @@ def compose(plan: Plan, pile: Pile, translations: Translations, rewriter: Rewrit
             generated=True,
             support=support,
             checks=tuple(found),
-            single_source=all(f.carried_by == 1 for f in facts),
+            single_source=alone(facts, story),
             notes=tuple(dict.fromkeys(notes)),
         )
 
@@ -178,11 +181,11 @@ def compose(plan: Plan, pile: Pile, translations: Translations, rewriter: Rewrit
             verdicts = [checks(g, union) for g in generated]
             if all(not failed(v) for v in verdicts):
                 for text, found in zip(generated, verdicts):
-                    bottom.append(rewritten(text, _drawn(text, top, english), found))
+                    bottom.append(rewritten(text, _drawn(text, top, english), found, sel.story))
             else:
                 rejected = [Rejected(g, failed(v)) for g, v in zip(generated, verdicts) if failed(v)]
         if not bottom:
-            bottom = [extractive(f, tuple(rejected) if m == 0 else ()) for m, f in enumerate(top)]
+            bottom = [extractive(f, tuple(rejected) if m == 0 else (), sel.story) for m, f in enumerate(top)]
         points: list[BriefSentence] = []
         for m in range(sel.bottom, len(sel.facts)):
             fact = sel.facts[m]
@@ -190,13 +193,14 @@ def compose(plan: Plan, pile: Pile, translations: Translations, rewriter: Rewrit
             if out:
                 found = checks(out, [english(s) for s in fact.support[:REWRITE_SUPPORT]])
                 if not failed(found):
-                    points.append(rewritten(out, [fact], found))
+                    points.append(rewritten(out, [fact], found, sel.story))
                     continue
-                points.append(extractive(fact, (Rejected(out, failed(found)),)))
+                points.append(extractive(fact, (Rejected(out, failed(found)),), sel.story))
             else:
-                points.append(extractive(fact))
+                points.append(extractive(fact, story=sel.story))
         heading = sel.heading
         language = pile.by_id[heading.article_id].language
+        found = _differences(sel.facts, claim)
         sections.append(
             Section(
                 story=sel.story.id,
@@ -205,7 +209,8 @@ def compose(plan: Plan, pile: Pile, translations: Translations, rewriter: Rewrit
                 bottom_line=tuple(bottom),
                 points=tuple(points),
                 timeline=_timeline(sel.timeline, pile, number, english),
-                differences=_differences(sel.facts, claim),
+                differences=tuple(d for d in found if d.kind != "update"),
+                updates=tuple(d for d in found if d.kind == "update"),
             )
         )
     also = []
@@ -230,6 +235,26 @@ def compose(plan: Plan, pile: Pile, translations: Translations, rewriter: Rewrit
     stories = tuple([*(s.story for s in plan.sections), *(n.story for n in plan.also_noted), *plan.left_out])
     stories = tuple(sorted(stories, key=lambda s: int(s.id[1:])))
     return Composition(title=title, sections=tuple(sections), also_noted=tuple(also), sources=sources, stories=stories)
+
+
+TOLD_ELSEWHERE = 0.5  # share of a sentence's content words in another publisher's article: it tells the fact too
+
+
+def told_elsewhere(pile: Pile, sid: str, story: Story) -> bool:
+    """Another publisher's article of the story has most of the sentence's content words: the fact is not one
+    source's alone, though no single sentence there matched it (selection's same-fact test is strict)."""
+    article, index = pile.locate(sid)
+    words = content_words(article.sentences[index])
+    if not words:
+        return False
+    mine = publisher_key(article)
+    for other_id in story.article_ids:
+        other = pile.by_id[other_id]
+        if other_id == article.id or publisher_key(other) == mine:
+            continue
+        if len(words & content_words(" ".join(other.sentences))) >= TOLD_ELSEWHERE * len(words):
+            return True
+    return False
 
 
 def _drawn(text: str, facts: Sequence[Fact], english: object) -> list[Fact]:
@@ -280,7 +305,8 @@ def _timeline(
 
 
 def _differences(facts: Sequence[Fact], claim: Callable[[str], Claim]) -> tuple[Difference, ...]:
-    """Where the sources of a section's facts give different figures or dates, each disagreement once.
+    """Where the sources of a section's facts give different figures or dates, each disagreement once; and the
+    counts that changed over the days (kind "update"), each once.
 
     Figures are compared across a fact's support and the other publishers' sentences select found disagreeing
     (``Fact.differs``); dates only within the support, since two close sentences with different days are more
@@ -290,7 +316,7 @@ def _differences(facts: Sequence[Fact], claim: Callable[[str], Claim]) -> tuple[
     for fact in facts:
         support = set(fact.support)
         for d in compare([claim(sid) for sid in (*fact.support, *fact.differs)]):
-            if d.kind != "number" and not set(d.sentence_ids) <= support:
+            if d.kind == "date" and not set(d.sentence_ids) <= support:
                 continue
             found.setdefault(frozenset((v.value, tuple(v.cites)) for v in d.values), d)
     return tuple(found.values())

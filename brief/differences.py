@@ -26,7 +26,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -61,6 +61,19 @@ class Quantity:
     scale: str | None  # "thousand", "million", "billion" when the text wrote one
     phrase: str  # as written in the original
     english: str  # "5 km", "about 2.5 million dollars", "21%"
+    subject: frozenset[str] = frozenset()  # stems of the words around the figure: what it is a figure of
+
+    def same_thing(self, other: Quantity) -> bool:
+        """Both figures count the same thing: the same role and unit, and words around them in common.
+
+        "21.5% discount rate" and "1% cut" share the unit, not the subject; two sentences that say neither what
+        their figures are of are not compared at all.
+        """
+        if self.key != other.key:
+            return False
+        # Two sums of money in sentences that state one fact are its price or value, however each words it
+        # ("باستثمارات تبلغ", "بقيمة"); rates and counts need words in common.
+        return bool(self.subject & other.subject) or self.unit in _CURRENCIES
 
     @property
     def key(self) -> tuple[str | None, str | None]:
@@ -91,23 +104,29 @@ class Value:
     value: str
     cites: tuple[int, ...]
     sentence_ids: tuple[str, ...]
+    date: dt.date | None = None  # for the latest value of an update: the day its sources reported it
 
     def to_json(self) -> dict[str, Any]:
         """The contract's value entry."""
-        return {"value": self.value, "cites": list(self.cites)}
+        return {"value": self.value, "cites": list(self.cites), **({"date": self.date.isoformat()} if self.date else {})}
 
 
 @dataclass(frozen=True)
 class Difference:
     """Sources stating the same fact with figures or dates that cannot all be right."""
 
-    kind: Literal["number", "date"]
-    values: tuple[Value, ...]  # in the order the group gives them
+    kind: Literal["number", "date", "update"]
+    values: tuple[Value, ...]  # in the order the group gives them; for an update, the latest first
 
     @property
     def text(self) -> str:
-        """"5 km [3] vs 30 km [4]"."""
-        return " vs ".join(f"{v.value} {''.join(f'[{c}]' for c in v.cites)}" for v in self.values)
+        """"5 km [3] vs 30 km [4]"; for an update "1,644 dead [2] (29 March 2025), up from 1,000 [3]"."""
+        if self.kind != "update":
+            return " vs ".join(f"{v.value} {_cited(v.cites)}" for v in self.values)
+        latest, *earlier = self.values
+        day = f" ({english_date(latest.date, 'day')})" if latest.date else ""
+        before = ", ".join(f"{v.value} {_cited(v.cites)}" for v in earlier)
+        return f"{latest.value} {_cited(latest.cites)}{day}, {'up' if self.rose else 'revised'} from {before}"
 
     @property
     def sentence_ids(self) -> tuple[str, ...]:
@@ -119,13 +138,33 @@ class Difference:
         """Every source behind the values, in order."""
         return tuple(dict.fromkeys(c for v in self.values for c in v.cites))
 
+    @property
+    def rose(self) -> bool:
+        """For an update: the latest value is the highest (the count went up, not down)."""
+        latest, *earlier = self.values
+        return all(_leading(latest.value) >= _leading(v.value) for v in earlier)
+
     def to_json(self) -> dict[str, Any]:
-        """The contract's differences entry."""
+        """The contract's differences entry (an update's also says whether it ``rose``)."""
         return {
             "text": self.text,
             "values": [v.to_json() for v in self.values],
             "sentence_ids": list(self.sentence_ids),
+            **({"rose": self.rose} if self.kind == "update" else {}),
         }
+
+
+def _cited(cites: Iterable[int]) -> str:
+    return "".join(f"[{c}]" for c in cites)
+
+
+def _leading(value: str) -> Decimal:
+    """The number an English value starts with ("about 2.5 million dead" -> 2500000), for saying which way it went."""
+    found = re.search(r"(\d[\d,]*(?:\.\d+)?)(?:\s+(million|billion))?", value)
+    if found is None:
+        return Decimal(0)
+    scale = {"million": 10**6, "billion": 10**9}.get(found.group(2) or "", 1)
+    return Decimal(found.group(1).replace(",", "")) * scale
 
 
 # --- single source ----------------------------------------------------------------------------------------
@@ -189,6 +228,7 @@ _DUALS = {
     **dict.fromkeys("يومين يومان".split(), "يوم"),
     **dict.fromkeys("ساعتين ساعتان".split(), "ساعه"),
 }
+_CURRENCIES = frozenset({"dollar", "euro", "pound", "lira", "riyal", "dinar", "dirham"})
 _PERCENT = re.compile(r"\s*(?:%|٪|(?:ب|في\s+)(?:ال)?(?:مئه|مائه|ميه)(?!\w))")
 _SYMBOLS = {"dollar": "$", "euro": "€"}
 # A dead or wounded count is a count of people: "5 قتلى" and "مقتل 5 أشخاص" are the same figure.
@@ -226,7 +266,13 @@ _NUMBER_WORDS = {
     **dict.fromkeys("مليار".split(), 10**9),
 }
 _QUALIFIERS: list[tuple[re.Pattern[str], Qualifier]] = [
-    (re.compile(r"(?:اكثر|ازيد)\s+من\s*$|ما\s+يزيد\s+(?:عن|علي)\s*$|يزيد\s+(?:عن|علي)\s*$|يفوق\s*$"), "over"),
+    (
+        re.compile(
+            r"(?:اكثر|ازيد)\s+من\s*$|ما\s+يزيد\s+(?:عن|علي)\s*$|يزيد\s+(?:عن|علي)\s*$|يفوق\s*$"
+            r"|(?:قد\s+)?(?:تجاوز|تجاوزت|يتجاوز|تتجاوز|تخطي|تخطت|يتخطي|تتخطي)\s*(?:ال)?(?:عتبه\s+)?$"
+        ),
+        "over",
+    ),
     (re.compile(r"(?:اقل)\s+من\s*$|ما\s+يقل\s+(?:عن|علي)\s*$|دون\s*$"), "under"),
     (re.compile(r"(?:نحو|حوالي|حوالى|قرابه|زهاء|ما\s+يقارب|يقارب|ما\s+يناهز|يناهز|تقريبا|قرابه)\s*$"), "about"),
 ]
@@ -315,6 +361,7 @@ def _quantity(
         end += rest.index(first) + len(first)
         rest, after = norm[end:], after[1:]
     unit: tuple[str, str, str] | None = None
+    named = end
     percent = _PERCENT.match(rest)
     if percent:
         unit = ("percent", "%", "%")
@@ -324,8 +371,12 @@ def _quantity(
         end += rest.index(after[0]) + len(after[0])
     elif after and (noun := _generic_noun(after[0])) is not None:
         unit = (f"word:{noun}", "", "")
+        # The noun is the figure's unit, not its subject: what the figure is of lies around the two.
+        named = end + rest.index(after[0]) + len(after[0])
     before = norm[max(0, start - 40) : start]
     qualifier = _qualifier(before)
+    if qualifier == "exact" and _AT_LEAST.match(norm, end):
+        qualifier = "over"  # "20 شخصا على الأقل": at least twenty
     role = next((_ROLES[k] for t in before.split()[-3:] if (k := _word(t, _ROLES)) is not None), None)
     unit_name = unit[0] if unit else None
     if unit_name in _ROLE_UNITS:
@@ -342,6 +393,7 @@ def _quantity(
         scale=scale,
         phrase=text[offsets[start] : offsets[end - 1] + 1],
         english=_english(value, scale, unit, role, qualifier, english),
+        subject=_subject(norm, start, max(end, named), role),
     )
 
 
@@ -359,7 +411,41 @@ def _quantity_of(
         scale=None,
         phrase=text[offsets[start] : offsets[end - 1] + 1],
         english=_english(value, None, unit, None, qualifier, english),
+        subject=_subject(norm, start, end, None),
     )
+
+
+_AT_LEAST = re.compile(r"\s*(?:\S+\s+)?علي\s+الاقل(?!\w)")  # "20 شخصا على الأقل", "20 على الأقل"
+# What a figure is of: the words of its clause just before it and just after its unit, as stems. Verbs of saying
+# and reaching ("بلغت", "أعلن") and the words of qualifiers tie nothing to anything.
+_CLAUSE = re.compile(r"[،,.؛;:!?؟()«»\"“”\n|]")
+_SUBJECT_STOP = _NOT_NOUNS | frozenset(
+    "بلغ بلغت يبلغ تبلغ وصل وصلت ارتفع ارتفعت ارتفاع سجل سجلت اعلن اعلنت قال قالت افاد افادت اكد اكدت اكثر اقل "
+    "ازيد قرابه يقارب يناهز زهاء يزيد يفوق تجاوز تجاوزت الاقل اليوم امس ذكر ذكرت اشار اشارت وفق وفقا اضاف اضافت "
+    "الاثنين الثلاثاء الاربعاء الخميس الجمعه السبت الاحد نسبه نسب بنسبه معدل عدد".split()
+)
+_SUFFIX = re.compile(r"(?:ات|ون|ين|يه|ه|ا)$")
+
+
+def _stem(token: str) -> str | None:
+    """A rough stem for matching what two figures are of: no prefix ("وال", "بال", "لل"), no plural ending."""
+    word = token.strip(".,،؛:!?؟\"'«»()“”-–")
+    if not word or not all(ch.isalpha() for ch in word) or word in _SUBJECT_STOP:
+        return None
+    for strip in (_PREFIX, _SUFFIX):
+        bare = strip.sub("", word)
+        word = bare if len(bare) >= 3 else word
+        if word in _SUBJECT_STOP or bare in _SUBJECT_STOP or len(bare) < 2:
+            return None
+    return None if len(word) < 3 else word
+
+
+def _subject(norm: str, start: int, end: int, role: str | None) -> frozenset[str]:
+    """Stems of the words around a figure (up to four before it in its clause, two after its unit), and its role."""
+    before = _CLAUSE.split(norm[max(0, start - 80) : start])[-1].split()[-4:]
+    after = _CLAUSE.split(norm[end : end + 60])[0].split()[:2]
+    stems = {stem for w in (*before, *after) if (stem := _stem(w)) is not None}
+    return frozenset(stems | ({f"role:{role}"} if role else set()))
 
 
 def _qualifier(before: str) -> Qualifier:
@@ -423,21 +509,103 @@ def _noun_after(number: str, value: Decimal, english: str | None) -> str | None:
 
 
 def compare(claims: Sequence[Claim]) -> list[Difference]:
-    """The figures and dates that disagree among claims of one fact (from at least two different sources)."""
+    """The figures and dates that disagree among claims of one fact (from at least two different sources).
+
+    Figures are compared only when they count the same thing (``Quantity.same_thing``). A count that changed over
+    the days is not a disagreement: it comes back as kind "update", the latest value first (``_changed``).
+    """
     found: list[Difference] = []
     per_claim = [quantities(c.original, c.english, c.published) for c in claims]
     keys = dict.fromkeys(q.key for qs in per_claim for q in qs if q.unit is not None or q.role is not None)
     for key in keys:
         # A claim with two figures for one key is left out: which of them the other source's figure answers is a guess.
         said = [(c, same[0]) for c, qs in zip(claims, per_claim) if len(same := [q for q in qs if q.key == key]) == 1]
-        if _disagree([(c, q) for c, q in said], lambda a, b: a.agrees(b)):
-            found.append(Difference("number", _values([(c, q.english, (q.value, q.qualifier)) for c, q in said])))
+        found += _figures_differ(said)
     # A date after its own article's ("from January 2027" in a November 2026 article) is when something is due, not
     # when the fact happened: set against the day a decision was taken it would be a false disagreement.
     dated = [(c, d) for c in claims if (d := _only_date(c)) is not None and not _ahead(d, c.published)]
     if _disagree(dated, _dates_agree):
         found.append(Difference("date", _values([(c, english_date(d.date, d.precision), d.date) for c, d in dated])))
     return found
+
+
+Said = tuple[Claim, Quantity]
+
+# A figure that says it rose ("ارتفعت حصيلة القتلى إلى 30", "حصيلة جديدة"), or one that says it was early or
+# partial ("حتى الآن", "حصيلة أولية", "في وقت سابق"): set side by side, the two are one count as it changed.
+_RISE = re.compile(
+    r"(?<!\w)(?:[وف]?(?:ارتفع|ارتفعت|ارتفاع|يرتفع|ترتفع|قفز|قفزت|تضاعف|تضاعفت)|حصيله\s+(?:جديده|محدثه))(?!\w)"
+)
+_EARLY = re.compile(
+    r"(?<!\w)(?:في\s+البدايه|في\s+بدايه|حصيله\s+اوليه|الحصيله\s+الاوليه|في\s+وقت\s+سابق)(?!\w)"
+)
+# A count still in progress ("حتى الآن", "مع انتظار نتيجة 12 مقعدا"): whichever side says so, it is not final.
+_PARTIAL = re.compile(r"(?<!\w)(?:حتي\s+الان|انتظار\s+(?:نتيجه|نتائج)|مع\s+استمرار\s+(?:الفرز|العد))(?!\w)")
+
+
+def _figures_differ(said: Sequence[Said]) -> list[Difference]:
+    """Figures of one key from different sources that count the same thing and cannot both be right.
+
+    A pair that is one count changing (``_changed``) is an update; when no pair is a real disagreement, the
+    update comes back instead: kind "update", the latest value first.
+    """
+    conflicts: list[Said] = []
+    changes: list[tuple[Said, Said]] = []
+    for i, (a, x) in enumerate(said):
+        for b, y in said[i + 1 :]:
+            if a.cite == b.cite or x.agrees(y) or not x.same_thing(y):
+                continue
+            if _changed((a, x), (b, y)):
+                changes.append(_in_time((a, x), (b, y)))
+            else:
+                conflicts += [c for c in ((a, x), (b, y)) if c not in conflicts]
+    if conflicts:
+        return [Difference("number", _values([(c, q.english, (q.value, q.qualifier)) for c, q in conflicts]))]
+    if not changes:
+        return []
+    latest = max((later for _, later in changes), key=lambda s: (s[0].published or dt.date.min, s[1].value))
+    earlier = [e for e, later in changes if later == latest]
+    shown = [latest, *dict.fromkeys(earlier)]
+    values = _values([(c, q.english, (q.value, q.qualifier)) for c, q in shown])
+    dated = (replace(values[0], date=latest[0].published), *values[1:])
+    return [Difference("update", dated)]
+
+
+def _changed(one: Said, other: Said) -> bool:
+    """Two figures of one count that differ because it changed: reported on different days (a count of people),
+    either says the count is still in progress (``_PARTIAL``), the higher says it rose to its figure or the lower
+    says it was early (``_RISE``, ``_EARLY``)."""
+    (a, x), (b, y) = one, other
+    counted = x.role is not None or x.unit == "person"
+    if counted and a.published and b.published and a.published != b.published:
+        return True
+    if any(_PARTIAL.search(_norm(c.original)) for c in (a, b)):
+        return True
+    (low_claim, _), (high_claim, high) = sorted((one, other), key=lambda s: s[1].value)
+    return _rose_to(high_claim.original, high) or bool(_EARLY.search(_norm(low_claim.original)))
+
+
+def _rose_to(text: str, figure: Quantity) -> bool:
+    """The text says the count rose to this figure ("ارتفعت حصيلة القتلى إلى 1644 قتيلا"), not that something rose
+    by it ("ارتفع التضخم بنسبة 21%")."""
+    norm = _norm(text)
+    digits = re.match(r"[\d.,]+", _norm(figure.phrase))
+    rise = _RISE.search(norm)
+    if rise is None or digits is None:
+        return False
+    to = re.compile(rf"(?<!\w)ال[يى]\s+(?:\S+\s+)?{re.escape(digits.group(0))}(?![\d])")
+    return to.search(norm, rise.end()) is not None
+
+
+def _in_time(one: Said, other: Said) -> tuple[Said, Said]:
+    """(earlier, later) of two values of a changing count: by the day reported, else the lower first."""
+    if one[0].published and other[0].published and one[0].published != other[0].published:
+        return (one, other) if one[0].published < other[0].published else (other, one)
+    return (one, other) if one[1].value <= other[1].value else (other, one)
+
+
+def _norm(text: str) -> str:
+    return _normalise_with_offsets(text)[0]
 
 
 def differences(groups: Iterable[Sequence[Claim]]) -> list[Difference]:

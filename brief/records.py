@@ -227,6 +227,7 @@ class Section:
     points: tuple[BriefSentence, ...]
     timeline: tuple[Any, ...] = ()  # entries with ``to_json()`` (or plain dicts), CONTRACT.md's shape
     differences: tuple[Any, ...] = ()  # likewise
+    updates: tuple[Any, ...] = ()  # counts that changed over the days, latest first (not disagreements); likewise
     previously: tuple[str, ...] = ()  # "Previously (20 November 2026): ..." lines for this story
 
     def to_json(self, points: tuple[BriefSentence, ...] | None = None) -> dict[str, Any]:
@@ -239,6 +240,7 @@ class Section:
             "points": [s.to_json() for s in (self.points if points is None else points)],
             "timeline": [_plain(t) for t in self.timeline],
             "differences": [_plain(d) for d in self.differences],
+            "updates": [_plain(d) for d in self.updates],
             "previously": list(self.previously),
         }
 

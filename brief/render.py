@@ -70,6 +70,22 @@ def _sentence(s: BriefSentence, *, one_source: bool = False) -> str:
     return f"{text} {citations(s.cites)}"
 
 
+def one_source_mark(section: Section, point: BriefSentence) -> bool:
+    """Whether a key point is marked "(one source)"."""
+    # "one source" only means something where other sources were there to agree.
+    several = len({c for s in (*section.bottom_line, *section.points) for c in s.cites}) > 1
+    return several and point.single_source
+
+
+def _update_line(update: dict[str, Any]) -> str:
+    """"1,644 dead [2] (29 March 2025), up from 1,000 [3]": the latest value, its day, and what it was before."""
+    latest, *earlier = update["values"]
+    day = f" ({human_date(dt.date.fromisoformat(latest['date']))})" if latest.get("date") else ""
+    went = "up" if update.get("rose", True) else "revised"
+    before = ", ".join(f"{escape(v['value'])} {citations(v['cites'])}" for v in earlier)
+    return f"{escape(latest['value'])} {citations(latest['cites'])}{day}, {went} from {before}"
+
+
 def _entry(item: Any) -> dict[str, Any]:
     """A timeline or difference entry as CONTRACT.md's dict (records carry ``to_json``; plain dicts pass)."""
     return item.to_json() if hasattr(item, "to_json") else dict(item)
@@ -143,13 +159,14 @@ def body_markdown(brief: Brief, page: Page) -> str:
             continue
         lines += [f"## {escape(section.heading)}", "", bottom, ""]
         lines += [f"*{escape(line)}*" for line in section.previously] + ([""] if section.previously else [])
-        # "one source" only means something where other sources were there to agree.
-        several = len({c for s in (*section.bottom_line, *section.points) for c in s.cites}) > 1
         if points:
-            lines += [f"- {_sentence(s, one_source=several and s.single_source)}" for s in points] + [""]
+            lines += [f"- {_sentence(s, one_source=one_source_mark(section, s))}" for s in points] + [""]
         events = [_entry(e) for e in section.timeline]
         if events:
             lines += ["**Timeline**", ""] + [f"- {escape(e['text'])} {citations(e['cites'])}" for e in events] + [""]
+        # A count that changed over the days is given at its latest, dated: it is news, not a disagreement.
+        lines += [f"*Latest figure:* {_update_line(_entry(u))}" for u in section.updates]
+        lines += [""] if section.updates else []
         differ = [_entry(d) for d in section.differences]
         if differ:
             lines += [

@@ -709,6 +709,25 @@ def test_clean_documents_drops_what_a_publisher_repeats_and_keeps_order() -> Non
         assert Dropped(SLOGAN, REPEATED) in article.dropped
 
 
+@pytest.mark.parametrize("dateline", ["2025/03/29", "السبت 29 مارس 2025", "القاهرة - 29 مارس 2025"])
+def test_clean_documents_reads_a_date_line_every_page_of_the_day_shares(dateline: str) -> None:
+    # Every article of one day carries the same date line: it repeats across the folder's pages, yet it is each
+    # page's date, never furniture.
+    bodies = [
+        "أعلنت وزارة الصحة إطلاق حملة للتطعيم ضد شلل الأطفال تستهدف 14 مليون طفل في جميع المحافظات.",
+        "أعلن وزير النقل تشغيل أربع محطات جديدة في الخط الثالث لمترو الأنفاق الشهر المقبل.",
+        "تعادل الأهلي مع الزمالك دون أهداف في قمة الدوري المصري الممتاز على ستاد القاهرة.",
+    ]
+    docs = [
+        RawDocument(f"morning/{i}.txt", f"موقع رقم {i}\n{dateline}\n\n{body}\n", "txt", "utf-8")
+        for i, body in enumerate(bodies)
+    ]
+    articles = clean_documents(docs)
+    assert [a.date for a in articles] == [dt.date(2025, 3, 29)] * 3
+    assert all(a.sentences == (body,) for a, body in zip(articles, bodies))
+    assert not any(d.reason == REPEATED for a in articles for d in a.dropped)
+
+
 def test_clean_documents_does_not_mix_publishers() -> None:
     docs = [
         RawDocument(f"in/{i}.txt", f"عنوان الخبر رقم {i} هنا\n\n{FIRST}\n\n{SLOGAN}\n", "txt", "utf-8",

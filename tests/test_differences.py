@@ -207,3 +207,56 @@ def test_difference_text_lists_every_value() -> None:
 )
 def test_single_source(cites: list[int], publishers: dict[int, str | None] | None, expected: bool) -> None:
     assert single_source(cites, publishers) is expected
+
+
+# --- the same quantity of the same thing; counts that changed over the days --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("originals", "expected"),
+    [
+        # a discount rate set against the size of a cut: both percentages, not the same thing
+        (["قرر البنك المركزي خفض سعر الخصم إلى 21.5%", "خفض البنك أسعار الفائدة بنسبة 1%"], []),
+        # a vote share and a turnout
+        (["فاز بيزشكيان في الانتخابات بنسبة 53.6% من الأصوات", "وبلغت نسبة التصويت 49.8%"], []),
+        # the same rate, two values: a real disagreement
+        (["وبلغت نسبة التصويت 49.8%", "وارتفعت نسب التصويت في البلاد وبلغت 49.68%"], ["49.8% [1] vs 49.68% [2]"]),
+        # "more than 1,000" and "at least 20" are not disagreements with a higher figure
+        (["أعلن المجلس أن عدد القتلى قد تجاوز 1,000 شخص", "أعلن المجلس وفاة 1644 شخصا"], []),
+        (["أفادت وسائل إعلام بمقتل 20 شخصا على الأقل", "مما أدى إلى مقتل 73 شخصًا"], []),
+    ],
+)
+def test_compare_only_the_same_thing(originals: list[str], expected: list[str]) -> None:
+    claims = [Claim(f"a{i}:0", text, None, i + 1) for i, text in enumerate(originals)]
+    assert [d.text for d in compare(claims) if d.kind != "update"] == expected
+
+
+def test_a_toll_that_rose_over_the_days_is_an_update_at_its_latest() -> None:
+    claims = [
+        Claim("a:0", "ارتفعت حصيلة ضحايا الزلزال إلى 78 قتيلا", None, 2, dt.date(2024, 1, 4)),
+        Claim("b:0", "ارتفعت حصيلة ضحايا الزلزال إلى 62 قتيلا", None, 1, dt.date(2024, 1, 3)),
+    ]
+    (update,) = compare(claims)
+    assert update.kind == "update"
+    assert update.text == "78 dead [2] (4 January 2024), up from 62 dead [1]"
+    assert update.to_json()["rose"] is True
+    assert update.to_json()["values"][0]["date"] == "2024-01-04"
+
+
+@pytest.mark.parametrize(
+    ("low", "high"),
+    [
+        ("وقد أعلنت مصادر رسمية حتى الآن عن مقتل 20 شخصاً", "أسفر الهجوم عن مقتل 73 شخصًا"),  # so far
+        ("أعلن المجلس العسكري مقتل 2,376 شخصا", "ارتفعت حصيلة الزلزال إلى 3408 قتيلا، بحسب آخر حصيلة"),  # rose to
+    ],
+)
+def test_a_count_said_to_be_early_or_to_have_risen_is_not_a_conflict(low: str, high: str) -> None:
+    found = compare([Claim("a:0", low, None, 1), Claim("b:0", high, None, 2)])
+    assert [d.kind for d in found] == ["update"]
+    assert found[0].values[0].cites == (2,)
+
+
+def test_figures_that_say_nothing_of_what_they_count_are_not_compared() -> None:
+    # the figures' own words ("8 مقاعد" and "12 مقعدا") differ from each other and from nothing around them
+    assert compare([Claim("a:0", "حصل الحزب على 80 مقعدا في البرلمان", None, 1),
+                    Claim("b:0", "أعلنت اللجنة 75 مقعدا للمستقلين", None, 2)]) == []  # fmt: skip

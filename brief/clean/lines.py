@@ -122,7 +122,9 @@ def _clean_lines(
         line.reason = _context_free_reason(line.text, line.key)
         if line.reason == LOGO and meta.publisher is None:
             meta.publisher = _group(_LOGO.match(line.text), "name", "name2")
-        elif line.reason is None and line.key in repeated:
+        elif line.reason is None and line.key in repeated and not _place_dateline(line):
+            # Every article of one day shows the same date line: it repeats across pages yet is each page's date,
+            # so it is left for the dateline passes below to read (and drop).
             line.reason = REPEATED
             if meta.publisher is None and _looks_like_publisher(line, strict=True):
                 meta.publisher = line.text  # the site's name is on every page: still its name
