@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 from brief import __version__, ingest, models
 from brief.clean.duplicates import merge_duplicates
 from brief.clean.repeats import clean_documents
+from brief.compose import compose
 from brief.config import Settings
 from brief.errors import ConfigError, InputError, NothingNewError
 from brief.ingest.web import WebSettings
-from brief.compose import compose
 from brief.pile import Pile
-from brief.records import Article, Brief, ModelUse, Section, Skipped
+from brief.records import AlsoNoted, Article, Brief, ModelUse, Section, Skipped
 from brief.select import plan
 from brief.stories import find_stories
 from brief.translate import count_texts, readable, translate_texts
@@ -121,15 +121,112 @@ def make(
     """
     reporter = reporter or SilentReporter()
     stats = stats if stats is not None else RunStats()
+    specs = _model_specs(settings, store)
+    articles, skipped, left_out = _read(settings, inputs, reporter, store, run_id, stats)
+    if all(a.language == "en" for a in articles):
+        del specs["translator"]  # nothing to translate, so no translator to fetch
+    _find_models(specs, settings, reporter, stats)
+    translator = _wrapped(_backend(specs["translator"], settings, store, stats, reporter), "CachedTranslator", store) \
+        if "translator" in specs else None
+    articles, untranslatable = readable(articles, translator)
+    skipped += untranslatable
+    if not articles:
+        raise InputError("no article could be translated: " + "; ".join(s.reason for s in untranslatable))
+
+    # Stories and selection read the originals only; nothing is translated until the page is planned.
+    reporter.stage("Finding stories")
+    embedder = _wrapped(_backend(specs["embedder"], settings, store, stats), "CachedEmbedder", store)
+    with stats.timed("select"):
+        pile = Pile(articles, embedder)
+        stories = find_stories(pile)
+        page = plan(stories, pile, settings.words)
+    wanted = page.needed(pile)
+    reporter.stage("Translating", total=count_texts(wanted))
+    with stats.timed("translate"):
+        translations = translate_texts(wanted, translator, progress=reporter.advance)
+    if store is not None and translator is not None:
+        stats.counts.update(translator.counts())
+
+    reporter.stage("Composing")
+    with stats.timed("compose"):
+        summariser = None
+        if settings.rewrite:
+            summariser = _wrapped(_backend(specs["summariser"], settings, store, stats), "CachedSummariser", store)
+        made = compose(page, pile, translations, summariser)
+        sections, also_noted, earlier = _previously(list(made.sections), list(made.also_noted), store, embedder)
+    stats.counts.update(
+        articles=len(articles),
+        skipped=len(skipped),
+        stories=len(stories),
+        sections=len(sections),
+        embedded=pile.embedded,
+        translated=translations.texts,
+        translated_from_cache=translations.cached,
+    )
+    if page.left_out:
+        left_out.append(_did_not_fit(page.left_out, settings.words))
+    used = {"translator": translator, "summariser": summariser, "embedder": embedder}
+    _count_models(used, stats)
+    dates: list[dt.date | None] = [
+        *sorted(day for s in made.sources if (day := pile.by_id[s.article_id].date) is not None)
+    ] or [None]
+    lead = sections[0] if sections else Section("", None, None, (), ())
+    return Brief(
+        title=made.title,
+        date_from=dates[0],
+        date_to=dates[-1],
+        bottom_line=lead.bottom_line,
+        points=lead.points,
+        sources=made.sources,
+        skipped=tuple(skipped),
+        models=tuple(
+            ModelUse(kind=kind, name=backend.spec.name, ref=backend.ref, params=dict(backend.spec.params))
+            for kind, backend in used.items()
+            if backend is not None
+        ),
+        version=__version__,
+        made_at=dt.datetime.now(dt.timezone.utc),
+        word_budget=settings.words,
+        previously=tuple(dict.fromkeys(earlier)),
+        left_out=tuple(left_out),
+        sections=tuple(sections),
+        also_noted=tuple(also_noted),
+        stories=made.stories,
+        translated=translations.texts,
+        translated_cached=translations.cached,
+    )
+
+
+def _did_not_fit(stories: Sequence[Any], words: int) -> str:
+    """The footer's line for the stories the page had no room for."""
+    count = sum(len(s.article_ids) for s in stories)
+    return (
+        f"{len(stories)} more stor{'ies' if len(stories) != 1 else 'y'} ({count} article"
+        f"{'s' if count != 1 else ''}) did not fit the {words}-word page"
+    )
+
+
+def _model_specs(settings: Settings, store: Store | None) -> dict[str, models.ModelSpec]:
+    """The registry entry of every model the run needs, resolved before any work, so a typo fails at once."""
     registry = models.Registry.load(settings.registry)
-    # Resolve every name before any work, so a typo fails at once.
     specs = {"translator": registry.get("translator", settings.translator)}
     if settings.rewrite:
         specs["summariser"] = registry.get("summariser", settings.summariser)
     specs["embedder"] = registry.get("embedder", settings.embedder)
     if (settings.new or settings.since is not None) and store is None:
         raise ConfigError("--new and --since need the store, to know what earlier briefs had")
+    return specs
 
+
+def _read(
+    settings: Settings,
+    inputs: Sequence[str | Path],
+    reporter: Reporter,
+    store: Store | None,
+    run_id: int | None,
+    stats: RunStats,
+) -> tuple[list[Article], list[Skipped], list[str]]:
+    """The articles to brief, the inputs skipped, and why articles that were read are left out."""
     memory = None
     if store is not None:
         from brief.store.feeds import StoreFeedMemory
@@ -155,140 +252,84 @@ def make(
         plural = known != 1
         left_out.append(f"{known} feed item{'s' if plural else ''} already read {'were' if plural else 'was'} not fetched")
     if store is not None:
-        from brief.store import select_new
-
-        if settings.new or settings.since is not None:
-            articles, gone = select_new(articles, store, new=settings.new, since=settings.since)
-            stats.counts["left_out"] = gone.count
-            if note := gone.describe():
-                left_out.append(note)
-        if run_id is not None:
-            store.record_articles(articles, run_id)
-        if not articles:
-            raise NothingNewError(f"nothing new to brief: {left_out[0] if left_out else 'no articles'}")
+        articles = _remembered(articles, settings, store, run_id, stats, left_out)
     articles, note = _newest(articles, settings.max_articles)
     if note:
         left_out.append(note)
-    if all(a.language == "en" for a in articles):
-        del specs["translator"]  # nothing to translate, so no translator to fetch
-    # Every model the run needs, in one pass before the slow work: one message names all that are missing.
+    return articles, skipped, left_out
+
+
+def _remembered(
+    articles: list[Article], settings: Settings, store: Store, run_id: int | None, stats: RunStats, left_out: list[str]
+) -> list[Article]:
+    """The articles the store has not seen (with --new/--since), recorded as seen by this run."""
+    from brief.store import select_new
+
+    if settings.new or settings.since is not None:
+        articles, gone = select_new(articles, store, new=settings.new, since=settings.since)
+        stats.counts["left_out"] = gone.count
+        if note := gone.describe():
+            left_out.append(note)
+    if run_id is not None:
+        store.record_articles(articles, run_id)
+    if not articles:
+        raise NothingNewError(f"nothing new to brief: {left_out[0] if left_out else 'no articles'}")
+    return articles
+
+
+def _find_models(specs: dict[str, models.ModelSpec], settings: Settings, reporter: Reporter, stats: RunStats) -> None:
+    """Every model the run needs, here or fetched, before the slow work: one message names all that are missing."""
     models.check_available(list(specs.values()), offline=settings.offline)
-    # Fetch (or find in the cache) every model before the slow work, so a missing one fails first.
     with stats.timed("models"):
         for kind, spec in specs.items():
             if spec.needs_files:
                 reporter.stage(f"Finding {kind} {spec.name}")
                 models.fetch(spec, offline=settings.offline)
 
-    translator = cached = None
-    if "translator" in specs:
-        translator = _backend(specs["translator"], settings, store, stats, reporter)
-        if store is not None:
-            from brief.models.cache import CachedTranslator
 
-            translator = cached = CachedTranslator(translator, store)
-    articles, untranslatable = readable(articles, translator)
-    skipped += untranslatable
-    if not articles:
-        raise InputError("no article could be translated: " + "; ".join(s.reason for s in untranslatable))
+def _wrapped(backend: Any, wrapper: str, store: Store | None) -> Any:
+    """The backend behind its store cache (``brief.models.cache``'s ``wrapper`` class), when there is a store."""
+    if store is None:
+        return backend
+    from brief.models import cache
 
-    # Stories and selection read the originals only; nothing is translated until the page is planned.
-    reporter.stage("Finding stories")
-    embedder = _backend(specs["embedder"], settings, store, stats)
-    if store is not None:
-        from brief.models.cache import CachedEmbedder
+    return getattr(cache, wrapper)(backend, store)
 
-        embedder = CachedEmbedder(embedder, store)
-    with stats.timed("select"):
-        pile = Pile(articles, embedder)
-        stories = find_stories(pile)
-        page = plan(stories, pile, settings.words)
-    wanted = page.needed(pile)
-    reporter.stage("Translating", total=count_texts(wanted))
-    with stats.timed("translate"):
-        translations = translate_texts(wanted, translator, progress=reporter.advance)
-    if cached is not None:
-        stats.counts.update(cached.counts())
 
-    reporter.stage("Composing")
-    with stats.timed("compose"):
-        summariser = rewrites = None
-        if settings.rewrite:
-            summariser = _backend(specs["summariser"], settings, store, stats)
-            if store is not None:
-                from brief.models.cache import CachedSummariser
+def _previously(
+    sections: list[Section], also_noted: list[AlsoNoted], store: Store | None, embedder: Any
+) -> tuple[list[Section], list[AlsoNoted], list[str]]:
+    """Each section and "also noted" line with the earlier briefs that told its story, and all those lines."""
+    earlier: list[str] = []
+    if store is None or not (sections or also_noted):
+        return sections, also_noted, earlier
+    from brief.store import previously
 
-                summariser = rewrites = CachedSummariser(summariser, store)
-        made = compose(page, pile, translations, summariser)
-        sections, also_noted = list(made.sections), list(made.also_noted)
-        earlier: list[str] = []
-        if store is not None and (sections or also_noted):
-            from brief.store import previously
+    briefs = store.briefs(limit=30)
+    for k, section in enumerate(sections):
+        texts = [" ".join(s.text for s in section.bottom_line), *(p.text for p in section.points)]
+        lines = tuple(dict.fromkeys(p.line() for p in previously(texts, briefs, embedder)))
+        sections[k] = replace(section, previously=lines)
+        earlier += lines
+    for k, noted in enumerate(also_noted):
+        lines = tuple(p.line() for p in previously([noted.text], briefs, embedder))
+        also_noted[k] = replace(noted, previously=lines)
+        earlier += lines
+    return sections, also_noted, earlier
 
-            briefs = store.briefs(limit=30)
-            for k, section in enumerate(sections):
-                texts = [" ".join(s.text for s in section.bottom_line), *(p.text for p in section.points)]
-                lines = tuple(dict.fromkeys(p.line() for p in previously(texts, briefs, embedder)))
-                sections[k] = replace(section, previously=lines)
-                earlier += lines
-            for k, noted in enumerate(also_noted):
-                lines = tuple(p.line() for p in previously([noted.text], briefs, embedder))
-                also_noted[k] = replace(noted, previously=lines)
-                earlier += lines
-    stats.counts.update(
-        articles=len(articles),
-        skipped=len(skipped),
-        stories=len(stories),
-        sections=len(sections),
-        embedded=pile.embedded,
-        translated=translations.texts,
-        translated_from_cache=translations.cached,
-    )
-    if page.left_out:
-        count = sum(len(s.article_ids) for s in page.left_out)
-        left_out.append(
-            f"{len(page.left_out)} more stor{'ies' if len(page.left_out) != 1 else 'y'} ({count} article"
-            f"{'s' if count != 1 else ''}) did not fit the {settings.words}-word page"
-        )
-    if hasattr(embedder, "counts"):  # the embedder's run cache and the store's
-        stats.counts.update(embedder.counts())
-    if rewrites is not None:
-        stats.counts.update(rewrites.counts())
+
+def _count_models(used: dict[str, Any], stats: RunStats) -> None:
+    """What the embedder's and the summariser's caches served, and whether each model had to be loaded at all (the
+    translator's cache is counted when translation ends)."""
     from brief.models.cache import Deferred
 
-    for backend, kind in ((translator, "translator"), (summariser, "summariser"), (embedder, "embedder")):
+    for kind in ("embedder", "summariser"):  # the store caches, and the embedder's run cache
+        if hasattr(used[kind], "counts"):
+            stats.counts.update(used[kind].counts())
+    for kind, backend in used.items():
         inner = getattr(backend, "inner", None)
         if isinstance(inner, Deferred):
             stats.counts[f"{kind}_loaded"] = int(inner.loaded)
-
-    used = [(translator, "translator"), (summariser, "summariser"), (embedder, "embedder")]
-    model_uses = tuple(
-        ModelUse(kind=kind, name=backend.spec.name, ref=backend.ref, params=dict(backend.spec.params))
-        for backend, kind in used
-        if backend is not None
-    )
-    dates = sorted(pile.by_id[s.article_id].date for s in made.sources if pile.by_id[s.article_id].date)
-    lead = sections[0] if sections else Section("", None, None, (), ())
-    return Brief(
-        title=made.title,
-        date_from=dates[0] if dates else None,
-        date_to=dates[-1] if dates else None,
-        bottom_line=lead.bottom_line,
-        points=lead.points,
-        sources=made.sources,
-        skipped=tuple(skipped),
-        models=model_uses,
-        version=__version__,
-        made_at=dt.datetime.now(dt.timezone.utc),
-        word_budget=settings.words,
-        previously=tuple(dict.fromkeys(earlier)),
-        left_out=tuple(left_out),
-        sections=tuple(sections),
-        also_noted=tuple(also_noted),
-        stories=made.stories,
-        translated=translations.texts,
-        translated_cached=translations.cached,
-    )
 
 
 def _backend(

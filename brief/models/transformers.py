@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from brief.errors import ConfigError, MissingExtraError, ModelError
-from brief.models.base import NLLB_CODES, ModelSpec, Translator, resolved_revision, split_params
+from brief.models.base import NLLB_CODES, GenerateModel, ModelSpec, Translator, resolved_revision, split_params
 
 _TRANSLATOR_KEYS = frozenset({"batch_size", "max_input_tokens", "src_lang", "tgt_lang"})
 _SUMMARISER_KEYS = frozenset({"batch_size", "max_input_tokens", "prefix"})
@@ -97,6 +97,7 @@ class MarianTranslator(_FolderModel, Translator):
     """Helsinki-NLP Opus-MT models (MarianMTModel): one source language, here Arabic."""
 
     CONVERTS_AS = "marian"
+    model: GenerateModel
 
     @classmethod
     def registry_languages(cls, spec: ModelSpec) -> frozenset[str] | None:
@@ -120,6 +121,7 @@ class NllbTranslator(_FolderModel, Translator):
 
     CONVERTS_AS = "nllb"
     multilingual = True
+    model: GenerateModel
 
     def __init__(self, spec: ModelSpec, folder: Path) -> None:
         own, self.generation = split_params(spec, _TRANSLATOR_KEYS)
@@ -147,7 +149,8 @@ class NllbTranslator(_FolderModel, Translator):
 class Seq2SeqSummariser(_FolderModel):
     """BART / PEGASUS / T5 summarisers through transformers."""
 
-    CONVERTS_AS = "seq2seq"
+    CONVERTS_AS: str | None = "seq2seq"
+    model: GenerateModel
 
     def __init__(self, spec: ModelSpec, folder: Path) -> None:
         own, self.generation = split_params(spec, _SUMMARISER_KEYS)
