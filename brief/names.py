@@ -230,20 +230,31 @@ def _renders(arabic_word: str, folded: str) -> bool:
 def entities(pairs: Iterable[tuple[str, str | None]]) -> list[Entity]:
     """The names spelled more than one way in (original, English) sentence pairs, in order of first use."""
     pairs = list(pairs)
-    english = [e or "" for _, e in pairs]
-    found = _candidates(english)
+    found = _candidates([e or "" for _, e in pairs])
     arabic = [_arabic_words(o or "") for o, _ in pairs]
-
     unigram_folds = {fold(c.surface) for c in found.values() if c.words == 1}
     # A pair of words is a candidate only as another candidate's spelling ("Ak Turk" for "Akturk").
     names = [c for c in found.values() if c.words == 1 or fold(c.surface) in unigram_folds]
     names.sort(key=lambda c: c.first)
+    groups, shared = _spellings_of_one_name(names, arabic)
+    result = []
+    for members in groups:
+        best = max(members, key=lambda c: (c.count, [-x for x in c.first]))
+        spellings = [best.surface] + [c.surface for c in members if c is not best]
+        words = sorted({w for key, ws in shared.items() if key <= set(spellings) for w in ws})
+        result.append((min(c.first for c in members), Entity(best.surface, tuple(spellings), tuple(words))))
+    return [e for _, e in sorted(result, key=lambda r: r[0])]
+
+
+def _spellings_of_one_name(
+    names: list[_Candidate], arabic: Sequence[set[str]]
+) -> tuple[list[list[_Candidate]], dict[frozenset[str], set[str]]]:
+    """The candidates grouped into names of two or more spellings, and the Arabic words each joined pair shares."""
     folds = {c.surface: fold(c.surface) for c in names}
     strict = {c.surface: strict_fold(c.surface) for c in names}
     anchors = {c.surface: _anchors(c.sentences, arabic) for c in names}
     # The Arabic spellings a candidate could render, as keys: two candidates without one in common are two names.
     keys = {c.surface: {_arabic_key(w) for w in anchors[c.surface] if _renders(w, folds[c.surface])} for c in names}
-
     parent = {c.surface: c.surface for c in names}
 
     def root(x: str) -> str:
@@ -260,26 +271,14 @@ def entities(pairs: Iterable[tuple[str, str | None]]) -> list[Entity]:
                 continue  # a case difference is grammar (a sentence start), not a spelling
             if strict[sa] == strict[sb]:
                 parent[root(sa)] = root(sb)
-                continue
-            if not keys[sa] & keys[sb] or not _near(folds[sa], folds[sb]):
-                continue
-            common = _shared_name(anchors[sa], folds[sa], anchors[sb], folds[sb])
-            if common:
-                parent[root(sa)] = root(sb)
-                shared[frozenset((sa, sb))] = common
-
+            elif keys[sa] & keys[sb] and _near(folds[sa], folds[sb]):
+                if common := _shared_name(anchors[sa], folds[sa], anchors[sb], folds[sb]):
+                    parent[root(sa)] = root(sb)
+                    shared[frozenset((sa, sb))] = common
     groups: dict[str, list[_Candidate]] = {}
     for c in names:
         groups.setdefault(root(c.surface), []).append(c)
-    result = []
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        best = max(members, key=lambda c: (c.count, [-x for x in c.first]))
-        spellings = [best.surface] + [c.surface for c in members if c is not best]
-        words = sorted({w for key, ws in shared.items() if key <= set(spellings) for w in ws})
-        result.append((min(c.first for c in members), Entity(best.surface, tuple(spellings), tuple(words))))
-    return [e for _, e in sorted(result, key=lambda r: r[0])]
+    return [members for members in groups.values() if len(members) >= 2], shared
 
 
 def _anchors(sentences: set[int], arabic: Sequence[set[str]]) -> set[str]:

@@ -96,37 +96,55 @@ def checks(generated: str, support: Sequence[str]) -> list[Check]:
         return [Check("length", False, "too short")]
     if word_count(generated) > MAX_POINT_WORDS * 2:
         return [Check("length", False, "too long")]
-    found: list[Check] = [Check("length", True, f"{word_count(generated)} words")]
+    source_words = {w.lower() for w in _WORD.findall(source)}
+    source_stems = {_stem(w) for w in source_words}
+    names, dates = _new_names_and_dates(words, source_words, source_stems)
+    return [
+        Check("length", True, f"{word_count(generated)} words"),
+        _numbers_check(generated, source),
+        Check("names", not names, "; ".join(names) or "every name is in the support"),
+        Check("dates", not dates, "; ".join(dates) or "every day and month is in the support"),
+        _overlap_check(words, source_stems),
+    ]
+
+
+def _numbers_check(generated: str, source: str) -> Check:
+    """Every number of the rewrite is in its support (thousands separators aside)."""
     source_numbers = {n.replace(",", "") for n in _NUMBER.findall(source)}
     numbers = _NUMBER.findall(generated)
     missing = [f"number {n}" for n in numbers if n.replace(",", "") not in source_numbers]
-    found.append(Check("numbers", not missing, "; ".join(missing) or f"{len(numbers)} number(s), all in the support"))
-    source_words = {w.lower() for w in _WORD.findall(source)}
-    source_stems = {_stem(w) for w in source_words}
+    return Check("numbers", not missing, "; ".join(missing) or f"{len(numbers)} number(s), all in the support")
+
+
+def _new_names_and_dates(
+    words: Sequence[str], source_words: set[str], source_stems: set[str]
+) -> tuple[list[str], list[str]]:
+    """Capitalised words (names) and month names in the rewrite that its support lacks."""
     dates: list[str] = []
     names: list[str] = []
     for k, word in enumerate(words):
         lower = word.lower()
         if lower in _MONTHS and lower not in source_words:
             dates.append(f"date {word}")
-        elif word[0].isupper() and lower not in _STOPWORDS and lower not in source_words and k > 0:
+        elif not word[0].isupper() or lower in _STOPWORDS:
+            continue
+        # The first word is capitalised anyway: it is new only when not even its stem is in the support.
+        elif (lower not in source_words) if k > 0 else (_stem(word) not in source_stems):
             names.append(f"name {word}")
-        elif k == 0 and word[0].isupper() and lower not in _STOPWORDS and _stem(word) not in source_stems:
-            names.append(f"name {word}")
-    found.append(Check("names", not names, "; ".join(names) or "every name is in the support"))
-    found.append(Check("dates", not dates, "; ".join(dates) or "every day and month is in the support"))
+    return names, dates
+
+
+def _overlap_check(words: Sequence[str], source_stems: set[str]) -> Check:
+    """At most MAX_NEW_WORDS of the rewrite's content words are new to its support."""
     content = [w for w in words if w.lower() not in _STOPWORDS and len(w) > 2]
     new = [w for w in content if _stem(w) not in source_stems]
     share = len(new) / len(content) if content else 0.0
-    found.append(
-        Check(
-            "overlap",
-            share <= MAX_NEW_WORDS,
-            f"new wording ({len(new)} of {len(content)} content words)" if share > MAX_NEW_WORDS
-            else f"{len(content) - len(new)} of {len(content)} content words from the support",
-        )
+    return Check(
+        "overlap",
+        share <= MAX_NEW_WORDS,
+        f"new wording ({len(new)} of {len(content)} content words)" if share > MAX_NEW_WORDS
+        else f"{len(content) - len(new)} of {len(content)} content words from the support",
     )
-    return found
 
 
 def unsupported(generated: str, support: Sequence[str]) -> list[str]:

@@ -13,7 +13,8 @@ import socket
 import ssl
 import stat
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import getaddresses
@@ -273,10 +274,23 @@ def _attempt(
     where = f"{smtp.host}:{smtp.port}"
     client: smtplib.SMTP | None = None
     try:
-        if smtp.security == "tls":
-            client = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout, context=context)
-        else:
-            client = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
+        with _failures_named(smtp, where):
+            client = _connect(smtp, context, where)
+            if smtp.user:
+                _login(client, smtp, where)
+            _send_mail(client, payload, recipients, smtp, where)
+    finally:
+        if client is not None:
+            _close(client)
+
+
+def _connect(smtp: SmtpSettings, context: ssl.SSLContext | None, where: str) -> smtplib.SMTP:
+    """A connection that has said hello, encrypted as ``security`` asks."""
+    if smtp.security == "tls":
+        client: smtplib.SMTP = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout, context=context)
+    else:
+        client = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
+    try:
         client.ehlo_or_helo_if_needed()
         if smtp.security == "starttls":
             if not client.has_extn("starttls"):
@@ -286,29 +300,47 @@ def _attempt(
                 )
             client.starttls(context=context)
             client.ehlo()
-        if smtp.user:
-            if not client.has_extn("auth"):
-                raise DeliveryError(f"{where} does not offer AUTH on this connection, so user {smtp.user!r} cannot log in")
-            try:
-                client.login(smtp.user, smtp.password or "")
-            except smtplib.SMTPAuthenticationError as err:
-                if 400 <= err.smtp_code < 500:
-                    raise _TemporaryFailure(f"login deferred ({_reply(err.smtp_code, err.smtp_error)})") from None
-                raise SmtpAuthError(
-                    f"the mail server {where} refused the login for user {smtp.user!r} "
-                    f"({_reply(err.smtp_code, err.smtp_error)}); check the user name and password"
-                ) from None
-        code, text = client.mail(check_address(smtp.sender, "sender"))
-        if code != 250:
-            if 400 <= code < 500:
-                raise _TemporaryFailure(f"sender deferred ({_reply(code, text)})")
-            raise DeliveryError(f"the mail server {where} refused the sender {smtp.sender} ({_reply(code, text)})")
-        _refused(client, recipients, where)
-        code, text = client.data(payload)
-        if code != 250:
-            if 400 <= code < 500:
-                raise _TemporaryFailure(f"message deferred ({_reply(code, text)})")
-            raise DeliveryError(f"the mail server {where} refused the message ({_reply(code, text)})")
+    except BaseException:
+        _close(client)
+        raise
+    return client
+
+
+def _login(client: smtplib.SMTP, smtp: SmtpSettings, where: str) -> None:
+    """Log in as ``smtp.user``; a 4xx refusal is worth retrying, a 5xx is the password's fault."""
+    if not client.has_extn("auth"):
+        raise DeliveryError(f"{where} does not offer AUTH on this connection, so user {smtp.user!r} cannot log in")
+    try:
+        client.login(smtp.user or "", smtp.password or "")
+    except smtplib.SMTPAuthenticationError as err:
+        if 400 <= err.smtp_code < 500:
+            raise _TemporaryFailure(f"login deferred ({_reply(err.smtp_code, err.smtp_error)})") from None
+        raise SmtpAuthError(
+            f"the mail server {where} refused the login for user {smtp.user!r} "
+            f"({_reply(err.smtp_code, err.smtp_error)}); check the user name and password"
+        ) from None
+
+
+def _send_mail(client: smtplib.SMTP, payload: bytes, recipients: Sequence[str], smtp: SmtpSettings, where: str) -> None:
+    """The envelope (sender, every recipient) and the message itself."""
+    code, text = client.mail(check_address(smtp.sender, "sender"))
+    if code != 250:
+        if 400 <= code < 500:
+            raise _TemporaryFailure(f"sender deferred ({_reply(code, text)})")
+        raise DeliveryError(f"the mail server {where} refused the sender {smtp.sender} ({_reply(code, text)})")
+    _refused(client, recipients, where)
+    code, text = client.data(payload)
+    if code != 250:
+        if 400 <= code < 500:
+            raise _TemporaryFailure(f"message deferred ({_reply(code, text)})")
+        raise DeliveryError(f"the mail server {where} refused the message ({_reply(code, text)})")
+
+
+@contextmanager
+def _failures_named(smtp: SmtpSettings, where: str) -> Iterator[None]:
+    """What smtplib, ssl and the socket raise, as a _TemporaryFailure (worth retrying) or a DeliveryError."""
+    try:
+        yield
     except ssl.SSLCertVerificationError as err:
         raise DeliveryError(
             f"the TLS certificate of {where} could not be verified ({err.verify_message or err.reason}); "
@@ -341,9 +373,6 @@ def _attempt(
         raise _TemporaryFailure(f"cannot look up {smtp.host} ({err.strerror or err})") from None
     except OSError as err:
         raise _TemporaryFailure(err.strerror or str(err) or type(err).__name__) from None
-    finally:
-        if client is not None:
-            _close(client)
 
 
 def _close(client: smtplib.SMTP) -> None:

@@ -257,6 +257,10 @@ def load_backend(spec: ModelSpec, *, offline: bool) -> Any:
         ) from None
 
 
+_ENTRY_LINE = re.compile(r"^(\s*)([^\s#:][^:#]*?|\"[^\"]+\"|'[^']+'):\s*(?:#.*)?$")
+_REVISION_LINE = re.compile(r"^(\s*revision:\s*)([^#\s]+|\"[^\"]*\"|'[^']*')(\s*(?:#.*)?)$")
+
+
 def pin_registry(path: Path, names: list[str] | None = None) -> list[tuple[ModelSpec, str]]:
     """Resolve each Hub entry's revision (all, or those named) to its commit hash and write it into ``path``.
 
@@ -271,37 +275,14 @@ def pin_registry(path: Path, names: list[str] | None = None) -> list[tuple[Model
         if name not in by_name:
             raise UnknownNameError("model", name, by_name)
     chosen = [by_name[n] for n in names] if names else [s for s in registry.all() if s.repo]
-    for spec in chosen:
+    repos = {}
+    for spec in chosen:  # every name checked before the first look at the Hub
         if spec.repo is None:
             raise ConfigError(f"model {spec.name!r} has no repo to pin ({spec.ref})")
-    resolved = {s.name: hub_revision(s.repo, s.revision or "main") for s in chosen}  # type: ignore[arg-type]
+        repos[spec.name] = (spec.repo, spec.revision or "main")
+    resolved = {name: hub_revision(repo, revision) for name, (repo, revision) in repos.items()}
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    changed: list[tuple[ModelSpec, str]] = []
-    entry = None
-    entry_indent = -1
-    entry_line = re.compile(r"^(\s*)([^\s#:][^:#]*?|\"[^\"]+\"|'[^']+'):\s*(?:#.*)?$")
-    revision_line = re.compile(r"^(\s*revision:\s*)([^#\s]+|\"[^\"]*\"|'[^']*')(\s*(?:#.*)?)$")
-    for i, line in enumerate(lines):
-        body = line.rstrip("\r\n")
-        ending = line[len(body) :]
-        m = entry_line.match(body)
-        if m:
-            indent = len(m.group(1))
-            key = m.group(2).strip("\"'")
-            if key in resolved:
-                entry, entry_indent = key, indent
-                continue
-            if indent <= entry_indent:
-                entry, entry_indent = None, -1
-        if entry is None:
-            continue
-        r = revision_line.match(body)
-        if r and len(r.group(1)) - len(r.group(1).lstrip()) > entry_indent:
-            sha = resolved[entry]
-            if r.group(2).strip("\"'") != sha:
-                lines[i] = f"{r.group(1)}{sha}{r.group(3)}{ending}"
-                changed.append((by_name[entry], sha))
-            entry, entry_indent = None, -1
+    changed = [(by_name[name], sha) for name, sha in _rewrite_revisions(lines, resolved)]
     unplaced = [n for n in resolved if not any(s.name == n for s, _ in changed) and by_name[n].revision != resolved[n]]
     if unplaced:
         raise ConfigError(
@@ -310,4 +291,31 @@ def pin_registry(path: Path, names: list[str] | None = None) -> list[tuple[Model
         )
     if changed:
         write_atomic(path, "".join(lines))
+    return changed
+
+
+def _rewrite_revisions(lines: list[str], resolved: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Rewrite, in place, the ``revision:`` line of each entry named in ``resolved`` whose hash differs; the
+    (name, hash) pairs rewritten."""
+    changed: list[tuple[str, str]] = []
+    entry: str | None = None
+    entry_indent = -1
+    for i, line in enumerate(lines):
+        body = line.rstrip("\r\n")
+        m = _ENTRY_LINE.match(body)
+        if m:
+            indent, key = len(m.group(1)), m.group(2).strip("\"'")
+            if key in resolved:
+                entry, entry_indent = key, indent
+                continue
+            if indent <= entry_indent:
+                entry, entry_indent = None, -1
+        r = _REVISION_LINE.match(body) if entry is not None else None
+        if entry is None or r is None or len(r.group(1)) - len(r.group(1).lstrip()) <= entry_indent:
+            continue
+        sha = resolved[entry]
+        if r.group(2).strip("\"'") != sha:
+            lines[i] = f"{r.group(1)}{sha}{r.group(3)}{line[len(body):]}"
+            changed.append((entry, sha))
+        entry, entry_indent = None, -1
     return changed
