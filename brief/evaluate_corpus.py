@@ -46,6 +46,7 @@ import yaml
 from brief.clean import normalise_for_matching
 from brief.clean.text import collapse_space
 from brief.errors import ConfigError, InputError
+from brief.select import short_heading
 
 LABELS_NAME = "labels.yaml"
 MANIFEST_NAME = "MANIFEST.md"
@@ -210,12 +211,9 @@ def write_stand_in(articles: Sequence[Any], into: Path) -> Path:
         if article.language == "en":
             continue  # English is not translated
         languages.add(article.language)
-        for text in (
-            article.title,
-            article.publisher,
-            article.credit,
-            *article.sentences,
-        ):
+        # A story without a headline is headed by a cut of its lead: the cuts of the opening sentences too.
+        cuts = [short_heading(t) for t in article.sentences[:3]]
+        for text in (article.title, article.publisher, article.credit, *article.sentences, *cuts):
             if text and text.strip():
                 key = collapse_space(text)
                 lines[(article.language, key)] = key

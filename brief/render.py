@@ -141,7 +141,9 @@ def body_markdown(brief: Brief, page: Page) -> str:
             if points:
                 lines += ["## Key points", ""] + [f"- {_sentence(s)}" for s in points] + [""]
             continue
-        lines += [f"## {escape(section.heading)}", "", bottom, ""]
+        if section.heading != brief.title or section is not sections_of(brief)[0]:
+            lines += [f"## {escape(section.heading)}", ""]  # the lead story's heading is the page's title
+        lines += [bottom, ""]
         lines += [f"*{escape(line)}*" for line in section.previously] + ([""] if section.previously else [])
         # "one source" only means something where other sources were there to agree.
         several = len({c for s in (*section.bottom_line, *section.points) for c in s.cites}) > 1
