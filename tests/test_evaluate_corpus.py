@@ -76,12 +76,12 @@ def _line(original: str, cites: list[int]) -> dict:
 def _brief(also: str) -> dict:
     return {
         "stories": [{"id": "s1", "article_ids": ["a", "b", "c"]}, {"id": "s2", "article_ids": ["d"]},
-                    {"id": "s3", "article_ids": ["e"]}],  # fmt: skip
+                    {"id": "s3", "article_ids": ["e"]}],
         "sections": [
             {"story": "s1", "heading": "h", "heading_original": "أعلن عن اغتيال العاروري في بيروت.",
              "bottom_line": [_line("وقع انفجار في كرمان أمس.", [1])], "points": [],
              "differences": [{"text": "x", "values": [{"value": "1", "cites": [1]}, {"value": "2", "cites": [3]}]}]},
-        ],  # fmt: skip
+        ],
         "also_noted": [{"text": also, "cites": [2]}],
         "sources": [{"n": 1, "id": "a", "date": None}, {"n": 2, "id": "e", "date": "2024-01-05"}, {"n": 3, "id": "c", "date": None}],
         "words": 40,
