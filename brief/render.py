@@ -157,7 +157,9 @@ def body_markdown(brief: Brief, page: Page) -> str:
             if points:
                 lines += ["## Key points", ""] + [f"- {_sentence(s)}" for s in points] + [""]
             continue
-        lines += [f"## {escape(section.heading)}", "", bottom, ""]
+        if section.heading != brief.title or section is not sections_of(brief)[0]:
+            lines += [f"## {escape(section.heading)}", ""]  # the lead story's heading is the page's title
+        lines += [bottom, ""]
         lines += [f"*{escape(line)}*" for line in section.previously] + ([""] if section.previously else [])
         if points:
             lines += [f"- {_sentence(s, one_source=one_source_mark(section, s))}" for s in points] + [""]

@@ -25,9 +25,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from brief.clean import normalise_for_matching
+from brief.differences import Claim, compare
 from brief.pile import Pile, has_quantity, numbers_in
 from brief.records import Article, Story, sentence_id
-from brief.stories import independent_groups, real_headline
+from brief.stories import independent_groups, publisher_key, real_headline
 from brief.words import (
     _ANAPHORIC,
     DUPLICATE_COS,
@@ -41,7 +42,6 @@ from brief.words import (
     content_words,
     word_count,
 )
-from brief.differences import Claim, compare
 from brief.timeline import DatedSentence, Event
 from brief.timeline import timeline as find_timeline
 
@@ -54,6 +54,7 @@ DEFAULT_ENGLISH_PER_WORD = 1.2
 CITATION_WORDS = 2  # "- " and "[1][2]" as the page's word count sees them
 DATE_LINE_WORDS = 8  # "*5 sources · 2 November 2026 – 4 November 2026*"
 ALSO_NOTED_SHARE = 0.2  # of the budget, at most, for single-article stories
+ALSO_NOTED_RESERVE = 0.1  # of the budget kept for them while every section gets its second fact
 SECTIONS_WITHOUT_COVERAGE = 3  # sections when no story has two publishers (a few unrelated articles)
 MAX_SUPPORT = 3  # supporting sentences shown (and translated) per printed sentence: its own and two others
 RESTATES = 0.8  # share of a sentence's content words already in a chosen one: it only restates it
@@ -157,14 +158,59 @@ def english_words(text: str, language: str) -> int:
 
 
 def heading_of(story: Story, pile: Pile) -> Heading:
-    """The story's best real headline: the most central article's that has one; else its shortest early sentence."""
+    """The story's best real headline: the newest article's that has one; else a short heading cut from the
+    most central article's lead (never a whole sentence, a list item or a sentence leaning on another)."""
+    articles = [pile.by_id[i] for i in story.article_ids]
+    # The newest report's headline says where the story stands (a toll that rose); centrality breaks ties.
+    newest = sorted(articles, key=lambda a: -(a.date.toordinal() if a.date else 0))
+    for article in newest:
+        if headline := real_headline(article):
+            return Heading(article.id, headline)
+    return Heading(articles[0].id, short_heading(lead_sentence(articles[0])))
+
+
+def noted_heading(story: Story, pile: Pile) -> Heading:
+    """An "Also noted" line: the article's real headline, else its lead sentence as it stands (issue 17)."""
     articles = [pile.by_id[i] for i in story.article_ids]
     for article in articles:
         if headline := real_headline(article):
             return Heading(article.id, headline)
-    lead = articles[0]
-    candidates = [s for s in lead.sentences[:3] if MIN_WORDS <= word_count(s) <= MAX_POINT_WORDS] or list(lead.sentences[:1])
-    return Heading(lead.id, min(candidates, key=word_count))
+    return Heading(articles[0].id, lead_sentence(articles[0]))
+
+
+def lead_sentence(article: Article) -> str:
+    """The article's lead: its first sentence that is not a fragment (a list item or a line ending in a colon)."""
+    for index in range(min(len(article.sentences), 3)):
+        if not fragment(article, index) and word_count(article.sentences[index]) >= MIN_WORDS:
+            return article.sentences[index]
+    return article.sentences[0]
+
+
+# A wire dateline or credit before the news: "مقديشو (قراءات صومالية)- ", "مرايا – ", "القاهرة (ضاد) -".
+_DATELINE = re.compile(r"^[^\s،,.:]+(?:\s+[^\s،,.:]+)?\s*(?:\([^)]{1,40}\))?\s*[-–—]\s+")
+_CLAUSE = re.compile(r"[،,;:؛]|\s[-–—]\s")
+_ATTRIBUTION = re.compile(
+    r"^(?:و|ف)?(?:ذكرت|ذكر|أفادت|افادت|أفاد|قالت|قال|أعلنت|أعلن|نقلت|أكدت|أكد|كشفت|كشف|أوردت)\s[^.]{0,80}?\s(?:أن|بأن|ان|بان)\s"
+)
+HEADING_WORDS = 14  # a heading cut from a lead keeps at most this many words
+HEADING_MIN_WORDS = 5  # ... and cuts at a clause boundary only after this many
+
+
+def short_heading(sentence: str) -> str:
+    """A short heading from a lead sentence: without its dateline, cut at its first clause boundary after a few
+    words, at most HEADING_WORDS words, without the final full stop."""
+    text = _DATELINE.sub("", sentence.strip(), count=1).strip()
+    # "ذكرت وكالة يونهاب، أن ..." says who reported: the heading is what they reported.
+    if (said := _ATTRIBUTION.match(text)) and word_count(text[said.end() :]) >= HEADING_MIN_WORDS:
+        text = text[said.end() :]
+    for match in _CLAUSE.finditer(text):
+        if word_count(text[: match.start()]) >= HEADING_MIN_WORDS:
+            text = text[: match.start()]
+            break
+    words = text.split()
+    if len(words) > HEADING_WORDS:
+        words = words[:HEADING_WORDS]
+    return " ".join(words).rstrip(" .،,؛;:-–—")
 
 
 def fragment(article: Article, index: int) -> bool:
@@ -358,52 +404,89 @@ def rank_facts(story: Story, pile: Pile) -> list[Fact]:
     return facts
 
 
+def _publisher(pile: Pile, fact: Fact) -> str:
+    return publisher_key(pile.locate(fact.lead)[0])
+
+
+def opening(facts: Sequence[Fact], pile: Pile) -> int:
+    """How many of a story's first facts a section needs so that it cites two independent publishers: one when
+    the first is corroborated, else two from different publishers (the second moved up); 0 when none can."""
+    if not facts:
+        return 0
+    if facts[0].carried_by >= 2:
+        return 1
+    first = _publisher(pile, facts[0])
+    return 2 if any(_publisher(pile, f) != first for f in facts[1:]) else 0
+
+
+def _second_facts(sections: Sequence[Story], ranked: dict[str, list[Fact]], taken: dict[str, int], room: int) -> int:
+    """Give each section with one fact its next fact that fits ``room`` (moved up to second place), in coverage
+    order; returns the words spent."""
+    spent = 0
+    for s in sections:
+        facts = ranked[s.id]
+        if taken[s.id] < 2 <= len(facts):
+            fits = next((f for f in facts[1:] if f.cost <= room - spent), None)
+            if fits is not None:
+                ranked[s.id] = [facts[0], fits, *(f for f in facts[1:] if f is not fits)]
+                taken[s.id] = 2
+                spent += fits.cost
+    return spent
+
+
 def plan(stories: Sequence[Story], pile: Pile, budget_words: int) -> Plan:
     """Fill the page within ``budget_words``: the one place the word budget is applied.
 
     Stories with two or more independent publishers get a section (when there is none, the first
-    SECTIONS_WITHOUT_COVERAGE stories do), in
-    coverage order, while a heading and a
-    bottom line fit; single-article stories (and sections that found no room) get an "Also noted" line while
-    ALSO_NOTED_SHARE of the budget lasts, lowest-ranked dropped first; the rest of the room goes to key points,
-    shared among the sections by their number of publishers.
+    SECTIONS_WITHOUT_COVERAGE stories do), in coverage order, while a heading and a bottom line that cites two
+    publishers fit; then each section gets a second fact while room lasts (two facts of every story before a
+    third of any: a page that covers the day). Single-article stories (and stories that found no room) get an
+    "Also noted" line, their headline or lead, while ALSO_NOTED_SHARE of the budget lasts, lowest-ranked dropped
+    first; the rest of the room goes to key points, shared among the sections by their number of publishers.
     """
     multi = [s for s in stories if s.publishers >= 2]
     if not multi:  # a pile of unrelated articles (or one article): no coverage to rank by, so the first get sections
         multi = list(stories[:SECTIONS_WITHOUT_COVERAGE])
     singles = [s for s in stories if s not in multi]
-    headings = {s.id: heading_of(s, pile) for s in stories}
+    headings = {s.id: heading_of(s, pile) for s in multi}
+    noted_as = {s.id: noted_heading(s, pile) for s in stories}
 
-    def line_cost(s: Story) -> int:
-        h = headings[s.id]
+    def line_cost(h: Heading) -> int:
         return english_words(h.original, pile.by_id[h.article_id].language) + CITATION_WORDS
 
-    lead_title = headings[(multi or singles)[0].id] if stories else None
     room = budget_words - DATE_LINE_WORDS
-    if lead_title is not None:
-        room -= line_cost((multi or singles)[0])
-
-    # Sections first: each needs its heading and the first fact of its bottom line.
+    # Sections first: each needs its heading and a bottom line citing two publishers (the lead section's heading
+    # is the page's title, printed once).
     ranked = {s.id: rank_facts(s, pile) for s in multi}
     sections: list[Story] = []
     spill: list[Story] = []
+    taken: dict[str, int] = {}
     for s in multi:
         facts = ranked[s.id]
-        need = line_cost(s) + (facts[0].cost if facts else 0)
-        if facts and need <= room:
+        first = opening(facts, pile) if s.publishers >= 2 else min(len(facts), 1)
+        if first == 2 and facts[1].carried_by < 2:
+            other = next(f for f in facts[1:] if _publisher(pile, f) != _publisher(pile, facts[0]))
+            facts = ranked[s.id] = [facts[0], other, *(f for f in facts[1:] if f is not other)]
+        need = line_cost(headings[s.id]) + sum(f.cost for f in facts[:first])
+        if first and need <= room:
             sections.append(s)
+            taken[s.id] = first
             room -= need
         else:
             spill.append(s)
+    # Then a second fact for every section, in coverage order, before the short list takes more than a few lines.
+    reserve = int(budget_words * ALSO_NOTED_RESERVE) if [*spill, *singles] else 0
+    room -= _second_facts(sections, ranked, taken, room - reserve)
     # Then the short list, from what is left but never more than its share.
     noted: list[Story] = []
     share = int(budget_words * ALSO_NOTED_SHARE) - 2  # the "Also noted" heading
     for s in [*spill, *singles]:
-        cost = line_cost(s)
-        if cost <= min(share, room - 2):
-            noted.append(s)
-            share -= cost
-            room -= cost
+        cost = line_cost(noted_as[s.id])
+        if cost > min(share, room - 2):
+            break  # the lowest-ranked go first: a later, shorter line does not jump the queue
+        noted.append(s)
+        share -= cost
+        room -= cost
     if noted:
         room -= 2
     # Then a timeline for each section whose story has three or more dated events, within its share of the page.
@@ -415,10 +498,13 @@ def plan(stories: Sequence[Story], pile: Pile, budget_words: int) -> Plan:
         if found:
             timelines[s.id] = found
             room -= timeline_cost(found, pile)
+            # A fact already placed that the timeline now tells gives its room back.
+            placed = [f for f in facts[1 : taken[s.id]] if f in moved]
+            room += sum(f.cost for f in placed)
+            taken[s.id] -= len(placed)
             ranked[s.id] = [f for f in facts if f not in moved]
     # Then the rest of each story's facts, in turns weighted by publishers (most-covered story first on ties).
-    taken = {s.id: 1 for s in sections}
-    queue = [(1 / s.publishers, k, s) for k, s in enumerate(sections)]
+    queue = [(taken[s.id] / s.publishers, k, s) for k, s in enumerate(sections)]
     heapq.heapify(queue)
     while queue:
         _, k, s = heapq.heappop(queue)
@@ -449,7 +535,7 @@ def plan(stories: Sequence[Story], pile: Pile, budget_words: int) -> Plan:
     left = tuple(s for s in stories if s not in sections and s not in noted)
     return Plan(
         sections=tuple(chosen),
-        also_noted=tuple(Noted(s, headings[s.id]) for s in noted),
+        also_noted=tuple(Noted(s, noted_as[s.id]) for s in noted),
         left_out=left,
         budget=budget_words,
     )

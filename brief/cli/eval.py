@@ -6,23 +6,23 @@ import json
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from brief.cli.app import _State, _fail, _quiet_libraries, app
+from brief.cli.app import _fail, _quiet_libraries, _State, app
 
 
 @app.command("eval")
 def eval_command(
     sets: Annotated[
-        Optional[list[Path]],
-        typer.Argument(help="Evaluation set folders, or a folder of them (default: tests/eval).", show_default=False),
+        list[Path] | None,
+        typer.Argument(help="Evaluation set folders or corpus folders, or a folder of them (default: tests/eval, the five sets).", show_default=False),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores and their details as JSON.")] = False,
     baseline: Annotated[
-        Optional[Path],
-        typer.Option("--baseline", help="The pinned scores (default: baseline.json in the folder of sets)."),
+        Path | None,
+        typer.Option("--baseline", help="The pinned scores (default: the nearest baseline.json above the sets)."),
     ] = None,
     update_baseline: Annotated[
         bool, typer.Option("--update-baseline", help="Pin these scores (sets not scored keep theirs).")
@@ -45,7 +45,7 @@ def eval_command(
     try:
         given = sets or [evaluate.DEFAULT_SETS]
         folders = evaluate.find_sets(given)
-        pinned_at = baseline or (given[0] if given[0] not in folders else given[0].parent) / evaluate.BASELINE_NAME
+        pinned_at = baseline or evaluate.baseline_for(given[0], folders)
         _quiet_libraries(True, verbose)
         results = []
         with tempfile.TemporaryDirectory(prefix="brief-eval-") as scratch:
@@ -69,8 +69,9 @@ def eval_command(
                 d = r.details
                 print(f"\n{r.name}: title «{d['title']}»")
                 for key in ("facts_missed", "timeline_missed", "disagreements_missed", "mixed_sections",
-                            "singles_in_story", "unsupported", "near_duplicates", "uncited", "name_variants_left"):
-                    if d[key]:
+                            "singles_in_story", "unsupported", "near_duplicates", "uncited", "name_variants_left",
+                            *evaluate.CORPUS_DETAILS):
+                    if d.get(key):
                         print(f"  {key}: {json.dumps(d[key], ensure_ascii=False)}")
     if update_baseline:
         pinned_at.write_text(evaluate.baseline_json(results, words, pinned), encoding="utf-8")
