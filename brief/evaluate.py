@@ -263,20 +263,16 @@ class BriefView:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> BriefView:
-        """Read either shape: ``sections`` when present, else ``bottom_line`` + ``points`` as one section."""
-        if data.get("sections") is not None:
-            sections = [
-                Section(
-                    heading=s.get("heading"),
-                    sentences=[*(s.get("bottom_line") or []), *(s.get("points") or [])],
-                    timeline=list(s.get("timeline") or []),
-                    differences=list(s.get("differences") or []),
-                )
-                for s in data["sections"]
-            ]
-        else:
-            sentences = [*(data.get("bottom_line") or []), *(data.get("points") or [])]
-            sections = [Section(heading=None, sentences=sentences)] if sentences else []
+        """Read the brief's JSON: its sections' sentences, timelines and differences."""
+        sections = [
+            Section(
+                heading=s.get("heading"),
+                sentences=[*(s.get("bottom_line") or []), *(s.get("points") or [])],
+                timeline=list(s.get("timeline") or []),
+                differences=list(s.get("differences") or []),
+            )
+            for s in data.get("sections") or []
+        ]
         translated = data.get("translated")
         return cls(
             title=str(data.get("title") or ""),

@@ -153,7 +153,7 @@ def make(
         if settings.rewrite:
             summariser = _wrapped(_backend(specs["summariser"], settings, store, stats), "CachedSummariser", store)
         made = compose(page, pile, translations, summariser)
-        sections, also_noted, earlier = _previously(list(made.sections), list(made.also_noted), store, embedder)
+        sections, also_noted = _previously(list(made.sections), list(made.also_noted), store, embedder)
     stats.counts.update(
         articles=len(articles),
         skipped=len(skipped),
@@ -170,13 +170,10 @@ def make(
     dates: list[dt.date | None] = [
         *sorted(day for s in made.sources if (day := pile.by_id[s.article_id].date) is not None)
     ] or [None]
-    lead = sections[0] if sections else Section("", None, None, (), ())
     return Brief(
         title=made.title,
         date_from=dates[0],
         date_to=dates[-1],
-        bottom_line=lead.bottom_line,
-        points=lead.points,
         sources=made.sources,
         skipped=tuple(skipped),
         models=tuple(
@@ -187,7 +184,6 @@ def make(
         version=__version__,
         made_at=dt.datetime.now(dt.timezone.utc),
         word_budget=settings.words,
-        previously=tuple(dict.fromkeys(earlier)),
         left_out=tuple(left_out),
         sections=tuple(sections),
         also_noted=tuple(also_noted),
@@ -298,11 +294,10 @@ def _wrapped(backend: Any, wrapper: str, store: Store | None) -> Any:
 
 def _previously(
     sections: list[Section], also_noted: list[AlsoNoted], store: Store | None, embedder: Any
-) -> tuple[list[Section], list[AlsoNoted], list[str]]:
-    """Each section and "also noted" line with the earlier briefs that told its story, and all those lines."""
-    earlier: list[str] = []
+) -> tuple[list[Section], list[AlsoNoted]]:
+    """Each section and "also noted" line with the earlier briefs that told its story."""
     if store is None or not (sections or also_noted):
-        return sections, also_noted, earlier
+        return sections, also_noted
     from brief.store import previously
 
     briefs = store.briefs(limit=30)
@@ -310,12 +305,10 @@ def _previously(
         texts = [" ".join(s.text for s in section.bottom_line), *(p.text for p in section.points)]
         lines = tuple(dict.fromkeys(p.line() for p in previously(texts, briefs, embedder)))
         sections[k] = replace(section, previously=lines)
-        earlier += lines
     for k, noted in enumerate(also_noted):
         lines = tuple(p.line() for p in previously([noted.text], briefs, embedder))
         also_noted[k] = replace(noted, previously=lines)
-        earlier += lines
-    return sections, also_noted, earlier
+    return sections, also_noted
 
 
 def _count_models(used: dict[str, Any], stats: RunStats) -> None:

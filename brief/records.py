@@ -312,18 +312,15 @@ class Brief:
     title: str
     date_from: dt.date | None
     date_to: dt.date | None
-    bottom_line: tuple[BriefSentence, ...]
-    points: tuple[BriefSentence, ...]
     sources: tuple[SourceEntry, ...]
     skipped: tuple[Skipped, ...]
     models: tuple[ModelUse, ...]
     version: str
     made_at: dt.datetime
     word_budget: int
-    previously: tuple[str, ...] = ()  # "Previously (20 November 2026): ..." lines: the story in earlier briefs
     left_out: tuple[str, ...] = ()  # why articles that were read are not in this brief (already briefed, limit)
-    # One section per story with two or more independent publishers, in coverage order. Empty: the brief is one
-    # unheaded section made of ``bottom_line`` and ``points`` (which otherwise repeat the lead section's).
+    # One section per story with two or more independent publishers, in coverage order (a story-less pile: one
+    # section without a heading).
     sections: tuple[Section, ...] = ()
     also_noted: tuple[AlsoNoted, ...] = ()
     stories: tuple[Story, ...] = ()

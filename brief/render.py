@@ -131,10 +131,10 @@ def signature(brief: Brief) -> str:
 
 
 def sections_of(brief: Brief) -> tuple[Section, ...]:
-    """The brief's sections; a brief made without stories is one unheaded section of its bottom line and points."""
+    """The brief's sections; a brief made without stories is one unheaded (and empty) section."""
     if brief.sections:
         return brief.sections
-    return (Section(story="", heading=None, heading_original=None, bottom_line=brief.bottom_line, points=brief.points),)
+    return (Section(story="", heading=None, heading_original=None, bottom_line=(), points=()),)
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ def body_markdown(brief: Brief, page: Page) -> str:
         bottom = " ".join(_sentence(s) for s in section.bottom_line) or "_Nothing to report._"
         if section.heading is None:  # a brief without stories: its parts are labelled
             lines += ["## Bottom line", "", bottom, ""]
-            lines += [f"*{escape(line)}*" for line in brief.previously] + ([""] if brief.previously else [])
+            lines += [f"*{escape(line)}*" for line in section.previously] + ([""] if section.previously else [])
             if points:
                 lines += ["## Key points", ""] + [f"- {_sentence(s)}" for s in points] + [""]
             continue
@@ -220,7 +220,6 @@ def to_markdown(brief: Brief) -> str:
 def to_json(brief: Brief) -> str:
     """The same brief with full provenance."""
     page = fit(brief)
-    lead = sections_of(brief)[0]
     data = {
         "title": brief.title,
         "date_from": brief.date_from.isoformat() if brief.date_from else None,
@@ -231,16 +230,12 @@ def to_json(brief: Brief) -> str:
         "words": len(body_markdown(brief, page).split()),
         "models": [{"kind": m.kind, "name": m.name, "ref": m.ref, "params": dict(m.params)} for m in brief.models],
         "signature": signature(brief),
-        # The lead section's, for one release (CONTRACT.md): "sections" has every story.
-        "bottom_line": [s.to_json() for s in lead.bottom_line],
-        "points": [s.to_json() for s in page.points[0]],
         "sections": [section.to_json(points) for section, points in zip(brief.sections, page.points)],
         "also_noted": [a.to_json() for a in page.also_noted],
         "stories": [s.to_json() for s in brief.stories],
         "translated": {"texts": brief.translated, "cached": brief.translated_cached},
         "sources": [s.to_json() for s in brief.sources],
         "skipped": [s.to_json() for s in brief.skipped],
-        "previously": list(brief.previously),
         "left_out": list(brief.left_out),
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -280,8 +280,9 @@ def test_json_sentences_carry_their_provenance(json_run: Run, inspected: list[di
     brief = json.loads(json_run.stdout)
     location_of = {s["n"]: s["location"] for s in brief["sources"]}
     cleaned = {a["path"]: set(a["sentences"]) for a in inspected}
-    sentences = brief["bottom_line"] + brief["points"]
-    assert brief["bottom_line"] and brief["points"]
+    lead = brief["sections"][0]
+    sentences = lead["bottom_line"] + lead["points"]
+    assert lead["bottom_line"] and lead["points"]
     for sentence in sentences:
         assert sentence["text"].strip()
         assert sentence["cites"] and all(1 <= n <= 5 for n in sentence["cites"])

@@ -157,7 +157,9 @@ def _sentence(text: str, source: int, original: str, english: str | None = None)
 _A = _sentence("The committee decided to cut rates by 100 points, Aktürk said.", 1, "قررت اللجنة خفض 100 نقطة")
 _B = _sentence("The flood killed 120.", 3, "قتل الفيضان 120")
 _S = _sentence("A film festival opens in Tunis today.", 5, "يفتتح مهرجان")
-_FLAT = {"title": "Brief: x", "words": 40, "bottom_line": [_A], "points": [_B, _S], "sources": _SOURCES}
+# One section without a heading: what a brief of a pile with no story found looks like.
+_FLAT = {"title": "Brief: x", "words": 40, "sections": [{"heading": None, "bottom_line": [_A], "points": [_B, _S]}],
+         "sources": _SOURCES}  # fmt: skip
 _SECTIONS = {
     "title": "x",
     "words": 40,
@@ -222,20 +224,20 @@ def test_unsupported_numbers_names_and_dates(text: str, support: str, problems: 
 def test_two_spellings_of_one_name_are_counted() -> None:
     data = json.loads(json.dumps(_FLAT))
     assert _score(data)["name_variants_left"] == 0
-    data["points"].append(_sentence("Turkey will help, Ak Turk said.", 2, "قال أكتورك"))
+    data["sections"][0]["points"].append(_sentence("Turkey will help, Ak Turk said.", 2, "قال أكتورك"))
     assert _score(data)["name_variants_left"] == 1
 
 
 def test_a_sentence_that_restates_another_is_a_near_duplicate() -> None:
     data = json.loads(json.dumps(_FLAT))
     assert _score(data)["near_duplicates"] == 0
-    data["points"].append(_sentence("The committee decided to cut rates by 100 points.", 2, "قررت اللجنة خفض 100 نقطة"))
+    data["sections"][0]["points"].append(_sentence("The committee decided to cut rates by 100 points.", 2, "قررت اللجنة خفض 100 نقطة"))
     assert _score(data)["near_duplicates"] == 1
 
 
 def test_a_short_line_sharing_a_word_is_not_a_near_duplicate() -> None:
     data = json.loads(json.dumps(_FLAT))
-    data["points"].append(_sentence("Rates cut.", 2, "خفض"))
+    data["sections"][0]["points"].append(_sentence("Rates cut.", 2, "خفض"))
     assert _score(data)["near_duplicates"] == 0
 
 

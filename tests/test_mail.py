@@ -28,7 +28,7 @@ from brief.errors import (
     SmtpAuthError,
     UnknownNameError,
 )
-from brief.records import Brief, BriefSentence, ModelUse, Skipped, SourceEntry
+from brief.records import Brief, BriefSentence, ModelUse, Section, Skipped, SourceEntry
 from smtpserver import FlakyHandler, RefusingHandler, closed_port, silent_server, smtp_server
 
 PASSWORD = "pw-Zq8!unique-7431"  # distinctive, so a leak anywhere in the output is found
@@ -46,10 +46,15 @@ def make_markdown(skipped: tuple[Skipped, ...] = ()) -> str:
         title="Brief: Turkey and Syria sign a defence pact",
         date_from=dt.date(2025, 3, 18),
         date_to=dt.date(2025, 10, 24),
-        bottom_line=(_sentence("Turkey and Syria signed a defence pact in Ankara.", (1, 2)),),
-        points=(
-            _sentence("The pact covers training & advice.", (1, 3)),
-            _sentence("Israel said it was watching closely.", (2,)),
+        sections=(
+            Section(
+                "", None, None,
+                (_sentence("Turkey and Syria signed a defence pact in Ankara.", (1, 2)),),
+                (
+                    _sentence("The pact covers training & advice.", (1, 3)),
+                    _sentence("Israel said it was watching closely.", (2,)),
+                ),
+            ),
         ),
         sources=(
             SourceEntry(1, "a1", "وورلد برس عربي", "Turkey and Syria cooperate", ARABIC_HEADLINE, "ar", None,

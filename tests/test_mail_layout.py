@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 from brief import mail, render
 from brief.cli import app
-from brief.records import Brief, BriefSentence, ModelUse, SourceEntry
+from brief.records import Brief, BriefSentence, ModelUse, Section, SourceEntry
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "mail" / "brief.html"
 LONG_URL = (
@@ -46,10 +46,15 @@ def brief_markdown() -> str:
         title="Brief: Turkey and Syria sign a defence pact that covers training, air defence and joint exercises",
         date_from=dt.date(2025, 10, 22),
         date_to=dt.date(2025, 10, 24),
-        bottom_line=(_sentence("Turkey and Syria signed a defence pact in Ankara on Thursday.", (1, 2)),),
-        points=(
-            _sentence("The pact covers training, advice and air defence.", (1, 3)),
-            _sentence("Israel said it was watching the agreement closely.", (2,)),
+        sections=(
+            Section(
+                "", None, None,
+                (_sentence("Turkey and Syria signed a defence pact in Ankara on Thursday.", (1, 2)),),
+                (
+                    _sentence("The pact covers training, advice and air defence.", (1, 3)),
+                    _sentence("Israel said it was watching the agreement closely.", (2,)),
+                ),
+            ),
         ),
         sources=(
             SourceEntry(1, "a1", "الجزيرة نت", "Turkey and Syria sign a defence agreement",

@@ -134,9 +134,10 @@ def test_english_input_never_fetches_the_translator(tiny_models: dict[str, Path]
     assert reporter.total_of("Translating") == 0
     assert [s.language for s in brief.sources] == ["en", "en"]
     assert [m.kind for m in brief.models] == ["summariser", "embedder"]
-    assert brief.points or brief.bottom_line
+    lead = brief.sections[0]
+    assert lead.points or lead.bottom_line
     # English sentences are quoted as they are.
-    support = [s for sentence in (*brief.bottom_line, *brief.points) for s in sentence.support]
+    support = [s for sentence in (*lead.bottom_line, *lead.points) for s in sentence.support]
     assert support and all(s.english == s.original for s in support)
 
     # The same registry with Arabic input does need the translator, and fails on the missing folder.
@@ -153,7 +154,7 @@ def test_extractive_run_never_fetches_the_summariser(tiny_models: dict[str, Path
     assert not any("summariser" in stage for stage in reporter.stages)
     assert "Composing" in reporter.stages
     assert [m.kind for m in brief.models] == ["translator", "embedder"]
-    assert all(not s.generated for s in (*brief.bottom_line, *brief.points))
+    assert all(not s.generated for section in brief.sections for s in (*section.bottom_line, *section.points))
     assert len(brief.sources) == 5
 
     with pytest.raises(ModelNotAvailableError, match="no-bart"):

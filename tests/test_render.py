@@ -9,7 +9,7 @@ import re
 import pytest
 
 from brief import render
-from brief.records import Brief, BriefSentence, ModelUse, Skipped, SourceEntry, SourceSentence
+from brief.records import Brief, BriefSentence, ModelUse, Section, Skipped, SourceEntry, SourceSentence
 
 SUPPORT = SourceSentence(source=1, index=0, original="وقعت تركيا وسوريا اتفاقية أمنية.", english="Turkey and Syria signed a security deal.", article_id="a1")
 
@@ -17,6 +17,11 @@ SUPPORT = SourceSentence(source=1, index=0, original="وقعت تركيا وسو
 def point(k: int, cites: tuple[int, ...] = (1,), words: int = 12) -> BriefSentence:
     text = " ".join([f"fact{k}"] * (words - 1)) + " end."
     return BriefSentence(text=text, cites=cites, generated=False, support=(SUPPORT,))
+
+
+def unheaded(bottom_line: tuple[BriefSentence, ...], points: tuple[BriefSentence, ...]) -> Section:
+    """A section without a heading: the brief of a pile in which no story was found."""
+    return Section(story="", heading=None, heading_original=None, bottom_line=bottom_line, points=points)
 
 
 def make_brief(points: int = 5, words: int = 500, skipped: tuple[Skipped, ...] = ()) -> Brief:
@@ -29,8 +34,7 @@ def make_brief(points: int = 5, words: int = 500, skipped: tuple[Skipped, ...] =
         title="Brief: Turkey and Syria cooperate",
         date_from=dt.date(2025, 3, 18),
         date_to=dt.date(2025, 10, 24),
-        bottom_line=(point(0, (1, 2)), point(99, (3,))),
-        points=tuple(point(k, (1, 3)) for k in range(1, points + 1)),
+        sections=(unheaded((point(0, (1, 2)), point(99, (3,))), tuple(point(k, (1, 3)) for k in range(1, points + 1))),),
         sources=sources,
         skipped=skipped,
         models=(ModelUse("translator", "opus-mt-tc-big-ar-en", "Helsinki-NLP/opus-mt-tc-big-ar-en@abc123", {"num_beams": 4}),),
@@ -87,7 +91,7 @@ def test_json_carries_provenance_for_every_sentence() -> None:
     assert set(data["sources"][0]) >= {"n", "publisher", "title_en", "title_ar", "date", "location"}
     assert data["sources"][0]["title_ar"] == "تركيا وسوريا تتعاونان"
     assert data["sources"][2]["title_ar"] is None
-    for sentence in data["bottom_line"] + data["points"]:
+    for sentence in data["sections"][0]["bottom_line"] + data["sections"][0]["points"]:
         assert sentence["cites"] and sentence["generated"] is False
         assert sentence["support"] == [
             {
@@ -102,7 +106,7 @@ def test_json_carries_provenance_for_every_sentence() -> None:
 def test_json_points_are_the_same_as_the_markdown_points() -> None:
     brief = make_brief(points=30, words=120)
     md_points = [line for line in render.to_markdown(brief).splitlines() if line.startswith("- ")]
-    assert len(json.loads(render.to_json(brief))["points"]) == len(md_points)
+    assert len(json.loads(render.to_json(brief))["sections"][0]["points"]) == len(md_points)
 
 
 def test_a_relative_date_in_a_source_is_said_as_a_date() -> None:
@@ -138,7 +142,7 @@ def sectioned(points: int = 4, words: int = 500, also: int = 3) -> Brief:
     noted = tuple(AlsoNoted(f"s{k + 3}", f"Single story number {k} happened", (3,)) for k in range(also))
     stories = (Story("s1", ("a1", "a2"), 2), Story("s2", ("a3",), 2)) + tuple(Story(f"s{k + 3}", (f"x{k}",), 1) for k in range(also))
     return replace(brief, title=first.heading, sections=(first, second), also_noted=noted, stories=stories,
-                   bottom_line=first.bottom_line, points=first.points, translated=17, translated_cached=4)  # fmt: skip
+                   translated=17, translated_cached=4)  # fmt: skip
 
 
 def test_sections_render_as_headed_stories_then_also_noted() -> None:
@@ -170,8 +174,7 @@ def test_json_has_sections_also_noted_stories_and_translated() -> None:
     assert data["sections"][0]["heading_original"] == "تركيا وسوريا توقعان اتفاقا"
     assert set(data["sections"][0]) == {"story", "heading", "heading_original", "bottom_line", "points", "timeline",
                                         "differences", "updates", "previously"}  # fmt: skip
-    assert data["bottom_line"] == data["sections"][0]["bottom_line"]
-    assert data["points"] == data["sections"][0]["points"]
+    assert not {"bottom_line", "points", "previously"} & set(data)  # the old flat shape is gone: sections have them
     assert [a["story"] for a in data["also_noted"]] == ["s3", "s4", "s5"]
     assert data["stories"][0] == {"id": "s1", "article_ids": ["a1", "a2"], "publishers": 2}
     assert data["translated"] == {"texts": 17, "cached": 4}

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from brief.cli import app
 from brief.errors import InputError, StoreError
-from brief.records import Article, Brief, BriefSentence, ModelUse, SourceEntry
+from brief.records import Article, Brief, BriefSentence, ModelUse, Section, SourceEntry
 from brief.store import (
     APPLICATION_ID,
     MIGRATIONS,
@@ -69,8 +69,9 @@ def make_brief(ids: list[str], *, bottom: str = "Talks resumed in Cairo.", made_
         title=f"Brief: {bottom}",
         date_from=dt.date(2025, 10, 19),
         date_to=dt.date(2025, 10, 20),
-        bottom_line=(line, BriefSentence(text="A second sentence.", cites=(1,), generated=True, support=())),
-        points=(),
+        sections=(
+            Section("", None, None, (line, BriefSentence(text="A second sentence.", cites=(1,), generated=True, support=())), ()),
+        ),
         sources=sources,
         skipped=(),
         models=(),

@@ -263,7 +263,7 @@ class Store:
                     brief.title,
                     brief.date_from.isoformat() if brief.date_from else None,
                     brief.date_to.isoformat() if brief.date_to else None,
-                    _dumps([s.text.strip() for s in brief.bottom_line]),
+                    _dumps([s.text.strip() for s in (brief.sections[0].bottom_line if brief.sections else ())]),
                     str(output) if output is not None else None,
                     markdown,
                     json_text,
