@@ -724,7 +724,8 @@ def _seconding(said: Sequence[Said], figures: Sequence[tuple[Claim, list[Quantit
         for c, qs in figures
         if all(c.id != d.id for d, _ in said)
         for q in qs
-        if any(q.key == x.key and (q.value, q.qualifier) == (x.value, x.qualifier) and _one_thing(q, x) for _, x in said)
+        if any(q.key == x.key and q.value == x.value and q.qualifier == x.qualifier and _one_thing(q, x)
+               for _, x in said)
     ]
 
 
