@@ -17,7 +17,7 @@ from typing import Protocol
 
 from brief import names
 from brief.clean import split_sentences
-from brief.differences import Claim, Difference, compare
+from brief.differences import Claim, Difference, across, compare
 from brief.pile import Pile, numbers_in
 from brief.records import (
     AlsoNoted,
@@ -200,7 +200,8 @@ def compose(plan: Plan, pile: Pile, translations: Translations, rewriter: Rewrit
                 points.append(extractive(fact, story=sel.story))
         heading = sel.heading
         language = pile.by_id[heading.article_id].language
-        found = _differences(sel.facts, claim)
+        every = [f"{a}:{i}" for a in sel.story.article_ids for i in range(len(pile.by_id[a].sentences))]
+        found = _differences(sel.facts, claim, every)
         sections.append(
             Section(
                 story=sel.story.id,
@@ -304,13 +305,17 @@ def _timeline(
     )
 
 
-def _differences(facts: Sequence[Fact], claim: Callable[[str], Claim]) -> tuple[Difference, ...]:
+def _differences(
+    facts: Sequence[Fact], claim: Callable[[str], Claim], story: Sequence[str] = ()
+) -> tuple[Difference, ...]:
     """Where the sources of a section's facts give different figures or dates, each disagreement once; and the
     counts that changed over the days (kind "update"), each once.
 
     Figures are compared across a fact's support and the other publishers' sentences select found disagreeing
     (``Fact.differs``); dates only within the support, since two close sentences with different days are more
-    often two events ("classes suspended tomorrow, Monday" and "classes resume tomorrow, Tuesday").
+    often two events ("classes suspended tomorrow, Monday" and "classes resume tomorrow, Tuesday"). Then the
+    figures that say what they measure are compared across every sentence of the story (``story``, ids), by the
+    stricter ``differences.across``: a disagreement select's groups did not hold, unless one already says it.
     """
     found: dict[frozenset[tuple[str, tuple[int, ...]]], Difference] = {}
     for fact in facts:
@@ -318,5 +323,9 @@ def _differences(facts: Sequence[Fact], claim: Callable[[str], Claim]) -> tuple[
         for d in compare([claim(sid) for sid in (*fact.support, *fact.differs)]):
             if d.kind == "date" and not set(d.sentence_ids) <= support:
                 continue
+            found.setdefault(frozenset((v.value, tuple(v.cites)) for v in d.values), d)
+    told = {frozenset(v.value for v in d.values) for d in found.values()}
+    for d in across([claim(sid) for sid in story]):
+        if frozenset(v.value for v in d.values) not in told:
             found.setdefault(frozenset((v.value, tuple(v.cites)) for v in d.values), d)
     return tuple(found.values())

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from brief.differences import Claim, Difference, compare, differences, quantities, single_source
+from brief.differences import Claim, Difference, across, compare, differences, quantities, single_source
 
 # --- figures in one text ----------------------------------------------------------------------------------
 
@@ -72,7 +72,8 @@ def test_two_figures_in_one_sentence_keep_their_roles() -> None:
     [
         ("على بعد 5 كيلومترات", "على بعد 5.00 كم", True),
         ("بنسبة 21%", "بنسبة 21.00 بالمئة", True),
-        ("نحو 100 قتيل", "105 قتلى", True),  # about: 10% either way
+        ("نحو 100 قتيل", "105 قتلى", True),  # about: 5% either way
+        ("بنحو 2.2 مليون شخص", "بنحو 2.5 مليون شخص", False),  # two estimates 13% apart disagree
         ("نحو 100 قتيل", "130 قتيلا", False),
         ("أكثر من 1000 قتيل", "1200 قتيل", True),
         ("أكثر من 1000 قتيل", "800 قتيل", False),
@@ -260,3 +261,103 @@ def test_figures_that_say_nothing_of_what_they_count_are_not_compared() -> None:
     # the figures' own words ("8 مقاعد" and "12 مقعدا") differ from each other and from nothing around them
     assert compare([Claim("a:0", "حصل الحزب على 80 مقعدا في البرلمان", None, 1),
                     Claim("b:0", "أعلنت اللجنة 75 مقعدا للمستقلين", None, 2)]) == []  # fmt: skip
+
+
+# --- minute marks, clock times, unit nouns in both numbers, written-out totals -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "english"),
+    [
+        ("وأدرك اللاعب التعادل في الدقيقة 89 من المباراة", "89", "match-minute", "minute 89"),
+        ("سجل المهاجم هدفه الثاني في الدقيقة (86)", "86", "match-minute", "minute 86"),
+        ("ووقع الحادث في الساعة 9:03 صباحا", "543", "clock", "9:03"),
+        ("وقع الزلزال الساعة 4:10 مساء", "970", "clock", "16:10"),
+        ("حصد المحافظون 117 مقعدا", "117", "seat", "117 seats"),
+        ("فاز الحزب بـ409 مقاعد في البرلمان", "409", "seat", "409 seats"),
+        ("بلغت قوته 7.5 درجة", "7.5", "degree", "7.5 degrees"),
+        ("ضرب زلزال بقوة 7.6 درجات", "7.6", "degree", "7.6 degrees"),
+        ("نقل إلى المستشفى بعد 10 دقائق من الحادث", "10", "minute", "10 minutes"),
+        ("نقل إلى المستشفى بعد نحو 20 دقيقة", "20", "minute", "about 20 minutes"),
+        ("حصل المرشح على 16 مليونا و384 ألفا و403 أصوات", "16384403", "vote", "16,384,403 votes"),
+    ],
+)
+def test_quantities_in_matches_clocks_and_counts(text: str, value: str, unit: str, english: str) -> None:
+    (q,) = quantities(text)
+    assert (q.value, q.unit, q.english) == (Decimal(value), unit, english)
+
+
+def test_a_clock_time_in_another_time_zone_is_not_the_local_one() -> None:
+    (local,), (eastern,) = quantities("وقع الزلزال الساعة 4:10 مساء"), quantities("الساعة 2:10 صباحا بالتوقيت الشرقي")
+    assert local.key != eastern.key
+
+
+# --- every sentence of a story: figures of the same thing, from different sources --------------------------
+
+
+def _story(*texts: str, dates: tuple[dt.date | None, ...] = ()) -> list[Claim]:
+    return [Claim(f"a{i}:0", t, None, i + 1, dates[i] if dates else None) for i, t in enumerate(texts)]
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        # one delay, two lengths
+        (["نقل إلى المستشفى بعد نحو 20 دقيقة من الاعتداء", "وبعد 10 دقائق من الاعتداء نقل إلى المستشفى"],
+         ["about 20 minutes [1] vs 10 minutes [2]"]),
+        # the same crash, two clock times
+        (["ووقع الحادث في الساعة 9:03 صباح أمس الأحد", "وقع الحادث في الساعة 9:07 صباحا بالتوقيت المحلي يوم الأحد"],
+         ["9:03 [1] vs 9:07 [2]"]),
+        # one party's seats, each sentence also giving another party's
+        (["يفوز حزب العمال ب409 مقاعد في البرلمان، مقابل 120 مقعدا للمحافظين",
+          "وحصد المحافظون 117 مقعدا، والديمقراطيون الأحرار 70 مقعدا"], ["120 seats [1] vs 117 seats [2]"]),
+        # one turnout, three sources
+        (["بلغت نسبة التصويت في الجولة الثانية 49.8%", "وارتفعت نسب التصويت في البلاد وبلغت 49.68%",
+          "أن نسبة التصويت في الجولة الثانية بلغت 49.8 بالمئة"], ["49.8% [1][3] vs 49.68% [2]"]),
+    ],
+    ids=["delay", "clock", "seats", "turnout"],
+)
+def test_across_finds_the_same_figure_told_differently(texts: list[str], expected: list[str]) -> None:
+    assert [d.text for d in across(_story(*texts))] == expected
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        # two goals of one match: the minutes of different things
+        ["تقدمت إسبانيا في الدقيقة 51 عبر داني أولمو", "وأدرك فيرتز التعادل في الدقيقة 89"],
+        # a death toll changes by the hour: tolls are compared only where select found one fact
+        ["أدى الانفجار إلى مقتل 73 شخصا", "وفي آخر الإحصائيات قتل 103 أشخاص"],
+        # the main quake and an aftershock
+        ["ضرب زلزال بقوة 7.5 درجة وسط اليابان", "وتلته هزة ارتدادية بقوة 6.2 درجة"],
+        # minutes of a match and sizes of crowds are left to select's same-fact groups: in a story every goal has
+        # a minute, and counts of people are of many things (passengers, and everyone on board)
+        ["وأدرك فيرتز التعادل في الدقيقة 89 ليدفع بالمباراة إلى وقت إضافي", "فسجل فيرتس هدف التعادل في الدقيقة 90"],
+        ["قال رئيس الحزب إن الحشد بلغ 2,2 مليون شخص", "جاء ما يقدر بنحو 2.5 مليون شخص إلى الحشد في الشوارع"],
+        # a figure a source gives twice, for two things, with nothing to tell which the other source means
+        ["حصل الحزب على 40% في الشمال و30% في الجنوب", "حصل الحزب على 35%"],
+        # about 20 and 21 minutes can both be right
+        ["نقل إلى المستشفى بعد نحو 20 دقيقة من الاعتداء", "نقل إلى المستشفى بعد 21 دقيقة من الاعتداء"],
+    ],
+    ids=["two-goals", "toll", "aftershock", "match-minute", "crowd", "ambiguous", "about"],
+)
+def test_across_leaves_what_is_not_one_figure(texts: list[str]) -> None:
+    assert across(_story(*texts)) == []
+
+
+def test_across_leaves_a_count_reported_on_two_days() -> None:
+    texts = ["حصد حزب العمال 326 مقعدا في البرلمان", "حصد حزب العمال 410 مقاعد في البرلمان"]
+    assert across(_story(*texts, dates=(dt.date(2024, 7, 5), dt.date(2024, 7, 6)))) == []
+
+
+def test_across_compares_only_different_sources() -> None:
+    claims = [Claim("a0:0", "في الدقيقة 89 أدرك فيرتز التعادل", None, 1),
+              Claim("a0:5", "وسجل فيرتز التعادل في الدقيقة 90", None, 1)]
+    assert across(claims) == []
+
+
+def test_a_toll_that_says_it_rose_to_the_lower_figure_is_still_climbing() -> None:
+    claims = _story("أعلنت إدارة الإطفاء ارتفاع عدد ضحايا تحطم الطائرة إلى 177 قتيلا",
+                    "خلف حادث تحطم الطائرة 179 قتيلا وناجيين فقط")
+    (found,) = compare(claims)
+    assert found.kind == "update" and found.text.startswith("179 dead [2]")

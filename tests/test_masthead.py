@@ -8,6 +8,7 @@ import pytest
 
 from brief.clean import PUBLISHER, SLOGAN, clean_document
 from brief.clean.masthead import bilingual_name, name_like
+from brief.clean.repeats import clean_documents
 from brief.records import RawDocument
 
 PARAGRAPHS = (
@@ -138,3 +139,99 @@ def test_a_short_headline_the_markup_declares_is_not_taken_for_a_masthead() -> N
             f"<p>{PARAGRAPHS.split(chr(10))[0]}</p><p>وقالت المؤسسة إن شحنة وقود ستصل خلال يومين.</p></article></body></html>")
     article = clean_document(RawDocument("p.html", html, "html", "utf-8"))
     assert article.title == "انقطاع الكهرباء في عدن" and article.publisher is None
+
+
+# --- a site's address at the top; the folder's layout -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("top", "publisher", "title", "date"),
+    [
+        # the address alone over the text, or over the date line: the site names itself so
+        ("akhbarna.net", "akhbarna.net", None, None),
+        ("www.alwasat-news.com.lb\n14 شباط, 2025", "www.alwasat-news.com.lb", None, dt.date(2025, 2, 14)),
+        ("alrai-online.info\n2025/05/03", "alrai-online.info", None, dt.date(2025, 5, 3)),
+        # under the headline
+        ("وزير النقل يفتتح المرحلة الثانية من الطريق الدائري\nsabahnews.ma", "sabahnews.ma",
+         "وزير النقل يفتتح المرحلة الثانية من الطريق الدائري", None),
+        # an address written in Arabic letters
+        ("الصباح.كوم", "الصباح.كوم", None, None),
+    ],
+    ids=["alone", "over-date", "info", "under-headline", "arabic-letters"],
+)
+def test_a_site_address_at_the_top_is_the_publisher(top: str, publisher: str, title: str | None,
+                                                    date: dt.date | None) -> None:
+    article = clean_document(dump(top))
+    assert (article.publisher, article.title, article.date) == (publisher, title, date)
+    assert not any(publisher in s for s in article.sentences)
+
+
+def test_an_address_below_the_start_of_the_article_is_a_photo_credit_not_the_publisher() -> None:
+    doc = RawDocument("d.txt", f"عنوان الخبر عن افتتاح الطريق الدائري\n\n{PARAGRAPHS}\nreuters.com\n\n"
+                      "وأضاف أن الطريق يخدم أكثر من مليون مواطن يوميا.\n", "txt", "utf-8")
+    article = clean_document(doc)
+    assert article.publisher is None
+    assert not any("reuters.com" in s for s in article.sentences)
+
+
+def test_a_headline_ending_in_a_colon_is_a_lead_in_not_the_headline() -> None:
+    article = clean_document(dump("akhbarna.net\n\nالقاهرة - الوكالة:"))
+    assert article.title is None and article.publisher == "akhbarna.net"
+
+
+def test_counts_in_bullets_are_not_a_menu_that_swallows_the_headline() -> None:
+    top = "وزير النقل يفتتح المرحلة الثانية من الطريق الدائري\nsabahnews.ma\n\n• 12/29/2024\n• 00:00\n• 1\n• 0"
+    article = clean_document(dump(top))
+    assert article.title == "وزير النقل يفتتح المرحلة الثانية من الطريق الدائري"
+    assert article.publisher == "sabahnews.ma"
+
+
+FOLDER_BODIES = [
+    "أعلنت وزارة الصحة إطلاق حملة للتطعيم ضد شلل الأطفال تستهدف 14 مليون طفل في جميع المحافظات.",
+    "أعلن وزير النقل تشغيل أربع محطات جديدة في الخط الثالث لمترو الأنفاق الشهر المقبل.",
+    "تعادل الأهلي مع الزمالك دون أهداف في قمة الدوري المصري الممتاز على ستاد القاهرة.",
+    "قررت لجنة السياسة النقدية تثبيت أسعار الفائدة للمرة الثالثة على التوالي هذا العام.",
+    "افتتح محافظ الجيزة مستشفى جديدا للأطفال بطاقة مئتي سرير في مدينة السادس من أكتوبر.",
+    "أعلنت هيئة الأرصاد ارتفاع درجات الحرارة خلال الأيام المقبلة مع نشاط للرياح على السواحل.",
+]
+
+
+def _folder(tops: list[str]) -> list[RawDocument]:
+    """A morning folder: one page per opening block, each over its own article."""
+    return [
+        RawDocument(f"morning/{i}.txt", f"{top}\n\n{FOLDER_BODIES[i]}\n", "txt", "utf-8") for i, top in enumerate(tops)
+    ]
+
+
+# Pages of this folder whose masthead is certain (an address, a name over its date line) put it last in the
+# block the page opens with: the folder's pages are laid out so.
+CLOSING = ["akhbarna.net", "الوطن اليوم\n2025/03/29", "وزير النقل يفتتح محطات جديدة للمترو\nsabahnews.ma"]
+
+
+@pytest.mark.parametrize(
+    ("top", "publisher", "title"),
+    [
+        ("صوت المدينة", "صوت المدينة", None),  # a bare name opening the page, alone in its block
+        ("تعادل سلبي في قمة الدوري المصري بين الأهلي والزمالك\nالراصد", "الراصد",
+         "تعادل سلبي في قمة الدوري المصري بين الأهلي والزمالك"),  # the headline over the name
+    ],
+)
+def test_the_folder_layout_reads_a_bare_name_closing_the_opening_block_as_the_masthead(
+    top: str, publisher: str, title: str | None
+) -> None:
+    *_, article = clean_documents(_folder([*CLOSING, top]))
+    assert (article.publisher, article.title) == (publisher, title)
+    assert not any(publisher in s for s in article.sentences)
+
+
+def test_without_the_folder_layout_a_short_line_alone_stays_the_headline() -> None:
+    # Certain mastheads here open a block that goes on with the headline: nothing says a bare line is a name.
+    tops = ["akhbarna.net\nوزير النقل يفتتح محطات جديدة", "sabahnews.ma\nتثبيت أسعار الفائدة للمرة الثالثة",
+            "alrai-online.info\nافتتاح مستشفى جديد للأطفال", "صوت المدينة"]
+    *_, article = clean_documents(_folder(tops))
+    assert (article.publisher, article.title) == (None, "صوت المدينة")
+
+
+def test_the_folder_layout_needs_three_pages_that_show_it() -> None:
+    *_, article = clean_documents(_folder([*CLOSING[:2], "صوت المدينة"]))
+    assert (article.publisher, article.title) == (None, "صوت المدينة")

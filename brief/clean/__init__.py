@@ -27,6 +27,7 @@ This module is the stage itself (``clean_document``) and the public API; the nam
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -175,16 +176,21 @@ def clean_document(
     html_extractor: str = "trafilatura",
     repeated: frozenset[str] = frozenset(),
     extracted: tuple[list[str], _Meta, list[Dropped]] | None = None,
+    closing_masthead: bool = False,
 ) -> Article:
     """Turn one decoded document into an Article: metadata, sentences to translate, and what was dropped.
 
     ``repeated`` holds the normalised keys of lines this publisher prints on many pages (see ``extract_lines``).
     ``extracted`` is what ``extract_lines`` already gave for this document, so a page is not extracted twice.
+    ``closing_masthead`` says the page's folder closes each page's opening block with the masthead
+    (``masthead.folder_layout``).
     What the page says comes first; then the feed item's headline and date (``doc.title``, ``doc.date``);
     then, for the date only, one written in the URL's path (``/2024/06/20/``).
     """
     raw_lines, meta, pre_dropped = extracted or extract_lines(doc, html_extractor=html_extractor)
-    cleaned = _clean_lines(raw_lines, meta, pre_dropped, repeated=repeated)
+    # The metadata is read into a copy: the same extraction may be cleaned again with what the folder showed.
+    meta = dataclasses.replace(meta)
+    cleaned = _clean_lines(raw_lines, meta, pre_dropped, repeated=repeated, closing_masthead=closing_masthead)
     meta = cleaned.meta
     body = " ".join(cleaned.sentences)
     return Article(

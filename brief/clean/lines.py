@@ -38,7 +38,14 @@ from brief.clean.boilerplate import (
     _context_free_reason,
 )
 from brief.clean.dates import _dateline, find_date
-from brief.clean.masthead import bilingual_name, name_like, plain_name
+from brief.clean.masthead import (
+    bilingual_name,
+    closing_line,
+    name_like,
+    opening_block,
+    plain_name,
+    site_address,
+)
 from brief.clean.text import _CLOSERS, _TERMINATORS, normalise_for_matching, prepare_for_translation, split_sentences
 from brief.records import Dropped
 
@@ -103,10 +110,12 @@ def _clean_lines(
     meta: _Meta,
     pre_dropped: list[Dropped] | None = None,
     repeated: frozenset[str] = frozenset(),
+    closing_masthead: bool = False,
 ) -> _Cleaned:
     """Sort the lines of one page into metadata, article text and dropped boilerplate.
 
-    ``repeated`` holds the normalised keys of lines the publisher prints on many pages (``repeats.py``).
+    ``repeated`` holds the normalised keys of lines the publisher prints on many pages (``repeats.py``);
+    ``closing_masthead`` says the page's folder closes each page's opening block with the masthead.
     """
     raw_lines = prepare_lines(raw_lines)
     lines = [
@@ -114,7 +123,7 @@ def _clean_lines(
         for i, raw in enumerate(raw_lines)
         if raw.strip()
     ]
-    page = _Page(lines, meta)
+    page = _Page(lines, meta, closing_masthead)
     page.mark_link_list()
     for line in page.lines:
         if line.reason is not None:
@@ -180,6 +189,7 @@ class _Page:
 
     lines: list[_Line]
     meta: _Meta
+    closing_masthead: bool = False  # the folder's pages close their opening block with the masthead (masthead.py)
     by_index: dict[int, _Line] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -223,16 +233,11 @@ class _Page:
         See ``masthead.py``. A slogan printed between the name and the date line ("صوت الشعب منذ 1967") goes
         with the masthead when a headline follows the date line; without one, that line is the headline.
         """
-        top = [ln for ln in self.lines if ln.reason in (None, REPEATED)][:4]
+        # A site's address is taken for a photo credit on its own; at the top of the page it is the masthead.
+        top = [ln for ln in self.lines if ln.reason in (None, REPEATED) or _address(ln)][:4]
         dated = [i for i, ln in enumerate(top) if (found := _dateline(ln.raw)) and len(found[1].split()) <= 2]
         date_at = dated[0] if dated else None
-        masthead: _Line | None = None
-        name: str | None = None
-        for i, line in enumerate(top[:2]):
-            found_name = bilingual_name(line.unbulleted)
-            if found_name and (i == 0 or date_at == i + 1):  # the second line only when the date line is under it
-                masthead, name = line, found_name
-                break
+        masthead, name = self._named_masthead(top, date_at)
         slogan: _Line | None = None
         if masthead is None and date_at in (1, 2) and _plain_masthead(top[date_at - 1]):
             masthead = top[date_at - 1]
@@ -240,6 +245,8 @@ class _Page:
             between, below = top[1], top[3]
             if between.words <= 8 and not _TERMINAL.search(between.text) and _headline_shaped(below):
                 masthead, slogan = top[0], between
+        if masthead is None and self.closing_masthead:
+            masthead = self._closing_masthead()
         if masthead is None or (self.meta.title and masthead.key == normalise_for_matching(self.meta.title)):
             return  # the headline the markup declares, short and over its date, is not the outlet's name
         masthead.reason = PUBLISHER
@@ -247,6 +254,29 @@ class _Page:
             self.meta.publisher = name or plain_name(masthead.unbulleted)
         if slogan is not None:
             slogan.reason = SLOGAN
+
+    def _named_masthead(self, top: list[_Line], date_at: int | None) -> tuple[_Line | None, str | None]:
+        """A masthead that says it is one: a bilingual name or a site's address, first on the page or over the
+        date line; an address also right under the headline."""
+        for i, line in enumerate(top[:2]):
+            found_name = bilingual_name(line.unbulleted)
+            if found_name and (i == 0 or date_at == i + 1):  # the second line only when the date line is under it
+                return line, found_name
+            under_headline = i == 1 and line.tight and _headline_shaped(top[0]) and top[0].index == self.lines[0].index
+            if _address(line) and (i == 0 or date_at == i + 1 or under_headline):
+                return line, line.unbulleted
+        return None, None
+
+    def _closing_masthead(self) -> _Line | None:
+        """The folder's layout (``masthead.folder_layout``): a name-shaped line closing the opening block."""
+        # The page's lines with its blank lines back: a line not printed tight under the one before had one above.
+        page = [raw for i, ln in enumerate(self.lines) for raw in ([] if ln.tight or i == 0 else [""]) + [ln.raw]]
+        block = opening_block(page)
+        at = closing_line(block)
+        if at is None:
+            return None
+        line = self.lines[at]
+        return line if line.reason in (None, REPEATED) and _plain_masthead(line) else None
 
     def mark_meta_lines(self, first_para: int) -> None:
         """Lines of page metadata run together: "مسقط - العمانية نشر في: 4 مارس 2025 المشاهدات: 1,245".
@@ -300,8 +330,11 @@ class _Page:
 
     def mark_navigation(self, header: list[_Line]) -> None:
         """A navigation list at the top: short bullet labels, the labels repeated, and everything above them."""
+        # "• 00:00", "• 1": a time and counts under a headline are not labels of a menu.
         labels = {
-            ln.unbulleted.casefold() for ln in header if ln.bullet and ln.words <= 8 and not _TERMINAL.search(ln.text)
+            ln.unbulleted.casefold()
+            for ln in header
+            if ln.bullet and ln.words <= 8 and not _TERMINAL.search(ln.text) and any(ch.isalpha() for ch in ln.text)
         }
         if len(labels) < 2:
             return
@@ -571,6 +604,7 @@ def _headline_shaped(line: _Line) -> bool:
     return (
         2 <= line.words <= _MAX_HEADLINE_WORDS
         and not line.text.endswith(".")
+        and not line.ends_with_colon  # "القاهرة - مصراوي:": a lead-in to the text, not its headline
         and _ADVERT_TAIL.search(line.text) is None  # a paragraph the page put an advert after
     )
 
@@ -579,6 +613,11 @@ def _place_dateline(line: _Line) -> bool:
     """A date with at most a place beside it: "عمّان – 8 أيار 2025", "الخرطوم - ١٩ تشرين الأول ٢٠٢٥"."""
     found = _dateline(line.raw)
     return found is not None and len(found[1].split()) <= 2
+
+
+def _address(line: _Line) -> bool:
+    """A line that is only a site's address (``masthead.site_address``), not yet dropped for another reason."""
+    return line.reason in (None, REPEATED, CAPTION) and site_address(line.unbulleted)
 
 
 def _plain_masthead(line: _Line) -> bool:

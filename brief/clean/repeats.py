@@ -18,10 +18,12 @@ import posixpath
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from brief.clean.boilerplate import _BULLET, _TERMINAL
 from brief.clean.lines import prepare_lines
+from brief.clean.masthead import closes_block, folder_layout
 from brief.clean.text import _CLOSERS, normalise_for_matching, prepare_for_translation
 from brief.records import Article, RawDocument
 
@@ -75,7 +77,7 @@ def clean_documents(
     """Clean several documents at once, so lines a publisher repeats on its pages are dropped; order is kept."""
     from brief.clean import clean_document, extract_lines  # the stage imports this module; import it late
 
-    options = {} if html_extractor is None else {"html_extractor": html_extractor}
+    options: dict[str, Any] = {} if html_extractor is None else {"html_extractor": html_extractor}
     keys = [group_key(doc) for doc in docs]
     # Every line of a page counts, also those the HTML extractor already set aside as outside the article:
     # a text dump of the same site has them all, and they are what marks the site's furniture.
@@ -85,7 +87,20 @@ def clean_documents(
     for key in set(keys):
         members = [(key, page) for k, page in zip(keys, lines) if k == key]
         repeated[key] = repeated_lines(members, min_pages=min_pages) if len(members) >= min_pages else frozenset()
-    return [
+    articles = [
         clean_document(doc, repeated=repeated[key], extracted=found, **options)
         for doc, key, found in zip(docs, keys, extracted)
     ]
+    # The folder's layout, read off the pages whose masthead was found: where they close the block each page opens
+    # with, a bare name in that place on the others is their masthead (masthead.folder_layout). Only text pages
+    # count: an HTML page's lines are what its extractor made of the markup, not how the page was saved.
+    text = [i for i, doc in enumerate(docs) if doc.kind != "html"]
+    votes: dict[str, list[bool | None]] = defaultdict(list)
+    for i in text:
+        votes[keys[i]].append(closes_block(prepare_lines(extracted[i][0]), articles[i].publisher))
+    for i in text:
+        if articles[i].publisher is None and folder_layout(votes[keys[i]]):
+            articles[i] = clean_document(
+                docs[i], repeated=repeated[keys[i]], extracted=extracted[i], closing_masthead=True, **options
+            )
+    return articles
