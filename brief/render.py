@@ -157,7 +157,9 @@ def body_markdown(brief: Brief, page: Page) -> str:
             if points:
                 lines += ["## Key points", ""] + [f"- {_sentence(s)}" for s in points] + [""]
             continue
-        lines += [f"## {escape(section.heading)}", "", bottom, ""]
+        lines += [f"## {escape(section.heading)}", ""]
+        lines += [f"*{escape(mark)}*" for mark in section.marks] + ([""] if section.marks else [])
+        lines += [bottom, ""]
         lines += [f"*{escape(line)}*" for line in section.previously] + ([""] if section.previously else [])
         if points:
             lines += [f"- {_sentence(s, one_source=one_source_mark(section, s))}" for s in points] + [""]

@@ -358,7 +358,7 @@ def rank_facts(story: Story, pile: Pile) -> list[Fact]:
     return facts
 
 
-def plan(stories: Sequence[Story], pile: Pile, budget_words: int) -> Plan:
+def plan(stories: Sequence[Story], pile: Pile, budget_words: int, first: frozenset[str] = frozenset()) -> Plan:
     """Fill the page within ``budget_words``: the one place the word budget is applied.
 
     Stories with two or more independent publishers get a section (when there is none, the first
@@ -368,7 +368,8 @@ def plan(stories: Sequence[Story], pile: Pile, budget_words: int) -> Plan:
     ALSO_NOTED_SHARE of the budget lasts, lowest-ranked dropped first; the rest of the room goes to key points,
     shared among the sections by their number of publishers.
     """
-    multi = [s for s in stories if s.publishers >= 2]
+    # ``first``: stories the reader asked for (watched, on the beat) get a section whatever their coverage
+    multi = [s for s in stories if s.publishers >= 2 or s.id in first]
     if not multi:  # a pile of unrelated articles (or one article): no coverage to rank by, so the first get sections
         multi = list(stories[:SECTIONS_WITHOUT_COVERAGE])
     singles = [s for s in stories if s not in multi]
