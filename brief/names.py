@@ -373,3 +373,11 @@ def equivalent(a: str, b: str, mapping: Mapping[str, str]) -> bool:
     """True when a and b are one spelling once the map is applied (first-letter case aside)."""
     ca, cb = canonical(a, mapping), canonical(b, mapping)
     return ca[:1].lower() + ca[1:] == cb[:1].lower() + cb[1:]
+
+
+def renders(arabic_word: str, spelling: str) -> bool:
+    """True when a Latin spelling ("al-Sharaa", "Shara'a") could transliterate an Arabic word (الشرع): the glossary's
+    alignment of a term's Arabic words with the translator's spelling of them."""
+    bare = _AR_PREFIX.sub("", normalise_for_matching(arabic_word))
+    folded = fold(spelling)
+    return _renders(bare, folded) or _renders(normalise_for_matching(arabic_word), folded)

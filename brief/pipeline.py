@@ -11,12 +11,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from brief import __version__, ingest, models
+from brief import __version__, beat, ingest, models
 from brief.clean.duplicates import merge_duplicates
 from brief.clean.repeats import clean_documents
 from brief.compose import compose
 from brief.config import Settings
 from brief.errors import ConfigError, InputError, NothingNewError
+from brief.glossary import apply_glossary, load_glossary
 from brief.ingest.web import WebSettings
 from brief.pile import Pile
 from brief.records import AlsoNoted, Article, Brief, ModelUse, Section, Skipped
@@ -122,6 +123,7 @@ def make(
     reporter = reporter or SilentReporter()
     stats = stats if stats is not None else RunStats()
     specs = _model_specs(settings, store)
+    glossary = load_glossary(settings.glossary) if settings.glossary is not None else {}
     articles, skipped, left_out = _read(settings, inputs, reporter, store, run_id, stats)
     if all(a.language == "en" for a in articles):
         del specs["translator"]  # nothing to translate, so no translator to fetch
@@ -139,11 +141,17 @@ def make(
     with stats.timed("select"):
         pile = Pile(articles, embedder)
         stories = find_stories(pile)
-        page = plan(stories, pile, settings.words)
+        focused = beat.focus(stories, pile, settings.about, settings.watch, glossary)
+        page = plan(focused.stories, pile, settings.words, first=focused.first)
+    if note := focused.note():
+        left_out.append(note)
     wanted = page.needed(pile)
     reporter.stage("Translating", total=count_texts(wanted))
     with stats.timed("translate"):
         translations = translate_texts(wanted, translator, progress=reporter.advance)
+        translations, placed = apply_glossary(translations, glossary)
+    for miss in placed.missed:
+        reporter.info(f"glossary: no spelling of {miss}")
     if store is not None and translator is not None:
         stats.counts.update(translator.counts())
 
@@ -153,7 +161,8 @@ def make(
         if settings.rewrite:
             summariser = _wrapped(_backend(specs["summariser"], settings, store, stats), "CachedSummariser", store)
         made = compose(page, pile, translations, summariser)
-        sections, also_noted = _previously(list(made.sections), list(made.also_noted), store, embedder)
+        marked = [replace(s, marks=focused.marks.get(s.story, ())) for s in made.sections]
+        sections, also_noted = _previously(marked, list(made.also_noted), store, embedder)
     stats.counts.update(
         articles=len(articles),
         skipped=len(skipped),

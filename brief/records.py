@@ -229,6 +229,7 @@ class Section:
     differences: tuple[Any, ...] = ()  # likewise
     updates: tuple[Any, ...] = ()  # counts that changed over the days, latest first (not disagreements); likewise
     previously: tuple[str, ...] = ()  # "Previously (20 November 2026): ..." lines for this story
+    marks: tuple[str, ...] = ()  # why the story is on the page ahead of others ("Watched: Hakan Fidan")
 
     def to_json(self, points: tuple[BriefSentence, ...] | None = None) -> dict[str, Any]:
         """Plain-JSON form; ``points`` overrides the section's own (the ones that fit the page)."""
@@ -242,6 +243,7 @@ class Section:
             "differences": [_plain(d) for d in self.differences],
             "updates": [_plain(d) for d in self.updates],
             "previously": list(self.previously),
+            "marks": list(self.marks),
         }
 
 

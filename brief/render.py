@@ -159,6 +159,7 @@ def body_markdown(brief: Brief, page: Page) -> str:
             continue
         if section.heading != brief.title or section is not sections_of(brief)[0]:
             lines += [f"## {escape(section.heading)}", ""]  # the lead story's heading is the page's title
+        lines += [f"*{escape(mark)}*" for mark in section.marks] + ([""] if section.marks else [])
         lines += [bottom, ""]
         lines += [f"*{escape(line)}*" for line in section.previously] + ([""] if section.previously else [])
         if points:

@@ -434,7 +434,7 @@ def _second_facts(sections: Sequence[Story], ranked: dict[str, list[Fact]], take
     return spent
 
 
-def plan(stories: Sequence[Story], pile: Pile, budget_words: int) -> Plan:
+def plan(stories: Sequence[Story], pile: Pile, budget_words: int, first: frozenset[str] = frozenset()) -> Plan:
     """Fill the page within ``budget_words``: the one place the word budget is applied.
 
     Stories with two or more independent publishers get a section (when there is none, the first
@@ -444,7 +444,8 @@ def plan(stories: Sequence[Story], pile: Pile, budget_words: int) -> Plan:
     "Also noted" line, their headline or lead, while ALSO_NOTED_SHARE of the budget lasts, lowest-ranked dropped
     first; the rest of the room goes to key points, shared among the sections by their number of publishers.
     """
-    multi = [s for s in stories if s.publishers >= 2]
+    # ``first``: stories the reader asked for (watched, on the beat) get a section whatever their coverage
+    multi = [s for s in stories if s.publishers >= 2 or s.id in first]
     if not multi:  # a pile of unrelated articles (or one article): no coverage to rank by, so the first get sections
         multi = list(stories[:SECTIONS_WITHOUT_COVERAGE])
     singles = [s for s in stories if s not in multi]
@@ -463,14 +464,14 @@ def plan(stories: Sequence[Story], pile: Pile, budget_words: int) -> Plan:
     taken: dict[str, int] = {}
     for s in multi:
         facts = ranked[s.id]
-        first = opening(facts, pile) if s.publishers >= 2 else min(len(facts), 1)
-        if first == 2 and facts[1].carried_by < 2:
+        opens = opening(facts, pile) if s.publishers >= 2 else min(len(facts), 1)
+        if opens == 2 and facts[1].carried_by < 2:
             other = next(f for f in facts[1:] if _publisher(pile, f) != _publisher(pile, facts[0]))
             facts = ranked[s.id] = [facts[0], other, *(f for f in facts[1:] if f is not other)]
-        need = line_cost(headings[s.id]) + sum(f.cost for f in facts[:first])
-        if first and need <= room:
+        need = line_cost(headings[s.id]) + sum(f.cost for f in facts[:opens])
+        if opens and need <= room:
             sections.append(s)
-            taken[s.id] = first
+            taken[s.id] = opens
             room -= need
         else:
             spill.append(s)

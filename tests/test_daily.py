@@ -268,3 +268,35 @@ def test_a_json_brief_is_mailed_as_markdown_kept_beside_it(home: Path, tmp_path:
     assert (tmp_path / "b.json").read_text(encoding="utf-8").startswith("{")
     assert (tmp_path / "b.md").read_text(encoding="utf-8").startswith("# ")
     assert f"brief send {tmp_path / 'b.md'} --to r@example.org" in result.stderr
+
+
+def test_the_daily_profile_with_a_beat_a_watch_list_and_a_glossary_is_mailed(home: Path, tmp_path: Path) -> None:
+    """The profile the scheduler runs (``brief make --profile morning``) with about, watch and glossary set."""
+    (tmp_path / "glossary.yaml").write_text("تركيا: Türkiye\nسوريا: Syria\n", encoding="utf-8")
+    config = tmp_path / "config.toml"
+    config.write_text(
+        textwrap.dedent(
+            f"""\
+            [profiles.morning]
+            inputs = ["{SEEDS}"]
+            output_dir = "{tmp_path / 'briefs'}"
+            email = ["reader@example.org"]
+            extractive = true
+            about = ["تركيا وسوريا"]
+            watch = ["تركيا"]
+            glossary = "glossary.yaml"
+            """
+        ),
+        encoding="utf-8",
+    )
+    with smtp_server() as server:
+        result = brief("make", "--profile", "morning", "-q", env={"BRIEF_CONFIG": str(config), **server.env()})
+        assert result.exit_code == 0, result.stderr
+        (received,) = server.received
+    (saved,) = (tmp_path / "briefs").glob("brief-*.md")
+    markdown = saved.read_text(encoding="utf-8")
+    assert "*Watched: تركيا*" in markdown.split("## ", 2)[1]  # the first section is the watched one, marked
+    plain = received.message.get_payload()[0].get_content()
+    assert "Watched: " in plain and plain == mailed(markdown)
+    shown = brief("config", "show", "--profile", "morning", env={"BRIEF_CONFIG": str(config)})
+    assert 'about = ["تركيا وسوريا"]' in shown.stdout and "glossary = " in shown.stdout, shown.stdout

@@ -173,7 +173,7 @@ def test_json_has_sections_also_noted_stories_and_translated() -> None:
     assert [s["story"] for s in data["sections"]] == ["s1", "s2"]
     assert data["sections"][0]["heading_original"] == "تركيا وسوريا توقعان اتفاقا"
     assert set(data["sections"][0]) == {"story", "heading", "heading_original", "bottom_line", "points", "timeline",
-                                        "differences", "updates", "previously"}  # fmt: skip
+                                        "differences", "updates", "previously", "marks"}  # fmt: skip
     assert not {"bottom_line", "points", "previously"} & set(data)  # the old flat shape is gone: sections have them
     assert [a["story"] for a in data["also_noted"]] == ["s3", "s4", "s5"]
     assert data["stories"][0] == {"id": "s1", "article_ids": ["a1", "a2"], "publishers": 2}

@@ -81,6 +81,18 @@ def make(
         Optional[bool],
         typer.Option("--extractive/--rewrite", help="Quote source sentences only, no summariser rewriting."),
     ] = None,
+    about: Annotated[
+        Optional[list[str]],
+        typer.Option("--about", metavar="TEXT", help="Only stories about this beat, e.g. 'Syria sanctions' (repeatable)."),
+    ] = None,
+    watch: Annotated[
+        Optional[list[str]],
+        typer.Option("--watch", metavar="NAME", help="Stories naming this person or thing lead, marked (repeatable)."),
+    ] = None,
+    glossary: Annotated[
+        Optional[Path],
+        typer.Option("--glossary", metavar="FILE", help="YAML: Arabic name or term -> the English to print."),
+    ] = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -107,6 +119,9 @@ def make(
             new=new,
             since=since,
             timeout=timeout,
+            about=about,
+            watch=watch,
+            glossary=glossary,
         )
         code = _make(settings, dry_run=dry_run, quiet=quiet, verbose=verbose)
     except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
@@ -140,12 +155,16 @@ def inspect(
     timeout: Annotated[
         Optional[float], typer.Option("--timeout", metavar="SECONDS", help="Seconds to wait for a web page or feed [20].")
     ] = None,
+    glossary: Annotated[
+        Optional[Path], typer.Option("--glossary", metavar="FILE", help="Show which of this glossary's terms each article holds.")
+    ] = None,
     as_json: JsonOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Show, per article, the cleaned text and metadata (and what was dropped, and why); --json for programs."""
     from brief import config, pipeline
     from brief.errors import InputError
+    from brief.glossary import load_glossary
 
     _State.verbose = verbose
     try:
@@ -153,15 +172,27 @@ def inspect(
             raise InputError("nothing to read: give files, folders or URLs, or --sources FILE")
         settings = config.resolve(os.environ, timeout=timeout)
         articles, skipped = pipeline.read_articles(inputs or [], web=settings.web, sources=sources)
+        terms = load_glossary(glossary) if glossary is not None else None
     except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
         _fail(err)
-    items = [a.to_json() for a in articles] + [{"path": s.location, "skipped": s.reason} for s in skipped]
+    items = [_with_terms(a, terms) for a in articles] + [{"path": s.location, "skipped": s.reason} for s in skipped]
     if as_json:
         print(json.dumps(items, ensure_ascii=False, indent=2))
     else:
         sys.stdout.write(_readable(items))
     if skipped:
         raise typer.Exit(EXIT_PARTIAL if articles else 3)
+
+
+def _with_terms(article: Any, glossary: dict[str, str] | None) -> dict[str, Any]:
+    """An article's JSON, with the glossary terms its title and text hold when a glossary is given."""
+    from brief.glossary import terms_in
+
+    item: dict[str, Any] = article.to_json()
+    if glossary is not None:
+        text = " ".join([article.title or "", *article.sentences])
+        item["glossary"] = [{"term": t, "english": glossary[t]} for t in terms_in(text, glossary)]
+    return item
 
 
 def _plural(n: int, word: str) -> str:
@@ -179,6 +210,9 @@ def _readable(items: list[dict[str, Any]]) -> str:
                 lines.append(f"    {key + ':':<10} {shown(item[key])}")
         if item.get("also_at"):
             lines.append(f"    {'also at:':<10} {'; '.join(shown(a) for a in item['also_at'])}")
+        if "glossary" in item:
+            held = "; ".join(f"{shown(g['term'])} -> {shown(g['english'])}" for g in item["glossary"])
+            lines.append(f"    {'glossary:':<10} {held or '(no term)'}")
         lines.append(f"    {_plural(len(item['sentences']), 'sentence')}:")
         lines += [f"      {i}. {shown(s)}" for i, s in enumerate(item["sentences"], 1)]
         if item["dropped"]:

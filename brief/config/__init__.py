@@ -48,10 +48,10 @@ from types import MappingProxyType
 from brief.config.paths import config_home, config_path, data_home
 from brief.config.userfile import TABLES, UserConfig, load_user_config
 from brief.config.values import (
+    _TRUE,
     ENV_VARS,
     FLAGS,
     PROFILE_KEYS,
-    _TRUE,
     _env_value,
     _flag_value,
     format_duration,
@@ -121,6 +121,9 @@ class Settings:
     email: tuple[str, ...] = ()
     new: bool = False  # leave out articles an earlier brief already used
     since: dt.timedelta | None = None  # leave out articles first seen longer ago than this
+    about: tuple[str, ...] = ()  # the beat: only stories about one of these (brief.beat)
+    watch: tuple[str, ...] = ()  # names whose stories lead, marked
+    glossary: Path | None = None  # Arabic term -> English to print (brief.glossary)
     smtp_values: Mapping[str, object] = field(default_factory=dict, hash=False)  # the [smtp] table for brief.mail
     config_file: Path | None = None  # the user config file looked at (it may not exist)
     # key -> where its value came from ("flag --words", "env BRIEF_WORDS", "profile morning", "defaults", "built-in")
@@ -146,6 +149,9 @@ def resolve(
     new: bool | None = None,
     since: str | dt.timedelta | None = None,
     timeout: float | None = None,
+    about: Sequence[str] | None = None,
+    watch: Sequence[str] | None = None,
+    glossary: Path | None = None,
 ) -> Settings:
     """Build the settings: flag > BRIEF_* environment > profile > [defaults] > built-in; None means 'not given'."""
     flags: dict[str, object] = {
@@ -164,6 +170,9 @@ def resolve(
         "new": new,
         "since": since,
         "timeout": timeout,
+        "about": about or None,
+        "watch": watch or None,
+        "glossary": glossary,
     }
     layers: list[tuple[str, dict[str, object]]] = [
         ("flag", {key: _flag_value(key, value) for key, value in flags.items() if value is not None})
@@ -242,6 +251,9 @@ def resolve(
         email=tuple(values.get("email", ())),  # type: ignore[arg-type]
         new=bool(values.get("new", False)),
         since=values.get("since"),  # type: ignore[arg-type]
+        about=tuple(values.get("about", ())),  # type: ignore[arg-type]
+        watch=tuple(values.get("watch", ())),  # type: ignore[arg-type]
+        glossary=values.get("glossary"),  # type: ignore[arg-type]
         smtp_values=user.smtp,
         config_file=user.path,
         origins=MappingProxyType(origins),
@@ -323,6 +335,9 @@ def show_config(settings: Settings) -> str:
     line("email", settings.email, "(nobody)")
     line("new", settings.new)
     line("since", settings.since, "(no limit)")
+    line("about", settings.about, "(no beat: every story)")
+    line("watch", settings.watch, "(nobody)")
+    line("glossary", settings.glossary, "(none: the translator's spellings)")
     line("timeout", settings.web.timeout)
     line("offline", settings.offline)
     if settings.smtp_values:

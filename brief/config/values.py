@@ -33,10 +33,13 @@ _KINDS = {
     "email": "addresses",
     "new": "bool",
     "since": "duration",
-    "timeout": "seconds",  # for each page or feed fetched; the whole address gets three times this, retries included
+    "timeout": "seconds",
+    "about": "texts",  # the analyst's beat: keep only the stories about it (brief.beat)
+    "watch": "texts",  # names whose stories lead the brief, marked
+    "glossary": "path",  # a YAML file: Arabic term -> the English to print (brief.glossary)  # for each page or feed fetched; the whole address gets three times this, retries included
 }
 PROFILE_KEYS = tuple(_KINDS)
-# BRIEF_WORDS and so on; inputs come from the command line or a config file only. BRIEF_EMAIL is comma-separated.
+# BRIEF_WORDS and so on; inputs come from the command line or a config file only. BRIEF_EMAIL, BRIEF_ABOUT and BRIEF_WATCH are comma-separated.
 ENV_VARS = {key: f"BRIEF_{key.upper()}" for key in PROFILE_KEYS if key != "inputs"}
 # The command-line spelling of each key, for messages and ``show_config``.
 FLAGS = {**{key: "--" + key.replace("_", "-") for key in PROFILE_KEYS}, "inputs": "INPUTS", "profile": "--profile"}
@@ -152,6 +155,8 @@ def _check(key: str, value: object, where: str, base: Path | None) -> object:
         return _want_str(value, where)
     if kind == "int":
         return _want_int(value, where)
+    if kind == "texts":
+        return tuple(_want_str_list(value, where))
     if kind == "bool":
         return _want_bool(value, where)
     if kind == "format":
@@ -179,7 +184,7 @@ def _env_value(key: str, text: str, variable: str) -> object:
         if text.lower() not in _TRUE | _FALSE:
             raise ConfigError(f"{where}={quote(text)} is not one of 1/0, true/false, yes/no, on/off")
         value = text.lower() in _TRUE
-    elif kind == "addresses":
+    elif kind in ("addresses", "texts"):
         value = [part for part in text.split(",") if part.strip()] or text
     elif kind == "seconds":
         try:
