@@ -242,16 +242,19 @@ TOLD_ELSEWHERE = 0.5  # share of a sentence's content words in another publisher
 
 
 def told_elsewhere(pile: Pile, sid: str, story: Story) -> bool:
-    """Another publisher's article of the story has most of the sentence's content words: the fact is not one
-    source's alone, though no single sentence there matched it (selection's same-fact test is strict)."""
+    """Another publisher's article has most of the sentence's content words: the fact is not one source's alone,
+    though no single sentence there matched it (selection's same-fact test is strict).
+
+    Every article of the pile is asked, not only the story's: "(one source)" tells the reader no other source
+    in the folder has the fact, and a report the grouping put in another story still has it.
+    """
     article, index = pile.locate(sid)
     words = content_words(article.sentences[index])
     if not words:
         return False
     mine = publisher_key(article)
-    for other_id in story.article_ids:
-        other = pile.by_id[other_id]
-        if other_id == article.id or publisher_key(other) == mine:
+    for other in pile.by_id.values():
+        if other.id == article.id or publisher_key(other) == mine:
             continue
         if len(words & content_words(" ".join(other.sentences))) >= TOLD_ELSEWHERE * len(words):
             return True

@@ -295,7 +295,8 @@ def test_the_daily_profile_with_a_beat_a_watch_list_and_a_glossary_is_mailed(hom
         (received,) = server.received
     (saved,) = (tmp_path / "briefs").glob("brief-*.md")
     markdown = saved.read_text(encoding="utf-8")
-    assert "*Watched: تركيا*" in markdown.split("## ", 2)[1]  # the first section is the watched one, marked
+    # The first section is the watched one, marked: the lead section, whose heading is the page's title (no H2).
+    assert "*Watched: تركيا*" in markdown.split("\n## ", 1)[0]
     plain = received.message.get_payload()[0].get_content()
     assert "Watched: " in plain and plain == mailed(markdown)
     shown = brief("config", "show", "--profile", "morning", env={"BRIEF_CONFIG": str(config)})
