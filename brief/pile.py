@@ -87,7 +87,7 @@ def places_in(text: str) -> Counter[str]:
     for word in _ARABIC_WORD.findall(normalise_for_matching(text)):
         for clitic in _CLITICS:
             if word.startswith(clitic) and len(word) - len(clitic) >= 3:
-                code = forms.get(_bare(word[len(clitic):]))
+                code = forms.get(_bare(word[len(clitic) :]))
                 if code:
                     found[code] += 1
                     break
