@@ -114,7 +114,7 @@ def test_json_carries_stories_sections_checks_and_support(made: tuple[Brief, dic
     # The tiny summariser writes nonsense: its rewrites are refused, and kept with their problems.
     assert any(s["rejected"] for sec in data["sections"] for s in sec["bottom_line"] + sec["points"])
     assert [a["story"] for a in data["also_noted"]] == ["s3", "s4", "s5"]
-    assert data["bottom_line"] == data["sections"][0]["bottom_line"]
+    assert "bottom_line" not in data and "points" not in data  # the old flat shape is gone: sections carry them
     assert data["translated"] == {"texts": brief.translated, "cached": 0}
     assert counts["translated"] == brief.translated <= 60
     assert f"{brief.translated} texts translated" in data["signature"]
