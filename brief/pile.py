@@ -8,12 +8,17 @@ embedder puts Arabic and English in one space, and nothing is translated before 
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+import yaml
 
+from brief.clean import normalise_for_matching
 from brief.records import Article, sentence_id
 
 LEAD_SENTENCES = 2  # sentences of the lead that join the headline to say what an article reports
@@ -22,6 +27,17 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890
 _NUMBER = re.compile(r"\d+(?:[.,٫]\d+)*")
 # Words that make an amount, rate or count in Arabic text without a digit ("ألف", "مليون", "بالمئة").
 _NUMBER_WORDS = re.compile(r"(?:ألف|آلاف|الف|الاف|مليون|ملايين|مليار|مليارات|بالمئة|بالمائة|في المئة|في المائة|%|٪)")
+
+
+COUNTRIES = Path(__file__).with_name("countries.yaml")
+# A country is named by its name or its adjective (إسبانيا, الإسباني, الإسبانية): the name less a final -يا/-ا/-ه,
+# plus one of these endings (normalised spelling: ta marbuta as ha). The stem alone names the people (الإسبان)
+# when it is long enough not to be a common word (ترك "left", روس "heads").
+_NISBA = ("ي", "يه", "يين", "يون", "يان", "يتين")
+MIN_PEOPLE_STEM = 4
+# Clitics written onto a word: a conjunction, then a preposition, then the article (للسعودية is ل + ال + ...).
+_CLITICS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "لل", "ولل", "فلل")
+_ARABIC_WORD = re.compile(r"[\u0600-\u06ff]+")
 
 
 class Embedder(Protocol):
@@ -41,6 +57,43 @@ def has_quantity(text: str) -> bool:
     return bool(_NUMBER.search(text.translate(_DIGITS)) or _NUMBER_WORDS.search(text))
 
 
+def _bare(word: str) -> str:
+    """A word without the article: every leading ال (ألمانيا and الألمانية are both read from مانيا)."""
+    while word.startswith("ال") and len(word) > 4:
+        word = word[2:]
+    return word
+
+
+@functools.cache
+def _country_forms() -> dict[str, str]:
+    """Every written form of every country (normalised, article removed) and the country's code."""
+    data = yaml.safe_load(COUNTRIES.read_text(encoding="utf-8"))
+    forms: dict[str, str] = {}
+    for code, names in data.items():
+        for name in names:
+            base = _bare(normalise_for_matching(name))
+            stem = base[:-2] if base.endswith(("يا", "يه")) else base[:-1] if base.endswith(("ا", "ه")) else base
+            forms[base] = code
+            forms.update((stem + ending, code) for ending in _NISBA)
+            if stem != base and len(stem) >= MIN_PEOPLE_STEM:
+                forms[stem] = code
+    return forms
+
+
+def places_in(text: str) -> Counter[str]:
+    """The countries an Arabic text names, by name or adjective, with how often (CLDR codes: "ES", "KR")."""
+    forms = _country_forms()
+    found: Counter[str] = Counter()
+    for word in _ARABIC_WORD.findall(normalise_for_matching(text)):
+        for clitic in _CLITICS:
+            if word.startswith(clitic) and len(word) - len(clitic) >= 3:
+                code = forms.get(_bare(word[len(clitic) :]))
+                if code:
+                    found[code] += 1
+                    break
+    return found
+
+
 class Pile:
     """Articles plus lazily computed, cached embeddings of their originals."""
 
@@ -50,6 +103,7 @@ class Pile:
         self.embedder = embedder
         self._vectors: dict[str, np.ndarray] = {}  # by text: a sentence copied into many articles is embedded once
         self._heads: np.ndarray | None = None
+        self._places: dict[str, tuple[Counter[str], frozenset[str]]] = {}
         self.embedded = 0  # texts sent to the embedder, for the run record
 
     def sentence_ids(self, article: Article) -> list[str]:
@@ -93,3 +147,11 @@ class Pile:
             row = {t: k for k, t in enumerate(unique)}
             self._heads = found[[row[t] for t in texts]]
         return self._heads
+
+    def places(self, article: Article, headline: str | None) -> tuple[Counter[str], frozenset[str]]:
+        """The countries an article's headline and lead name (with counts), and all its text names; read once."""
+        if article.id not in self._places:
+            lead = places_in(self.lead_text(article, headline))
+            whole = places_in(" ".join([headline or "", *article.sentences]))
+            self._places[article.id] = (lead, frozenset(whole))
+        return self._places[article.id]

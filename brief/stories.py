@@ -4,6 +4,10 @@ Two articles report the same story when their headline-and-lead embeddings are c
 (names, places) and numbers. The groups come from scipy's average-linkage hierarchical clustering over that
 combined distance, cut at one threshold: a well-kept routine, not a hand-written one.
 
+Closeness alone joins events of one kind (two football matches, two plane crashes): their leads share the topic's
+words and embed close together. What tells them apart is where they happened, so two articles whose leads are
+each mostly about countries the other article never names are kept apart (``contrast``), however close they are.
+
 A story is ranked by the number of independent publishers that carry it. Two articles are not independent when
 one publisher put out both, or when their text is nearly identical (one wire story copied by several outlets).
 """
@@ -29,6 +33,13 @@ from brief.words import content_words
 # 0.85 and down; average linkage joins groups whose mean combined similarity reaches SAME_STORY, between the two.
 LEXICAL_WEIGHT = 0.5
 SAME_STORY = 0.9
+# Contrast: an article's lead is about other places than another article when the countries it names (counted
+# by mention, headline and lead) that the other's whole text never names make at least half its mentions and at
+# least MIN_FOREIGN of them: one passing mention is not evidence (a strike in Beirut named once by Israel, once by
+# Lebanon). On d01-d04 of tests/eval/corpus this held for every pair of articles of two same-kind stories (two
+# Euro 2024 quarter-finals, two plane crashes) and for no two articles of one story.
+MIN_FOREIGN = 2
+CONTRAST_PENALTY = 1.0  # taken off a contrasted pair's similarity: no closeness brings it back to SAME_STORY
 COPY_OVERLAP = 0.6  # share of content words (Jaccard) above which two texts are copies of one wire story
 
 # A "headline" that names the outlet or asks the reader to do something is not a headline.
@@ -94,11 +105,30 @@ def _lexical(articles: Sequence[Article], headlines: Sequence[str | None]) -> np
     return share
 
 
+def elsewhere(lead: Counter[str], other: frozenset[str]) -> bool:
+    """True when a lead is mostly about places another article never names (``lead``: countries by mention)."""
+    absent = sum(count for place, count in lead.items() if place not in other)
+    return absent >= MIN_FOREIGN and 2 * absent >= sum(lead.values())
+
+
+def contrast(pile: Pile, headlines: Sequence[str | None]) -> np.ndarray:
+    """True for two articles that report events in different places: each lead is about places the other lacks."""
+    places = [pile.places(a, h) for a, h in zip(pile.articles, headlines)]
+    n = len(places)
+    apart = np.zeros((n, n), dtype=bool)
+    for i in range(n):
+        for j in range(i + 1, n):
+            (lead_i, all_i), (lead_j, all_j) = places[i], places[j]
+            apart[i, j] = apart[j, i] = elsewhere(lead_i, all_j) and elsewhere(lead_j, all_i)
+    return apart
+
+
 def similarity(pile: Pile, headlines: Sequence[str | None]) -> np.ndarray:
-    """Combined same-story similarity of every two articles (cosine of headline+lead, plus shared rare words)."""
+    """Combined same-story similarity of every two articles (cosine of headline+lead, plus shared rare words),
+    less CONTRAST_PENALTY where the two report events in different places."""
     heads = pile.heads(headlines)
     cos = heads @ heads.T
-    return cos + LEXICAL_WEIGHT * _lexical(pile.articles, headlines)
+    return cos + LEXICAL_WEIGHT * _lexical(pile.articles, headlines) - CONTRAST_PENALTY * contrast(pile, headlines)
 
 
 def cluster(sim: np.ndarray, threshold: float = SAME_STORY) -> list[int]:

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from brief import pipeline, render
 from brief.config import Settings
+from brief.pile import Pile, places_in
 from brief.records import Article, Brief
-from brief.stories import independent_groups, real_headline
+from brief.stories import elsewhere, find_stories, independent_groups, real_headline
 
 FOLDER = Path(__file__).resolve().parent / "fixtures" / "stories"
 WAGE = {"wage-rai.txt", "wage-ammon.txt", "wage-ghad.txt", "wage-sabeel.txt"}
@@ -110,7 +114,7 @@ def test_json_carries_stories_sections_checks_and_support(made: tuple[Brief, dic
     # The tiny summariser writes nonsense: its rewrites are refused, and kept with their problems.
     assert any(s["rejected"] for sec in data["sections"] for s in sec["bottom_line"] + sec["points"])
     assert [a["story"] for a in data["also_noted"]] == ["s3", "s4", "s5"]
-    assert data["bottom_line"] == data["sections"][0]["bottom_line"]
+    assert "bottom_line" not in data and "points" not in data  # the old flat shape is gone: sections carry them
     assert data["translated"] == {"texts": brief.translated, "cached": 0}
     assert counts["translated"] == brief.translated <= 60
     assert f"{brief.translated} texts translated" in data["signature"]
@@ -144,3 +148,78 @@ def test_copies_of_one_wire_story_count_once() -> None:
     groups = dict(zip((Path(a.location).name for a in articles), independent_groups(articles)))
     assert groups["wage-ghad.txt"] == groups["wage-sabeel.txt"]
     assert len(set(groups.values())) == 3
+
+
+# --- contrast: events of one kind in different places stay apart ----------------------------------------------
+
+SPAIN = (
+    "إسبانيا تقصي ألمانيا من ربع نهائي يورو 2024",
+    "خطف ميرينو هدفا قاتلا ليمنح منتخب إسبانيا فوزا 2-1 على ألمانيا في ربع نهائي أمم أوروبا.",
+    "وتعادل المنتخب الألماني في الدقيقة 89 قبل أن يحسم الإسبان المباراة.",
+)
+DUTCH = (
+    "هولندا تقلب الطاولة على تركيا وتتأهل لنصف نهائي يورو 2024",
+    "قلب المنتخب الهولندي تأخره أمام نظيره التركي إلى فوز 2-1 في ربع نهائي أمم أوروبا.",
+    "وتقدمت تركيا في الدقيقة 35 قبل أن تعادل هولندا.",
+)
+TURNOUT = (
+    "نسبة المشاركة في الانتخابات الرئاسية الإيرانية تبلغ 49.8 بالمئة",
+    "أعلنت لجنة الانتخابات في إيران أن نسبة المشاركة في الجولة الثانية بلغت 49.8 بالمئة.",
+)
+RESULT = (
+    "بزشكيان يفوز برئاسة إيران",
+    "فاز المرشح الإصلاحي مسعود بزشكيان في الجولة الثانية من الانتخابات الرئاسية الإيرانية أمام سعيد جليلي.",
+)
+
+
+class SameVector:
+    """An embedder that finds every text alike: only the contrast can keep two articles apart."""
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return np.ones((len(texts), 4), dtype=np.float32) / 2.0
+
+
+def article(key: str, lines: tuple[str, ...], publisher: str) -> Article:
+    return Article(key, f"{key}.txt", publisher, lines[0], None, "ar", lines[1:])
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("منتخب إسبانيا يفوز على ألمانيا", {"ES": 1, "DE": 1}),
+        ("قلب المنتخب الهولندي تأخره أمام نظيره التركي", {"NL": 1, "TR": 1}),  # adjectives
+        ("اعتذر الرئيس الروسي لنظيره الأذربيجاني وللسعودية والإماراتية", {"RU": 1, "AZ": 1, "SA": 1, "AE": 1}),
+        ("تحطم طائرة في كوريا الجنوبية وحزن في الإسبانية", {"KR": 1, "ES": 1}),
+        ("ترك الرجل المال المالي لأبنائه البنين", {}),  # ترك "left", مالي "financial", بنين "sons"
+    ],
+)
+def test_places_in_reads_country_names_and_adjectives(text: str, places: dict[str, int]) -> None:
+    assert dict(places_in(text)) == places
+
+
+@pytest.mark.parametrize(
+    ("lead", "other", "apart"),
+    [
+        ({"ES": 2, "DE": 2}, frozenset({"DE", "NL", "TR"}), True),  # half its mentions elsewhere, twice
+        ({"NL": 2, "TR": 2, "DE": 1}, frozenset({"DE", "ES"}), True),
+        ({"IL": 1}, frozenset({"LB", "PS"}), False),  # one passing mention is not evidence
+        ({"IR": 3, "US": 2}, frozenset({"IR"}), False),  # mostly the same country
+    ],
+)
+def test_elsewhere(lead: dict[str, int], other: frozenset[str], apart: bool) -> None:
+    assert elsewhere(Counter(lead), other) is apart
+
+
+def test_same_kind_events_in_different_places_are_two_stories() -> None:
+    articles = [
+        article("s1", SPAIN, "الشرق"),
+        article("n1", DUTCH, "القيادي"),
+        article("s2", SPAIN[:1] + SPAIN[2:] + SPAIN[1:2], "اليوم السابع"),
+        article("n2", DUTCH[:1] + DUTCH[2:] + DUTCH[1:2], "ديلي سبورت"),
+        article("t", TURNOUT, "المشهد"),
+        article("r", RESULT, "أخبار 24"),
+    ]
+    pile = Pile(articles, SameVector())
+    found = {frozenset(s.article_ids) for s in find_stories(pile)}
+    # Turnout and result are two angles on one election: one story though their leads stress different things.
+    assert found == {frozenset({"s1", "s2"}), frozenset({"n1", "n2"}), frozenset({"t", "r"})}
