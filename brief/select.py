@@ -29,6 +29,8 @@ from brief.differences import Claim, compare
 from brief.pile import Pile, has_quantity, numbers_in
 from brief.records import Article, Story, sentence_id
 from brief.stories import independent_groups, publisher_key, real_headline
+from brief.timeline import DatedSentence, Event
+from brief.timeline import timeline as find_timeline
 from brief.words import (
     _ANAPHORIC,
     DUPLICATE_COS,
@@ -42,8 +44,6 @@ from brief.words import (
     content_words,
     word_count,
 )
-from brief.timeline import DatedSentence, Event
-from brief.timeline import timeline as find_timeline
 
 # English words per word of the original. Arabic attaches articles, prepositions and pronouns to the word, so its
 # English runs longer: measured 1.19 on the 200 sentences of the evaluation sets with their human translations
@@ -272,8 +272,21 @@ def timeline_cost(events: Sequence[Event], pile: Pile) -> int:
     return 1 + lines if events else 0
 
 
-def rank_facts(story: Story, pile: Pile) -> list[Fact]:
-    """Every fact of a story worth printing, in the order the page should take them."""
+@dataclass(frozen=True)
+class _Sentences:
+    """The sentences of a story that ``rank_facts`` compares, with what it reads of each."""
+
+    ids: list[str]
+    group: list[int]  # independent publisher group of the sentence's article
+    article_of: list[Article]
+    originals: list[str]
+    indexes: list[int]  # position in its article
+    words: list[frozenset[str]]  # content words
+    numbers: list[frozenset[str]]
+
+
+def _story_sentences(story: Story, pile: Pile) -> _Sentences:
+    """The top of each article of a story (of at most MAX_STORY_ARTICLES articles), with its publisher group."""
     articles = [pile.by_id[i] for i in story.article_ids]
     group_of_article = independent_groups(articles)
     if len(articles) > MAX_STORY_ARTICLES:
@@ -282,22 +295,41 @@ def rank_facts(story: Story, pile: Pile) -> list[Fact]:
         keep = sorted(sorted(range(len(articles)), key=lambda k: (first[group_of_article[k]] != k, k))[:MAX_STORY_ARTICLES])
         articles = [articles[k] for k in keep]
         group_of_article = [group_of_article[k] for k in keep]
-    ids: list[str] = []
-    group: list[int] = []
-    article_of: list[Article] = []
-    for article, g in zip(articles, group_of_article):
-        for index in range(min(len(article.sentences), MAX_ARTICLE_SENTENCES)):
-            ids.append(sentence_id(article.id, index))
-            group.append(g)
-            article_of.append(article)
-    if not ids:
-        return []
-    n = len(ids)
-    originals = [pile.text(i) for i in ids]
-    indexes = [int(i.rpartition(":")[2]) for i in ids]
-    vectors = pile.vectors(ids)
+    where = [
+        (article, g, index)
+        for article, g in zip(articles, group_of_article)
+        for index in range(min(len(article.sentences), MAX_ARTICLE_SENTENCES))
+    ]
+    originals = [a.sentences[k] for a, _, k in where]
+    return _Sentences(
+        ids=[sentence_id(a.id, k) for a, _, k in where],
+        group=[g for _, g, _ in where],
+        article_of=[a for a, _, _ in where],
+        originals=originals,
+        indexes=[k for _, _, k in where],
+        words=[content_words(t) for t in originals],
+        numbers=[frozenset(numbers_in(t)) for t in originals],
+    )
+
+
+@dataclass(frozen=True)
+class _Relations:
+    """How each pair of a story's sentences relate: the same fact, a duplicate, one restating the other."""
+
+    sims: np.ndarray
+    overlap: np.ndarray
+    same: np.ndarray  # one fact, by meaning, words or a shared number
+    strict: np.ndarray  # one fact by meaning or words alone
+    duplicate: np.ndarray
+    tied: np.ndarray  # one fact tied by a number
+    within: np.ndarray  # within[i, j]: i's numbers are all in j
+
+
+def _relations(found: _Sentences, pile: Pile) -> _Relations:
+    """Compare every pair of a story's sentences (embeddings of the originals and content-word overlap)."""
+    n, words, numbers = len(found.ids), found.words, found.numbers
+    vectors = pile.vectors(found.ids)
     sims = vectors @ vectors.T
-    words = [content_words(t) for t in originals]
     shared = np.zeros((n, n), dtype=int)
     overlap = np.zeros((n, n))
     for i in range(n):
@@ -306,101 +338,123 @@ def rank_facts(story: Story, pile: Pile) -> list[Fact]:
             shared[i, j] = shared[j, i] = common
             overlap[i, j] = overlap[j, i] = common / max(1, min(len(words[i]), len(words[j])))
     wordy = sims >= SAME_FACT_COS_WITH_WORDS
-    same = (sims >= SAME_FACT_COS) | (wordy & (overlap >= SAME_FACT_OVERLAP) & (shared >= SAME_FACT_SHARED))
+    strict = (sims >= SAME_FACT_COS) | (wordy & (overlap >= SAME_FACT_OVERLAP) & (shared >= SAME_FACT_SHARED))
     duplicate = (sims >= DUPLICATE_COS) | (wordy & (overlap >= DUPLICATE_OVERLAP))
     # Numbers tie two tellings of one fact that word overlap misses ("300 دينار بدلا من 260" / "من 260 دينارا إلى
     # 300"): close, sharing a number, and one adding no number the other lacks. ``within[i, j]``: i's numbers
     # are all in j, so i says nothing j does not (a sentence that adds a number is never merely a restatement).
-    numbers = [frozenset(numbers_in(t)) for t in originals]
     within = np.array([[numbers[i] <= numbers[j] for j in range(n)] for i in range(n)])
     common_number = np.array([[bool(numbers[i] & numbers[j]) for j in range(n)] for i in range(n)])
     tied = wordy & common_number & (overlap >= SAME_FACT_NUMBER_OVERLAP) & (within | within.T)
-    strict, same = same, same | tied
+    return _Relations(sims, overlap, strict | tied, strict, duplicate, tied, within)
 
-    groups = sorted(set(group))
-    g_arr = np.array(group)
-    # For each sentence and each other group: does that group report the same fact, and with which sentence?
+
+def _carried(found: _Sentences, rel: _Relations) -> tuple[np.ndarray, list[dict[int, int]], np.ndarray]:
+    """Per sentence: how many independent publishers report its fact, which sentence of each other publisher
+    does (group -> sentence), and how central it is (its mean best similarity to the other publishers)."""
+    n = len(found.ids)
+    groups = sorted(set(found.group))
+    g_arr = np.array(found.group)
     carried = np.ones(n, dtype=int)
     best_in: list[dict[int, int]] = [{} for _ in range(n)]
     centrality = np.zeros(n)
     for i in range(n):
-        others = [g for g in groups if g != group[i]]
         tops = []
-        for g in others:
+        for g in groups:
+            if g == found.group[i]:
+                continue
             cols = np.flatnonzero(g_arr == g)
-            tops.append(float(sims[i, cols].max()))
-            matching = cols[same[i, cols]]
+            tops.append(float(rel.sims[i, cols].max()))
+            matching = cols[rel.same[i, cols]]
             if len(matching):
                 carried[i] += 1
-                best_in[i][g] = int(matching[np.argmax(sims[i, matching])])
-        centrality[i] = np.mean(tops) if tops else float(np.mean(sims[i]))
-    n_groups = len(groups)
-    agreement = (carried - 1) / max(n_groups - 1, 1)
-    position = np.array([1.0 / (1.0 + k / 2.0) for k in indexes])  # the lede says what happened
-    quantity = np.array([min(len(numbers[i]), 3) / 3 + 0.5 * has_quantity(t) for i, t in enumerate(originals)])
-    leaning = np.array([bool(_ANAPHORIC.match(normalise_for_matching(t))) for t in originals])
-    size = np.array([word_count(t) for t in originals])
+                best_in[i][g] = int(matching[np.argmax(rel.sims[i, matching])])
+        centrality[i] = np.mean(tops) if tops else float(np.mean(rel.sims[i]))
+    return carried, best_in, centrality
+
+
+def _scores(found: _Sentences, carried: np.ndarray, centrality: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each sentence's worth as a fact (corroboration, centrality, position, figures) and whether it may print."""
+    agreement = (carried - 1) / max(len(set(found.group)) - 1, 1)
+    position = np.array([1.0 / (1.0 + k / 2.0) for k in found.indexes])  # the lede says what happened
+    quantity = np.array([min(len(found.numbers[i]), 3) / 3 + 0.5 * has_quantity(t) for i, t in enumerate(found.originals)])
+    leaning = np.array([bool(_ANAPHORIC.match(normalise_for_matching(t))) for t in found.originals])
+    size = np.array([word_count(t) for t in found.originals])
     eligible = (size >= MIN_WORDS) & (size <= MAX_POINT_WORDS)
-    eligible &= np.array([not fragment(a, k) for a, k in zip(article_of, indexes)])
+    eligible &= np.array([not fragment(a, k) for a, k in zip(found.article_of, found.indexes)])
     score = 1.0 * agreement + 2.0 * (centrality - centrality.mean()) + 0.5 * position + 0.2 * quantity - 0.2 * leaning
-    order = [i for i in np.argsort(-score, kind="stable") if eligible[i]]
+    return score, eligible
 
+
+def _redundant(i: int, chosen: Sequence[int], found: _Sentences, rel: _Relations) -> bool:
+    """Whether sentence ``i`` says nothing the chosen sentences do not: the same fact, or a restatement."""
+    words = found.words
+    for c in chosen:
+        if i == c or rel.duplicate[i, c] or rel.strict[i, c] or (rel.tied[i, c] and rel.within[i, c]):
+            return True
+        # Restates a chosen sentence: nearly all its content words, and all its numbers, are already there.
+        if rel.within[i, c] and len(words[i]) >= SUBSUMED_MIN_WORDS and len(words[i] & words[c]) / len(words[i]) >= RESTATES:
+            return True
+    return False
+
+
+def _choose(found: _Sentences, rel: _Relations, best_in: list[dict[int, int]], score: np.ndarray, order: Sequence[int]) -> list[int]:
+    """The story's facts in print order: the TOP_FIRST strongest, then the strongest distinct fact of every
+    independent publisher not yet heard (strongest first), then the rest; none redundant with one chosen."""
     chosen: list[int] = []
-
-    def redundant(i: int) -> bool:
-        for c in chosen:
-            if i == c or duplicate[i, c] or strict[i, c] or (tied[i, c] and within[i, c]):
-                return True
-            # Restates a chosen sentence: nearly all its content words, and all its numbers, are already there.
-            if within[i, c] and len(words[i]) >= SUBSUMED_MIN_WORDS and len(words[i] & words[c]) / len(words[i]) >= RESTATES:
-                return True
-        return False
-
-    def take(i: int) -> None:
-        chosen.append(i)
-
     for i in order:
         if len(chosen) >= TOP_FIRST:
             break
-        if not redundant(i):
-            take(i)
-    # Every independent publisher that adds a distinct fact gets one, strongest first.
-    voiced = {group[c] for c in chosen} | {g for c in chosen for g in best_in[c]}
-    offers = []
-    for g in groups:
-        if g in voiced:
-            continue
-        best = next((i for i in order if group[i] == g and not redundant(i)), None)
-        if best is not None:
-            offers.append(best)
-    for i in sorted(offers, key=lambda k: -score[k]):
-        if not redundant(i):
-            take(i)
-    for i in order:
-        if not redundant(i):
-            take(i)
+        if not _redundant(i, chosen, found, rel):
+            chosen.append(i)
+    voiced = {found.group[c] for c in chosen} | {g for c in chosen for g in best_in[c]}
+    offers = [
+        best
+        for g in sorted(set(found.group) - voiced)
+        if (best := next((i for i in order if found.group[i] == g and not _redundant(i, chosen, found, rel)), None))
+        is not None
+    ]
+    for i in [*sorted(offers, key=lambda k: -score[k]), *order]:
+        if not _redundant(i, chosen, found, rel):
+            chosen.append(i)
+    return chosen
 
-    def _differs(i: int, support: list[str]) -> tuple[str, ...]:
-        # Sources that disagree on a figure are not "the same fact" by the tests above (their numbers differ), so
-        # the closest sentence of each other publisher is asked too; ``compare`` aligns figures by unit and role,
-        # so only a figure of the same kind about the same thing counts as a disagreement.
-        kin = [
-            int(cols[np.argmax(sims[i, cols])])
-            for g in groups
-            if g != group[i] and len(cols := np.flatnonzero(g_arr == g))
-        ]
-        kin = [j for j in kin if sims[i, j] >= DIFFER_COS and overlap[i, j] >= DIFFER_OVERLAP and ids[j] not in support]
-        if not kin:
-            return ()
-        claims = [Claim(ids[k], originals[k], None, group[k], article_of[k].date) for k in [i, *kin]]
-        return tuple(dict.fromkeys(sid for d in compare(claims) for sid in d.sentence_ids if sid not in support))
 
+def _differs(i: int, support: Sequence[str], found: _Sentences, rel: _Relations) -> tuple[str, ...]:
+    """Sentences of other publishers on sentence ``i``'s fact whose figures or dates disagree with it.
+
+    Sources that disagree on a figure are not "the same fact" by ``_relations`` (their numbers differ), so the
+    closest sentence of each other publisher is asked too; ``compare`` aligns figures by unit and role, so only a
+    figure of the same kind about the same thing counts as a disagreement.
+    """
+    g_arr = np.array(found.group)
+    kin = [
+        int(cols[np.argmax(rel.sims[i, cols])])
+        for g in sorted(set(found.group))
+        if g != found.group[i] and len(cols := np.flatnonzero(g_arr == g))
+    ]
+    kin = [j for j in kin if rel.sims[i, j] >= DIFFER_COS and rel.overlap[i, j] >= DIFFER_OVERLAP and found.ids[j] not in support]
+    if not kin:
+        return ()
+    claims = [Claim(found.ids[k], found.originals[k], None, found.group[k], found.article_of[k].date) for k in [i, *kin]]
+    return tuple(dict.fromkeys(sid for d in compare(claims) for sid in d.sentence_ids if sid not in support))
+
+
+def rank_facts(story: Story, pile: Pile) -> list[Fact]:
+    """Every fact of a story worth printing, in the order the page should take them."""
+    found = _story_sentences(story, pile)
+    if not found.ids:
+        return []
+    rel = _relations(found, pile)
+    carried, best_in, centrality = _carried(found, rel)
+    score, eligible = _scores(found, carried, centrality)
+    order = [int(i) for i in np.argsort(-score, kind="stable") if eligible[i]]
     facts = []
-    for i in chosen:
-        others = sorted(best_in[i].items(), key=lambda kv: -sims[i, kv[1]])
-        support = [ids[i], *(ids[j] for _, j in others)][:MAX_SUPPORT]
-        cost = english_words(originals[i], article_of[i].language) + CITATION_WORDS + len(support)
-        facts.append(Fact(ids[i], tuple(support), int(carried[i]), float(score[i]), cost, _differs(i, support)))
+    for i in _choose(found, rel, best_in, score, order):
+        others = sorted(best_in[i].items(), key=lambda kv: -rel.sims[i, kv[1]])
+        support = [found.ids[i], *(found.ids[j] for _, j in others)][:MAX_SUPPORT]
+        cost = english_words(found.originals[i], found.article_of[i].language) + CITATION_WORDS + len(support)
+        facts.append(Fact(found.ids[i], tuple(support), int(carried[i]), float(score[i]), cost, _differs(i, support, found, rel)))
     return facts
 
 
@@ -434,6 +488,95 @@ def _second_facts(sections: Sequence[Story], ranked: dict[str, list[Fact]], take
     return spent
 
 
+def _open_sections(
+    multi: Sequence[Story], ranked: dict[str, list[Fact]], cost_of: dict[str, int], pile: Pile, room: int
+) -> tuple[list[Story], list[Story], dict[str, int], int]:
+    """Sections in coverage order while a heading and a bottom line citing two publishers fit ``room``; the
+    stories that found no room; the facts each section takes; the room left."""
+    sections: list[Story] = []
+    spill: list[Story] = []
+    taken: dict[str, int] = {}
+    for s in multi:
+        facts = ranked[s.id]
+        opens = opening(facts, pile) if s.publishers >= 2 else min(len(facts), 1)
+        if opens == 2 and facts[1].carried_by < 2:
+            other = next(f for f in facts[1:] if _publisher(pile, f) != _publisher(pile, facts[0]))
+            facts = ranked[s.id] = [facts[0], other, *(f for f in facts[1:] if f is not other)]
+        need = cost_of[s.id] + sum(f.cost for f in facts[:opens])
+        if opens and need <= room:
+            sections.append(s)
+            taken[s.id] = opens
+            room -= need
+        else:
+            spill.append(s)
+    return sections, spill, taken, room
+
+
+def _short_list(candidates: Sequence[Story], cost_of: dict[str, int], share: int, room: int) -> tuple[list[Story], int]:
+    """The "Also noted" lines that fit both the short list's ``share`` and ``room``, lowest-ranked dropped first;
+    and the room left."""
+    noted: list[Story] = []
+    share -= 2  # the "Also noted" heading
+    for s in candidates:
+        cost = cost_of[s.id]
+        if cost > min(share, room - 2):
+            break  # the lowest-ranked go first: a later, shorter line does not jump the queue
+        noted.append(s)
+        share -= cost
+        room -= cost
+    return noted, room - 2 if noted else room
+
+
+def _timelines(
+    sections: Sequence[Story], ranked: dict[str, list[Fact]], taken: dict[str, int], pile: Pile, room: int, most: int
+) -> tuple[dict[str, tuple[Event, ...]], int]:
+    """A timeline for each section whose story has three or more dated events, each within ``most`` words; a
+    dated fact it tells is printed there, as a dated line, and not again as a key point. Returns the room left."""
+    timelines: dict[str, tuple[Event, ...]] = {}
+    for s in sections:
+        facts = ranked[s.id]
+        found, moved = story_timeline(s, pile, facts[1:], min(room, most))
+        if found:
+            timelines[s.id] = found
+            room -= timeline_cost(found, pile)
+            # A fact already placed that the timeline now tells gives its room back.
+            placed = [f for f in facts[1 : taken[s.id]] if f in moved]
+            room += sum(f.cost for f in placed)
+            taken[s.id] -= len(placed)
+            ranked[s.id] = [f for f in facts if f not in moved]
+    return timelines, room
+
+
+def _key_points(sections: Sequence[Story], ranked: dict[str, list[Fact]], taken: dict[str, int], room: int) -> None:
+    """The rest of each story's facts, in turns weighted by publishers (most-covered story first on ties), while
+    ``room`` lasts; a story whose next fact does not fit tries its next shorter ones."""
+    queue = [(taken[s.id] / s.publishers, k, s) for k, s in enumerate(sections)]
+    heapq.heapify(queue)
+    while queue:
+        _, k, s = heapq.heappop(queue)
+        facts = ranked[s.id]
+        if taken[s.id] >= len(facts):
+            continue
+        cost = facts[taken[s.id]].cost
+        if cost > room:
+            rest = [f for f in facts[taken[s.id] :] if f.cost <= room]
+            if not rest:
+                continue
+            facts = ranked[s.id] = [*facts[: taken[s.id]], *rest]
+            cost = facts[taken[s.id]].cost
+        room -= cost
+        taken[s.id] += 1
+        heapq.heappush(queue, (taken[s.id] / s.publishers, k, s))
+
+
+def _selection(story: Story, heading: Heading, facts: list[Fact], timeline: tuple[Event, ...]) -> Selection:
+    """A section's selection: a one-to-two-sentence bottom line (the second fact joins when it is also
+    corroborated), the sentence nearer the top of its article first (it tells what happened), then the points."""
+    bottom = 2 if len(facts) > 2 and facts[1].carried_by >= 2 else 1
+    facts[:bottom] = sorted(facts[:bottom], key=lambda f: int(f.lead.rpartition(":")[2]))
+    return Selection(story=story, heading=heading, facts=tuple(facts), bottom=bottom, timeline=timeline)
+
+
 def plan(stories: Sequence[Story], pile: Pile, budget_words: int, first: frozenset[str] = frozenset()) -> Plan:
     """Fill the page within ``budget_words``: the one place the word budget is applied.
 
@@ -455,84 +598,20 @@ def plan(stories: Sequence[Story], pile: Pile, budget_words: int, first: frozens
     def line_cost(h: Heading) -> int:
         return english_words(h.original, pile.by_id[h.article_id].language) + CITATION_WORDS
 
-    room = budget_words - DATE_LINE_WORDS
     # Sections first: each needs its heading and a bottom line citing two publishers (the lead section's heading
     # is the page's title, printed once).
     ranked = {s.id: rank_facts(s, pile) for s in multi}
-    sections: list[Story] = []
-    spill: list[Story] = []
-    taken: dict[str, int] = {}
-    for s in multi:
-        facts = ranked[s.id]
-        opens = opening(facts, pile) if s.publishers >= 2 else min(len(facts), 1)
-        if opens == 2 and facts[1].carried_by < 2:
-            other = next(f for f in facts[1:] if _publisher(pile, f) != _publisher(pile, facts[0]))
-            facts = ranked[s.id] = [facts[0], other, *(f for f in facts[1:] if f is not other)]
-        need = line_cost(headings[s.id]) + sum(f.cost for f in facts[:opens])
-        if opens and need <= room:
-            sections.append(s)
-            taken[s.id] = opens
-            room -= need
-        else:
-            spill.append(s)
+    heading_cost = {s.id: line_cost(h) for s, h in zip(multi, headings.values())}
+    sections, spill, taken, room = _open_sections(multi, ranked, heading_cost, pile, budget_words - DATE_LINE_WORDS)
     # Then a second fact for every section, in coverage order, before the short list takes more than a few lines.
     reserve = int(budget_words * ALSO_NOTED_RESERVE) if [*spill, *singles] else 0
     room -= _second_facts(sections, ranked, taken, room - reserve)
     # Then the short list, from what is left but never more than its share.
-    noted: list[Story] = []
-    share = int(budget_words * ALSO_NOTED_SHARE) - 2  # the "Also noted" heading
-    for s in [*spill, *singles]:
-        cost = line_cost(noted_as[s.id])
-        if cost > min(share, room - 2):
-            break  # the lowest-ranked go first: a later, shorter line does not jump the queue
-        noted.append(s)
-        share -= cost
-        room -= cost
-    if noted:
-        room -= 2
-    # Then a timeline for each section whose story has three or more dated events, within its share of the page.
-    # A dated fact it tells is printed there, as a dated line, and not again as a key point.
-    timelines: dict[str, tuple[Event, ...]] = {}
-    for s in sections:
-        facts = ranked[s.id]
-        found, moved = story_timeline(s, pile, facts[1:], min(room, int(budget_words * TIMELINE_SHARE)))
-        if found:
-            timelines[s.id] = found
-            room -= timeline_cost(found, pile)
-            # A fact already placed that the timeline now tells gives its room back.
-            placed = [f for f in facts[1 : taken[s.id]] if f in moved]
-            room += sum(f.cost for f in placed)
-            taken[s.id] -= len(placed)
-            ranked[s.id] = [f for f in facts if f not in moved]
-    # Then the rest of each story's facts, in turns weighted by publishers (most-covered story first on ties).
-    queue = [(taken[s.id] / s.publishers, k, s) for k, s in enumerate(sections)]
-    heapq.heapify(queue)
-    while queue:
-        _, k, s = heapq.heappop(queue)
-        facts = ranked[s.id]
-        if taken[s.id] >= len(facts):
-            continue
-        cost = facts[taken[s.id]].cost
-        if cost > room:
-            # Try the story's next (shorter) facts before giving up on it.
-            rest = [f for f in facts[taken[s.id] :] if f.cost <= room]
-            if not rest:
-                continue
-            facts = ranked[s.id] = [*facts[: taken[s.id]], *rest]
-            cost = facts[taken[s.id]].cost
-        room -= cost
-        taken[s.id] += 1
-        heapq.heappush(queue, (taken[s.id] / s.publishers, k, s))
-    chosen = []
-    for s in sections:
-        facts = list(ranked[s.id][: taken[s.id]])
-        # A one-to-two-sentence bottom line: the second fact joins when it is also corroborated.
-        bottom = 2 if len(facts) > 2 and facts[1].carried_by >= 2 else 1
-        # The bottom line tells what happened first: the sentence nearer the top of its article leads.
-        facts[:bottom] = sorted(facts[:bottom], key=lambda f: int(f.lead.rpartition(":")[2]))
-        chosen.append(
-            Selection(story=s, heading=headings[s.id], facts=tuple(facts), bottom=bottom, timeline=timelines.get(s.id, ()))
-        )
+    noted_cost = {s.id: line_cost(h) for s, h in zip(stories, noted_as.values())}
+    noted, room = _short_list([*spill, *singles], noted_cost, int(budget_words * ALSO_NOTED_SHARE), room)
+    timelines, room = _timelines(sections, ranked, taken, pile, room, int(budget_words * TIMELINE_SHARE))
+    _key_points(sections, ranked, taken, room)
+    chosen = [_selection(s, headings[s.id], list(ranked[s.id][: taken[s.id]]), timelines.get(s.id, ())) for s in sections]
     left = tuple(s for s in stories if s not in sections and s not in noted)
     return Plan(
         sections=tuple(chosen),
