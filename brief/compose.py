@@ -163,9 +163,13 @@ def compose(plan: Plan, pile: Pile, translations: Translations, rewriter: Rewrit
             notes=tuple(dict.fromkeys(notes)),
         )
 
+    # Figures are compared across every sentence of a story, most never printed: a claim carries a stand-in cite
+    # for its article, and only the sources of a difference that is printed get their number (``_renumbered``).
+    stand_in = {a.id: _STAND_IN + k for k, a in enumerate(pile.articles)}
+
     def claim(sid: str) -> Claim:
         article, index = pile.locate(sid)
-        return Claim(sid, article.sentences[index], english(sid), number(article.id), article.date)
+        return Claim(sid, article.sentences[index], english(sid), stand_in[article.id], article.date)
 
     def failed(found: Sequence[Check]) -> tuple[str, ...]:
         return tuple(p for c in found if not c.passed for p in c.why.split("; "))
@@ -201,7 +205,8 @@ def compose(plan: Plan, pile: Pile, translations: Translations, rewriter: Rewrit
         heading = sel.heading
         language = pile.by_id[heading.article_id].language
         every = [f"{a}:{i}" for a in sel.story.article_ids for i in range(len(pile.by_id[a].sentences))]
-        found = _differences(sel.facts, claim, every)
+        timeline = _timeline(sel.timeline, pile, number, english)
+        found = [_renumbered(d, pile, number) for d in _differences(sel.facts, claim, every)]
         sections.append(
             Section(
                 story=sel.story.id,
@@ -209,7 +214,7 @@ def compose(plan: Plan, pile: Pile, translations: Translations, rewriter: Rewrit
                 heading_original=heading.original if language != "en" else None,
                 bottom_line=tuple(bottom),
                 points=tuple(points),
-                timeline=_timeline(sel.timeline, pile, number, english),
+                timeline=timeline,
                 differences=tuple(d for d in found if d.kind != "update"),
                 updates=tuple(d for d in found if d.kind == "update"),
             )
@@ -306,6 +311,19 @@ def _timeline(
     return tuple(
         replace(e, cites=tuple(sorted({number(pile.locate(sid)[0].id) for sid in e.sentence_ids}))) for e in lines
     )
+
+
+_STAND_IN = 1_000_000  # above any citation number: stand-in cites of claims before they are printed
+
+
+def _renumbered(difference: Difference, pile: Pile, number: _Numbering) -> Difference:
+    """A difference cited by the numbers of its sources, numbered now (they are printed after the section's points
+    and timeline, so first use stays in print order)."""
+    values = tuple(
+        replace(v, cites=tuple(sorted({number(pile.locate(sid)[0].id) for sid in v.sentence_ids})))
+        for v in difference.values
+    )
+    return replace(difference, values=values)
 
 
 def _differences(

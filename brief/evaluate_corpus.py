@@ -281,7 +281,8 @@ class CorpusScorer:
     def section_story(self, section: Mapping[str, Any]) -> str | None:
         """The labelled story a section stands for: the most common among its found story's files."""
         counts = self._labelled(self.found_files.get(section.get("story", ""), set()))
-        return counts.most_common(1)[0][0] if counts else None
+        # Ties go to the first story by name: Counter breaks them by insertion order, a set's, which varies by run.
+        return min(counts.items(), key=lambda item: (-item[1], item[0]))[0] if counts else None
 
     def merged_and_split(self) -> tuple[list[list[str]], list[str]]:
         """Found stories holding two or more labelled stories; labelled stories in two or more found stories."""
