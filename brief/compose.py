@@ -271,7 +271,9 @@ def _source_entry(article: Article, n: int, translations: Translations) -> Sourc
         n=n,
         article_id=article.id,
         publisher=article.publisher,
-        title_en=translations.get(headline, article.language) if headline else None,
+        # A headline whose English came out degenerate is listed by its original alone.
+        title_en=translations.get(headline, article.language)
+        if headline and (article.language, headline) not in translations.failed else None,
         title_original=headline,
         language=article.language,
         date=article.date,

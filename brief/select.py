@@ -156,15 +156,19 @@ def english_words(text: str, language: str) -> int:
     return math.ceil(word_count(text) * ENGLISH_PER_WORD.get(language, DEFAULT_ENGLISH_PER_WORD))
 
 
-def heading_of(story: Story, pile: Pile) -> Heading:
-    """The story's best real headline: the most central article's that has one; else its shortest early sentence."""
+def heading_of(story: Story, pile: Pile, avoid: frozenset[str] = frozenset()) -> Heading | None:
+    """The story's best real headline: the most central article's that has one; else its shortest early sentence.
+
+    None when every candidate is in ``avoid`` (texts whose translation came out degenerate).
+    """
     articles = [pile.by_id[i] for i in story.article_ids]
     for article in articles:
-        if headline := real_headline(article):
+        if (headline := real_headline(article)) and headline not in avoid:
             return Heading(article.id, headline)
     lead = articles[0]
     candidates = [s for s in lead.sentences[:3] if MIN_WORDS <= word_count(s) <= MAX_POINT_WORDS] or list(lead.sentences[:1])
-    return Heading(lead.id, min(candidates, key=word_count))
+    candidates = [s for s in candidates if s not in avoid]
+    return Heading(lead.id, min(candidates, key=word_count)) if candidates else None
 
 
 def fragment(article: Article, index: int) -> bool:
@@ -179,7 +183,7 @@ def fragment(article: Article, index: int) -> bool:
 
 
 def story_timeline(
-    story: Story, pile: Pile, points: Sequence[Fact], room: int
+    story: Story, pile: Pile, points: Sequence[Fact], room: int, avoid: frozenset[str] = frozenset()
 ) -> tuple[tuple[Event, ...], list[Fact]]:
     """The story's dated events (``timeline.timeline``) that fit ``room`` words, and the ``points`` they tell.
 
@@ -194,6 +198,7 @@ def story_timeline(
         DatedSentence(sentence_id(article.id, index), text, None, article.date, k + 1)
         for k, article in enumerate(pile.by_id[i] for i in story.article_ids[:MAX_STORY_ARTICLES])
         for index, text in enumerate(article.sentences[:MAX_ARTICLE_SENTENCES])
+        if text not in avoid
     ]
     sentences.sort(key=lambda d: first.get(d.id, len(first)))
     for most in range(MAX_TIMELINE, 2, -1):
@@ -226,8 +231,9 @@ def timeline_cost(events: Sequence[Event], pile: Pile) -> int:
     return 1 + lines if events else 0
 
 
-def rank_facts(story: Story, pile: Pile) -> list[Fact]:
-    """Every fact of a story worth printing, in the order the page should take them."""
+def rank_facts(story: Story, pile: Pile, avoid: frozenset[str] = frozenset()) -> list[Fact]:
+    """Every fact of a story worth printing, in the order the page should take them (none of the texts in
+    ``avoid``, whose translation came out degenerate, printed or shown as support)."""
     articles = [pile.by_id[i] for i in story.article_ids]
     group_of_article = independent_groups(articles)
     if len(articles) > MAX_STORY_ARTICLES:
@@ -295,7 +301,7 @@ def rank_facts(story: Story, pile: Pile) -> list[Fact]:
     leaning = np.array([bool(_ANAPHORIC.match(normalise_for_matching(t))) for t in originals])
     size = np.array([word_count(t) for t in originals])
     eligible = (size >= MIN_WORDS) & (size <= MAX_POINT_WORDS)
-    eligible &= np.array([not fragment(a, k) for a, k in zip(article_of, indexes)])
+    eligible &= np.array([not fragment(a, k) and t not in avoid for a, k, t in zip(article_of, indexes, originals)])
     score = 1.0 * agreement + 2.0 * (centrality - centrality.mean()) + 0.5 * position + 0.2 * quantity - 0.2 * leaning
     order = [i for i in np.argsort(-score, kind="stable") if eligible[i]]
 
@@ -343,7 +349,8 @@ def rank_facts(story: Story, pile: Pile) -> list[Fact]:
             for g in groups
             if g != group[i] and len(cols := np.flatnonzero(g_arr == g))
         ]
-        kin = [j for j in kin if sims[i, j] >= DIFFER_COS and overlap[i, j] >= DIFFER_OVERLAP and ids[j] not in support]
+        kin = [j for j in kin if sims[i, j] >= DIFFER_COS and overlap[i, j] >= DIFFER_OVERLAP and ids[j] not in support
+               and originals[j] not in avoid]
         if not kin:
             return ()
         claims = [Claim(ids[k], originals[k], None, group[k], article_of[k].date) for k in [i, *kin]]
@@ -352,13 +359,13 @@ def rank_facts(story: Story, pile: Pile) -> list[Fact]:
     facts = []
     for i in chosen:
         others = sorted(best_in[i].items(), key=lambda kv: -sims[i, kv[1]])
-        support = [ids[i], *(ids[j] for _, j in others)][:MAX_SUPPORT]
+        support = [ids[i], *(ids[j] for _, j in others if originals[j] not in avoid)][:MAX_SUPPORT]
         cost = english_words(originals[i], article_of[i].language) + CITATION_WORDS + len(support)
         facts.append(Fact(ids[i], tuple(support), int(carried[i]), float(score[i]), cost, _differs(i, support)))
     return facts
 
 
-def plan(stories: Sequence[Story], pile: Pile, budget_words: int) -> Plan:
+def plan(stories: Sequence[Story], pile: Pile, budget_words: int, avoid: frozenset[str] = frozenset()) -> Plan:
     """Fill the page within ``budget_words``: the one place the word budget is applied.
 
     Stories with two or more independent publishers get a section (when there is none, the first
@@ -367,24 +374,28 @@ def plan(stories: Sequence[Story], pile: Pile, budget_words: int) -> Plan:
     bottom line fit; single-article stories (and sections that found no room) get an "Also noted" line while
     ALSO_NOTED_SHARE of the budget lasts, lowest-ranked dropped first; the rest of the room goes to key points,
     shared among the sections by their number of publishers.
+
+    Nothing in ``avoid`` (originals whose translation came out degenerate) is chosen: the next fact, headline or
+    event takes its place, and a story with no headline left is left out.
     """
-    multi = [s for s in stories if s.publishers >= 2]
+    headings = {s.id: h for s in stories if (h := heading_of(s, pile, avoid)) is not None}
+    usable = [s for s in stories if s.id in headings]
+    multi = [s for s in usable if s.publishers >= 2]
     if not multi:  # a pile of unrelated articles (or one article): no coverage to rank by, so the first get sections
-        multi = list(stories[:SECTIONS_WITHOUT_COVERAGE])
-    singles = [s for s in stories if s not in multi]
-    headings = {s.id: heading_of(s, pile) for s in stories}
+        multi = list(usable[:SECTIONS_WITHOUT_COVERAGE])
+    singles = [s for s in usable if s not in multi]
 
     def line_cost(s: Story) -> int:
         h = headings[s.id]
         return english_words(h.original, pile.by_id[h.article_id].language) + CITATION_WORDS
 
-    lead_title = headings[(multi or singles)[0].id] if stories else None
+    lead_title = headings[(multi or singles)[0].id] if usable else None
     room = budget_words - DATE_LINE_WORDS
     if lead_title is not None:
         room -= line_cost((multi or singles)[0])
 
     # Sections first: each needs its heading and the first fact of its bottom line.
-    ranked = {s.id: rank_facts(s, pile) for s in multi}
+    ranked = {s.id: rank_facts(s, pile, avoid) for s in multi}
     sections: list[Story] = []
     spill: list[Story] = []
     for s in multi:
@@ -411,7 +422,7 @@ def plan(stories: Sequence[Story], pile: Pile, budget_words: int) -> Plan:
     timelines: dict[str, tuple[Event, ...]] = {}
     for s in sections:
         facts = ranked[s.id]
-        found, moved = story_timeline(s, pile, facts[1:], min(room, int(budget_words * TIMELINE_SHARE)))
+        found, moved = story_timeline(s, pile, facts[1:], min(room, int(budget_words * TIMELINE_SHARE)), avoid)
         if found:
             timelines[s.id] = found
             room -= timeline_cost(found, pile)
