@@ -320,7 +320,10 @@ def _find_models(specs: dict[str, models.ModelSpec], settings: Settings, reporte
         for kind, spec in specs.items():
             if spec.needs_files:
                 reporter.stage(f"Finding {kind} {spec.name}")
-                models.fetch(spec, offline=settings.offline)
+                folder = models.fetch(spec, offline=settings.offline)
+                # Fast by default: a model not converted yet (fetched before, or without `brief models pull`) is
+                # converted to CTranslate2 once, when it is installed; later runs find the conversion.
+                models.convert_once(spec, folder, reporter.stage, reporter.stage)
 
 
 def _wrapped(backend: Any, wrapper: str, store: Store | None) -> Any:
