@@ -1,8 +1,9 @@
 """CTranslate2 backend: the same Opus-MT, NLLB, BART and T5 weights, converted once to int8, about 3-4x less CPU.
 
-Optional (``pip install "brief[fast]"``). Two ways in:
+A main dependency: the default path whenever it is installed. Two ways in:
 
-- ``brief models pull --optimize NAME`` converts the cached model once into ``$HF_HOME/brief-ct2/`` (a folder per
+- ``brief models pull NAME`` (``--no-optimize`` skips it), or the first ``brief make`` that finds the model not
+  converted, converts the cached model once into ``$HF_HOME/brief-ct2/`` (a folder per
   model and snapshot, the tokenizer files kept beside the weights in ``tokenizer/``). From then on the pipeline
   loads the converted model whenever it is there and ``ctranslate2`` is installed, and says so in the footer and
   in ``brief logs show`` (the model's ref ends in "CTranslate2 int8").
