@@ -115,9 +115,9 @@ def degenerate(source: str, english: str) -> str | None:
             if all(words[start + k * size : start + (k + 1) * size] == unit for k in range(1, times)):
                 return f"{' '.join(unit)!r} {times} times in a row"
     for match in _PIECE_LOOP.finditer(english):
-        unit = match.group(1)
-        if any(c.isalpha() or unicodedata.category(c).startswith("M") for c in unit):
-            return f"{unit!r} {len(match.group(0)) // len(unit)} times in a row"
+        piece = match.group(1)
+        if any(c.isalpha() or unicodedata.category(c).startswith("M") for c in piece):
+            return f"{piece!r} {len(match.group(0)) // len(piece)} times in a row"
     return None
 
 
