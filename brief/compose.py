@@ -206,7 +206,7 @@ def compose(plan: Plan, pile: Pile, translations: Translations, rewriter: Rewrit
         language = pile.by_id[heading.article_id].language
         every = [f"{a}:{i}" for a in sel.story.article_ids for i in range(len(pile.by_id[a].sentences))]
         timeline = _timeline(sel.timeline, pile, number, english)
-        found = [_renumbered(d, pile, number) for d in _differences(sel.facts, claim, every)]
+        differ = [_renumbered(d, pile, number) for d in _differences(sel.facts, claim, every)]
         sections.append(
             Section(
                 story=sel.story.id,
@@ -215,8 +215,8 @@ def compose(plan: Plan, pile: Pile, translations: Translations, rewriter: Rewrit
                 bottom_line=tuple(bottom),
                 points=tuple(points),
                 timeline=timeline,
-                differences=tuple(d for d in found if d.kind != "update"),
-                updates=tuple(d for d in found if d.kind == "update"),
+                differences=tuple(d for d in differ if d.kind != "update"),
+                updates=tuple(d for d in differ if d.kind == "update"),
             )
         )
     also = []
@@ -280,7 +280,9 @@ def _source_entry(article: Article, n: int, translations: Translations) -> Sourc
         n=n,
         article_id=article.id,
         publisher=article.publisher,
-        title_en=translations.get(headline, article.language) if headline else None,
+        # A headline whose English came out degenerate is listed by its original alone.
+        title_en=translations.get(headline, article.language)
+        if headline and (article.language, headline) not in translations.failed else None,
         title_original=headline,
         language=article.language,
         date=article.date,

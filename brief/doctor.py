@@ -13,7 +13,10 @@ import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:
+    from brief.models.base import ModelSpec
 OK, WARN, FAIL = "ok", "warn", "fail"
 MIN_PYTHON = (3, 10)
 
@@ -115,11 +118,11 @@ def _models(registry_path: Path, offline: bool) -> Iterator[Check]:
         spec = registry.get(kind, name)
         label = f"{kind} {name}"
         if not spec.needs_files:
-            yield Check("models", label, OK, f"bundled with its package ({spec.backend})")
+            yield Check("models", label, OK, f"bundled with its package ({spec.backend}); {_runs_on(spec, None)}")
             continue
         folder = models.cached_folder(spec)
         if folder is not None:
-            yield Check("models", label, OK, f"cached: {models.resolved_revision(spec, folder)}")
+            yield Check("models", label, OK, f"cached: {models.resolved_revision(spec, folder)}; {_runs_on(spec, folder)}")
             continue
         if spec.path is not None:
             yield Check("models", label, FAIL, f"no model folder at {spec.path}",
@@ -140,11 +143,22 @@ def _models(registry_path: Path, offline: bool) -> Iterator[Check]:
                 yield Check("models", label, FAIL, f"{spec.ref} is not cached; {err}",
                             f"{pull}  (where the Hub is reachable), or a path: entry in {registry_path}")
                 continue
-            yield Check("models", label, WARN, f"{spec.ref} is not cached; fetchable from the Hub (commit {sha[:7]})",
+            yield Check("models", label, WARN, f"{spec.ref} is not cached; fetchable from the Hub (commit {sha[:7]}); "
+                        f"{_runs_on(spec, None)}",
                         f"{pull}  (fetches it now rather than on the first run)")
         else:
             yield Check("models", label, FAIL, f"{spec.ref} is not cached; {hub_error}",
                         f"{pull}  (where the Hub is reachable), or a path: entry in {registry_path}")
+
+
+def _runs_on(spec: ModelSpec, folder: Path | None) -> str:
+    """Which engine the model will run on, as a doctor's line says it."""
+    from brief import models
+
+    try:
+        return f"runs on {models.engine(spec, folder).describe()}"
+    except (OSError, ValueError) as err:  # a damaged conversion folder: the run itself reports it
+        return f"engine unknown ({_first_line(err)})"
 
 
 def _config_and_store(env: Mapping[str, str], profile: str | None) -> Iterator[Check]:

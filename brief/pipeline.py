@@ -21,9 +21,9 @@ from brief.glossary import apply_glossary, load_glossary
 from brief.ingest.web import WebSettings
 from brief.pile import Pile
 from brief.records import AlsoNoted, Article, Brief, ModelUse, Section, Skipped
-from brief.select import plan
+from brief.select import Plan, plan
 from brief.stories import find_stories
-from brief.translate import count_texts, readable, translate_texts
+from brief.translate import Translations, count_texts, readable, translate_texts
 
 if TYPE_CHECKING:
     from brief.store import Store
@@ -142,14 +142,12 @@ def make(
         pile = Pile(articles, embedder)
         stories = find_stories(pile)
         focused = beat.focus(stories, pile, settings.about, settings.watch, glossary)
-        page = plan(focused.stories, pile, settings.words, first=focused.first)
     if note := focused.note():
         left_out.append(note)
-    wanted = page.needed(pile)
-    reporter.stage("Translating", total=count_texts(wanted))
-    with stats.timed("translate"):
-        translations = translate_texts(wanted, translator, progress=reporter.advance)
-        translations, placed = apply_glossary(translations, glossary)
+    page, translations = _plan_and_translate(
+        focused.stories, pile, settings.words, translator, reporter, stats, first=focused.first
+    )
+    translations, placed = apply_glossary(translations, glossary)
     for miss in placed.missed:
         reporter.info(f"glossary: no spelling of {miss}")
     if store is not None and translator is not None:
@@ -171,7 +169,11 @@ def make(
         embedded=pile.embedded,
         translated=translations.texts,
         translated_from_cache=translations.cached,
+        retranslated=translations.retranslated,
+        left_out_degenerate=len(translations.failed),
     )
+    if translations.failed:
+        left_out.append(_degenerate_note(len(translations.failed)))
     if page.left_out:
         left_out.append(_did_not_fit(page.left_out, settings.words))
     used = {"translator": translator, "summariser": summariser, "embedder": embedder}
@@ -199,6 +201,48 @@ def make(
         stories=made.stories,
         translated=translations.texts,
         translated_cached=translations.cached,
+    )
+
+
+# Plans made at most when translations come out degenerate: each leaves out what failed and takes the next text.
+PLANS = 4
+
+
+def _plan_and_translate(
+    stories: Sequence[Any],
+    pile: Pile,
+    words: int,
+    translator: Any,
+    reporter: Reporter,
+    stats: RunStats,
+    first: frozenset[str] = frozenset(),
+) -> tuple[Plan, Translations]:
+    """The page and the English it prints. A text whose English is degenerate even decoded a second time is left
+    out: the page is planned again without it (the next fact, headline or event in its place), and only the
+    texts the new plan adds are translated."""
+    translations = Translations({}, 0)
+    avoid: frozenset[str] = frozenset()
+    for _ in range(PLANS):
+        with stats.timed("select"):
+            page = plan(stories, pile, words, first=first, avoid=avoid)
+        wanted = [w for w in page.needed(pile) if w not in translations.english and w not in translations.failed]
+        if not wanted and avoid:
+            break
+        reporter.stage("Translating", total=count_texts(wanted))
+        with stats.timed("translate"):
+            translations = translations.merged(translate_texts(wanted, translator, progress=reporter.advance))
+        failed = frozenset(text for _, text in translations.failed)
+        if failed <= avoid:
+            break
+        avoid |= failed
+    return page, translations
+
+
+def _degenerate_note(count: int) -> str:
+    """The footer's line for the texts left out because their translation was degenerate."""
+    return (
+        f"{count} sentence{'s' if count != 1 else ''} left out: {'its' if count == 1 else 'their'} translation was "
+        "degenerate (a loop, or far longer than the original, even decoded again against repetition)"
     )
 
 
@@ -289,7 +333,10 @@ def _find_models(specs: dict[str, models.ModelSpec], settings: Settings, reporte
         for kind, spec in specs.items():
             if spec.needs_files:
                 reporter.stage(f"Finding {kind} {spec.name}")
-                models.fetch(spec, offline=settings.offline)
+                folder = models.fetch(spec, offline=settings.offline)
+                # Fast by default: a model not converted yet (fetched before, or without `brief models pull`) is
+                # converted to CTranslate2 once, when it is installed; later runs find the conversion.
+                models.convert_once(spec, folder, reporter.stage, reporter.stage)
 
 
 def _wrapped(backend: Any, wrapper: str, store: Store | None) -> Any:

@@ -2,7 +2,8 @@
 
 Layout only: what goes on the page was chosen within the word budget by ``select.plan``. Render guards the
 budget (the English can run longer than estimated): while the page is over it drops the last "Also noted" line,
-then the last key point of the section that has the most.
+then the last key point of the section that has the most, then whole sections, lowest-ranked first (named in the
+footer), so the page keeps its budget whatever the translations are.
 """
 
 from __future__ import annotations
@@ -143,13 +144,25 @@ class Page:
 
     points: tuple[tuple[BriefSentence, ...], ...]  # one tuple per section
     also_noted: tuple[AlsoNoted, ...]
+    dropped: tuple[int, ...] = ()  # sections left off whole (indexes), when their bottom lines alone overran
+
+    def note(self, brief: Brief) -> str | None:
+        """The footer's line naming the sections the guard left off, or None."""
+        if not self.dropped:
+            return None
+        shown = sections_of(brief)
+        headings = "; ".join(f"“{escape(shown[k].heading or 'Bottom line')}”" for k in self.dropped)
+        n = len(self.dropped)
+        return f"{n} section{'s' if n != 1 else ''} did not fit the {brief.word_budget}-word page: {headings}"
 
 
 def body_markdown(brief: Brief, page: Page) -> str:
     """Everything before the source list (what the word budget counts)."""
     n = len(brief.sources)
     lines = [f"# {escape(brief.title)}", "", f"*{n} source{'s' if n != 1 else ''} · {date_range(brief)}*", ""]
-    for section, points in zip(sections_of(brief), page.points):
+    for k, (section, points) in enumerate(zip(sections_of(brief), page.points)):
+        if k in page.dropped:
+            continue
         bottom = " ".join(_sentence(s) for s in section.bottom_line) or "_Nothing to report._"
         if section.heading is None:  # a brief without stories: its parts are labelled
             lines += ["## Bottom line", "", bottom, ""]
@@ -185,27 +198,32 @@ def body_markdown(brief: Brief, page: Page) -> str:
 
 
 def fit(brief: Brief) -> Page:
-    """What fits the word budget: the last also-noted lines go first, then key points, the weakest first."""
+    """What fits the word budget: the last also-noted lines go first, then key points, the weakest first, then
+    whole sections, the lowest-ranked (last) first."""
     points = [list(section.points) for section in sections_of(brief)]
     also = list(brief.also_noted)
+    dropped: list[int] = []
 
-    def words() -> int:
-        return len(body_markdown(brief, Page(tuple(map(tuple, points)), tuple(also))).split())
+    def page() -> Page:
+        return Page(tuple(map(tuple, points)), tuple(also), tuple(sorted(dropped)))
 
-    while words() > brief.word_budget:
+    while len(body_markdown(brief, page()).split()) > brief.word_budget:
         if also:
             also.pop()
         elif any(points):
             longest = max(range(len(points)), key=lambda k: (len(points[k]), k))
             points[longest].pop()
+        elif len(dropped) < len(points):
+            dropped.append(max(set(range(len(points))) - set(dropped)))
         else:
             break
-    return Page(tuple(map(tuple, points)), tuple(also))
+    return page()
 
 
 def to_markdown(brief: Brief) -> str:
     """The one-page brief."""
-    body = body_markdown(brief, fit(brief))
+    page = fit(brief)
+    body = body_markdown(brief, page)
     lines = [body, SOURCES_HEADING, ""]
     for s in brief.sources:
         lines += [source_line(s), ""]
@@ -213,8 +231,9 @@ def to_markdown(brief: Brief) -> str:
     if brief.skipped:
         lines += ["", f"**Skipped {len(brief.skipped)} input(s):**", ""]
         lines += [f"- {escape(s.location)} — {escape(s.reason)}" for s in brief.skipped]
-    if brief.left_out:
-        lines += ["", *(f"_{note[:1].upper()}{note[1:]}._" for note in brief.left_out)]
+    left_out = [*brief.left_out, *filter(None, [page.note(brief)])]
+    if left_out:
+        lines += ["", *(f"_{note[:1].upper()}{note[1:]}._" for note in left_out)]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -231,13 +250,17 @@ def to_json(brief: Brief) -> str:
         "words": len(body_markdown(brief, page).split()),
         "models": [{"kind": m.kind, "name": m.name, "ref": m.ref, "params": dict(m.params)} for m in brief.models],
         "signature": signature(brief),
-        "sections": [section.to_json(points) for section, points in zip(brief.sections, page.points)],
+        "sections": [
+            section.to_json(points)
+            for k, (section, points) in enumerate(zip(brief.sections, page.points))
+            if k not in page.dropped
+        ],
         "also_noted": [a.to_json() for a in page.also_noted],
         "stories": [s.to_json() for s in brief.stories],
         "translated": {"texts": brief.translated, "cached": brief.translated_cached},
         "sources": [s.to_json() for s in brief.sources],
         "skipped": [s.to_json() for s in brief.skipped],
-        "left_out": list(brief.left_out),
+        "left_out": [*brief.left_out, *filter(None, [page.note(brief)])],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 

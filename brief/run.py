@@ -233,6 +233,7 @@ def _make_and_deliver(
     made = pipeline.make(settings, settings.inputs, reporter, store=store, run_id=run_id, stats=stats)
     outcome.brief = made
     markdown, json_text = render.to_markdown(made), render.to_json(made)
+    stats.counts["sections_dropped_to_fit"] = len(render.fit(made).dropped)
     chosen = render.FORMATS[settings.fmt]
     text = json_text if chosen.render is render.to_json else markdown
     now = dt.datetime.now()

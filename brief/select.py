@@ -157,25 +157,31 @@ def english_words(text: str, language: str) -> int:
     return math.ceil(word_count(text) * ENGLISH_PER_WORD.get(language, DEFAULT_ENGLISH_PER_WORD))
 
 
-def heading_of(story: Story, pile: Pile) -> Heading:
+def heading_of(story: Story, pile: Pile, avoid: frozenset[str] = frozenset()) -> Heading | None:
     """The story's best real headline: the newest article's that has one; else a short heading cut from the
-    most central article's lead (never a whole sentence, a list item or a sentence leaning on another)."""
+    most central article's lead (never a whole sentence, a list item or a sentence leaning on another).
+
+    None when every candidate is in ``avoid`` (texts whose translation came out degenerate).
+    """
     articles = [pile.by_id[i] for i in story.article_ids]
     # The newest report's headline says where the story stands (a toll that rose); centrality breaks ties.
     newest = sorted(articles, key=lambda a: -(a.date.toordinal() if a.date else 0))
     for article in newest:
-        if headline := real_headline(article):
+        if (headline := real_headline(article)) and headline not in avoid:
             return Heading(article.id, headline)
-    return Heading(articles[0].id, short_heading(lead_sentence(articles[0])))
+    cut = short_heading(lead_sentence(articles[0]))
+    return Heading(articles[0].id, cut) if cut not in avoid else None
 
 
-def noted_heading(story: Story, pile: Pile) -> Heading:
-    """An "Also noted" line: the article's real headline, else its lead sentence as it stands (issue 17)."""
+def noted_heading(story: Story, pile: Pile, avoid: frozenset[str] = frozenset()) -> Heading | None:
+    """An "Also noted" line: the article's real headline, else its lead sentence as it stands (issue 17); None
+    when both are in ``avoid``."""
     articles = [pile.by_id[i] for i in story.article_ids]
     for article in articles:
-        if headline := real_headline(article):
+        if (headline := real_headline(article)) and headline not in avoid:
             return Heading(article.id, headline)
-    return Heading(articles[0].id, lead_sentence(articles[0]))
+    lead = lead_sentence(articles[0])
+    return Heading(articles[0].id, lead) if lead not in avoid else None
 
 
 def lead_sentence(article: Article) -> str:
@@ -225,7 +231,7 @@ def fragment(article: Article, index: int) -> bool:
 
 
 def story_timeline(
-    story: Story, pile: Pile, points: Sequence[Fact], room: int
+    story: Story, pile: Pile, points: Sequence[Fact], room: int, avoid: frozenset[str] = frozenset()
 ) -> tuple[tuple[Event, ...], list[Fact]]:
     """The story's dated events (``timeline.timeline``) that fit ``room`` words, and the ``points`` they tell.
 
@@ -240,6 +246,7 @@ def story_timeline(
         DatedSentence(sentence_id(article.id, index), text, None, article.date, k + 1)
         for k, article in enumerate(pile.by_id[i] for i in story.article_ids[:MAX_STORY_ARTICLES])
         for index, text in enumerate(article.sentences[:MAX_ARTICLE_SENTENCES])
+        if text not in avoid
     ]
     sentences.sort(key=lambda d: first.get(d.id, len(first)))
     for most in range(MAX_TIMELINE, 2, -1):
@@ -373,15 +380,20 @@ def _carried(found: _Sentences, rel: _Relations) -> tuple[np.ndarray, list[dict[
     return carried, best_in, centrality
 
 
-def _scores(found: _Sentences, carried: np.ndarray, centrality: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each sentence's worth as a fact (corroboration, centrality, position, figures) and whether it may print."""
+def _scores(
+    found: _Sentences, carried: np.ndarray, centrality: np.ndarray, avoid: frozenset[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each sentence's worth as a fact (corroboration, centrality, position, figures) and whether it may print
+    (never one in ``avoid``, whose translation came out degenerate)."""
     agreement = (carried - 1) / max(len(set(found.group)) - 1, 1)
     position = np.array([1.0 / (1.0 + k / 2.0) for k in found.indexes])  # the lede says what happened
     quantity = np.array([min(len(found.numbers[i]), 3) / 3 + 0.5 * has_quantity(t) for i, t in enumerate(found.originals)])
     leaning = np.array([bool(_ANAPHORIC.match(normalise_for_matching(t))) for t in found.originals])
     size = np.array([word_count(t) for t in found.originals])
     eligible = (size >= MIN_WORDS) & (size <= MAX_POINT_WORDS)
-    eligible &= np.array([not fragment(a, k) for a, k in zip(found.article_of, found.indexes)])
+    eligible &= np.array(
+        [not fragment(a, k) and t not in avoid for a, k, t in zip(found.article_of, found.indexes, found.originals)]
+    )
     score = 1.0 * agreement + 2.0 * (centrality - centrality.mean()) + 0.5 * position + 0.2 * quantity - 0.2 * leaning
     return score, eligible
 
@@ -420,7 +432,9 @@ def _choose(found: _Sentences, rel: _Relations, best_in: list[dict[int, int]], s
     return chosen
 
 
-def _differs(i: int, support: Sequence[str], found: _Sentences, rel: _Relations) -> tuple[str, ...]:
+def _differs(
+    i: int, support: Sequence[str], found: _Sentences, rel: _Relations, avoid: frozenset[str] = frozenset()
+) -> tuple[str, ...]:
     """Sentences of other publishers on sentence ``i``'s fact whose figures or dates disagree with it.
 
     Sources that disagree on a figure are not "the same fact" by ``_relations`` (their numbers differ), so the
@@ -433,28 +447,33 @@ def _differs(i: int, support: Sequence[str], found: _Sentences, rel: _Relations)
         for g in sorted(set(found.group))
         if g != found.group[i] and len(cols := np.flatnonzero(g_arr == g))
     ]
-    kin = [j for j in kin if rel.sims[i, j] >= DIFFER_COS and rel.overlap[i, j] >= DIFFER_OVERLAP and found.ids[j] not in support]
+    kin = [
+        j for j in kin
+        if rel.sims[i, j] >= DIFFER_COS and rel.overlap[i, j] >= DIFFER_OVERLAP and found.ids[j] not in support
+        and found.originals[j] not in avoid
+    ]  # fmt: skip
     if not kin:
         return ()
     claims = [Claim(found.ids[k], found.originals[k], None, found.group[k], found.article_of[k].date) for k in [i, *kin]]
     return tuple(dict.fromkeys(sid for d in compare(claims) for sid in d.sentence_ids if sid not in support))
 
 
-def rank_facts(story: Story, pile: Pile) -> list[Fact]:
-    """Every fact of a story worth printing, in the order the page should take them."""
+def rank_facts(story: Story, pile: Pile, avoid: frozenset[str] = frozenset()) -> list[Fact]:
+    """Every fact of a story worth printing, in the order the page should take them (none of the texts in
+    ``avoid``, whose translation came out degenerate, printed or shown as support)."""
     found = _story_sentences(story, pile)
     if not found.ids:
         return []
     rel = _relations(found, pile)
     carried, best_in, centrality = _carried(found, rel)
-    score, eligible = _scores(found, carried, centrality)
+    score, eligible = _scores(found, carried, centrality, avoid)
     order = [int(i) for i in np.argsort(-score, kind="stable") if eligible[i]]
     facts = []
     for i in _choose(found, rel, best_in, score, order):
         others = sorted(best_in[i].items(), key=lambda kv: -rel.sims[i, kv[1]])
-        support = [found.ids[i], *(found.ids[j] for _, j in others)][:MAX_SUPPORT]
+        support = [found.ids[i], *(found.ids[j] for _, j in others if found.originals[j] not in avoid)][:MAX_SUPPORT]
         cost = english_words(found.originals[i], found.article_of[i].language) + CITATION_WORDS + len(support)
-        facts.append(Fact(found.ids[i], tuple(support), int(carried[i]), float(score[i]), cost, _differs(i, support, found, rel)))
+        facts.append(Fact(found.ids[i], tuple(support), int(carried[i]), float(score[i]), cost, _differs(i, support, found, rel, avoid)))
     return facts
 
 
@@ -528,14 +547,15 @@ def _short_list(candidates: Sequence[Story], cost_of: dict[str, int], share: int
 
 
 def _timelines(
-    sections: Sequence[Story], ranked: dict[str, list[Fact]], taken: dict[str, int], pile: Pile, room: int, most: int
+    sections: Sequence[Story], ranked: dict[str, list[Fact]], taken: dict[str, int], pile: Pile, room: int, most: int,
+    avoid: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, tuple[Event, ...]], int]:
     """A timeline for each section whose story has three or more dated events, each within ``most`` words; a
     dated fact it tells is printed there, as a dated line, and not again as a key point. Returns the room left."""
     timelines: dict[str, tuple[Event, ...]] = {}
     for s in sections:
         facts = ranked[s.id]
-        found, moved = story_timeline(s, pile, facts[1:], min(room, most))
+        found, moved = story_timeline(s, pile, facts[1:], min(room, most), avoid)
         if found:
             timelines[s.id] = found
             room -= timeline_cost(found, pile)
@@ -577,7 +597,13 @@ def _selection(story: Story, heading: Heading, facts: list[Fact], timeline: tupl
     return Selection(story=story, heading=heading, facts=tuple(facts), bottom=bottom, timeline=timeline)
 
 
-def plan(stories: Sequence[Story], pile: Pile, budget_words: int, first: frozenset[str] = frozenset()) -> Plan:
+def plan(
+    stories: Sequence[Story],
+    pile: Pile,
+    budget_words: int,
+    first: frozenset[str] = frozenset(),
+    avoid: frozenset[str] = frozenset(),
+) -> Plan:
     """Fill the page within ``budget_words``: the one place the word budget is applied.
 
     Stories with two or more independent publishers get a section (when there is none, the first
@@ -586,21 +612,26 @@ def plan(stories: Sequence[Story], pile: Pile, budget_words: int, first: frozens
     third of any: a page that covers the day). Single-article stories (and stories that found no room) get an
     "Also noted" line, their headline or lead, while ALSO_NOTED_SHARE of the budget lasts, lowest-ranked dropped
     first; the rest of the room goes to key points, shared among the sections by their number of publishers.
+
+    Nothing in ``avoid`` (originals whose translation came out degenerate) is chosen: the next fact, headline or
+    event takes its place, and a story with no headline left is left out.
     """
+    noted_as = {s.id: h for s in stories if (h := noted_heading(s, pile, avoid)) is not None}
+    stories = [s for s in stories if s.id in noted_as]
     # ``first``: stories the reader asked for (watched, on the beat) get a section whatever their coverage
     multi = [s for s in stories if s.publishers >= 2 or s.id in first]
     if not multi:  # a pile of unrelated articles (or one article): no coverage to rank by, so the first get sections
         multi = list(stories[:SECTIONS_WITHOUT_COVERAGE])
+    headings = {s.id: h for s in multi if (h := heading_of(s, pile, avoid)) is not None}
+    multi = [s for s in multi if s.id in headings]
     singles = [s for s in stories if s not in multi]
-    headings = {s.id: heading_of(s, pile) for s in multi}
-    noted_as = {s.id: noted_heading(s, pile) for s in stories}
 
     def line_cost(h: Heading) -> int:
         return english_words(h.original, pile.by_id[h.article_id].language) + CITATION_WORDS
 
     # Sections first: each needs its heading and a bottom line citing two publishers (the lead section's heading
     # is the page's title, printed once).
-    ranked = {s.id: rank_facts(s, pile) for s in multi}
+    ranked = {s.id: rank_facts(s, pile, avoid) for s in multi}
     heading_cost = {s.id: line_cost(h) for s, h in zip(multi, headings.values())}
     sections, spill, taken, room = _open_sections(multi, ranked, heading_cost, pile, budget_words - DATE_LINE_WORDS)
     # Then a second fact for every section, in coverage order, before the short list takes more than a few lines.
@@ -609,7 +640,7 @@ def plan(stories: Sequence[Story], pile: Pile, budget_words: int, first: frozens
     # Then the short list, from what is left but never more than its share.
     noted_cost = {s.id: line_cost(h) for s, h in zip(stories, noted_as.values())}
     noted, room = _short_list([*spill, *singles], noted_cost, int(budget_words * ALSO_NOTED_SHARE), room)
-    timelines, room = _timelines(sections, ranked, taken, pile, room, int(budget_words * TIMELINE_SHARE))
+    timelines, room = _timelines(sections, ranked, taken, pile, room, int(budget_words * TIMELINE_SHARE), avoid)
     _key_points(sections, ranked, taken, room)
     chosen = [_selection(s, headings[s.id], list(ranked[s.id][: taken[s.id]]), timelines.get(s.id, ())) for s in sections]
     left = tuple(s for s in stories if s not in sections and s not in noted)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from brief.clean.dates import english_gloss, relative_dates
-from brief.models.base import NLLB_CODES, ProgressFn, Translator
+from brief.models.base import NLLB_CODES, ProgressFn, Translator, degenerate
 from brief.records import Article, DateNote, Skipped
 
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
@@ -57,6 +57,18 @@ class Translations:
     english: dict[tuple[str, str], str]
     texts: int  # distinct texts that needed English (sent to the translator or served by its cache)
     cached: int = 0  # of which the cache served
+    retranslated: int = 0  # texts whose first English was degenerate, decoded again against repetition
+    failed: frozenset[tuple[str, str]] = frozenset()  # (language, original) still degenerate: not to print
+
+    def merged(self, more: Translations) -> Translations:
+        """These and ``more`` (a later call for the texts a new plan needs) as one."""
+        return Translations(
+            english={**self.english, **more.english},
+            texts=self.texts + more.texts,
+            cached=self.cached + more.cached,
+            retranslated=self.retranslated + more.retranslated,
+            failed=self.failed | more.failed,
+        )
 
     def get(self, text: str, language: str) -> str:
         """The English of ``text`` (itself when it needed no translation)."""
@@ -76,13 +88,31 @@ def translate_texts(
             by_language.setdefault(language, []).append(text)
     english: dict[tuple[str, str], str] = {}
     hits_before = getattr(translator, "hits", 0)
+    again: dict[str, list[str]] = {}
     for language, texts in by_language.items():
         if translator is None:
             raise ValueError(f"{len(texts)} text(s) in {language!r} need a translator")
         for text, out in zip(texts, translator.translate(texts, language, progress)):
             english[(language, text)] = out
+            if degenerate(text, out):
+                again.setdefault(language, []).append(text)
     cached = getattr(translator, "hits", 0) - hits_before
-    return Translations(english=english, texts=sum(len(t) for t in by_language.values()), cached=cached)
+    failed: set[tuple[str, str]] = set()
+    for language, texts in again.items():
+        assert translator is not None
+        for text, out in zip(texts, translator.translate_again(texts, language)):
+            if degenerate(text, out):
+                failed.add((language, text))
+                del english[(language, text)]
+            else:
+                english[(language, text)] = out
+    return Translations(
+        english=english,
+        texts=sum(len(t) for t in by_language.values()),
+        cached=cached,
+        retranslated=sum(len(t) for t in again.values()),
+        failed=frozenset(failed),
+    )
 
 
 def count_texts(wanted: Sequence[tuple[str, str]]) -> int:

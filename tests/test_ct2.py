@@ -8,6 +8,7 @@ tests use the int8 conversion that `brief models pull --optimize` makes.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -185,9 +186,11 @@ def test_pull_optimize_then_make_uses_ctranslate2_and_says_so(tiny_registry: Pat
     pulled = runner.invoke(app, ["models", "pull", "tiny-marian", "--optimize", "--models", str(tiny_registry)])
     assert pulled.exit_code == 0, pulled.stderr
     assert "CTranslate2 int8 in" in pulled.stderr and "(English shortlist: " in pulled.stderr
-    # Converted once: a second pull finds it.
+    assert "tiny-marian: converting to CTranslate2 int8 (once, about " in pulled.stderr
+    # Converted once: a second pull finds it, and says where it is without converting again.
     again = runner.invoke(app, ["models", "pull", "tiny-marian", "--optimize", "--models", str(tiny_registry)])
-    assert again.exit_code == 0 and pulled.stderr == again.stderr
+    assert again.exit_code == 0 and "converting" not in again.stderr
+    assert [line for line in pulled.stderr.splitlines() if "converting" not in line] == again.stderr.splitlines()
 
     out = tmp_path / "brief.md"
     seed = sorted(SEEDS.glob("*.txt"))[0]
@@ -239,3 +242,37 @@ def test_the_batch_budget_cuts_a_call_into_equal_parallel_batches(
     from brief.models.ctranslate2 import batch_budget
 
     assert batch_budget(lengths, parallel, cap) == expected
+
+
+def test_pull_converts_by_default_and_no_optimize_skips(tiny_registry: Path) -> None:
+    runner = CliRunner()
+    skipped = runner.invoke(app, ["models", "pull", "--no-optimize", "--models", str(tiny_registry)])
+    assert skipped.exit_code == 0, skipped.stderr
+    assert "CTranslate2" not in skipped.stderr
+    assert not (ct2.optimized_root()).exists()
+    pulled = runner.invoke(app, ["models", "pull", "--models", str(tiny_registry)])  # the defaults of each kind
+    assert pulled.exit_code == 0, pulled.stderr
+    assert "tiny-marian: CTranslate2 int8 in" in pulled.stderr and "tiny-bart: CTranslate2 int8 in" in pulled.stderr
+    assert "e5-small: bundled" in pulled.stderr  # the embedder is not a CTranslate2 model
+
+
+def test_a_first_make_converts_once_and_runs_on_ctranslate2_offline(tiny_registry: Path, tmp_path: Path) -> None:
+    """Fast by default: models in the cache (a registry path, offline), no `pull`: the first `brief make` converts
+    them once and says so; the footer and the doctor name CTranslate2; the second run converts nothing."""
+    runner = CliRunner()
+    doctor = runner.invoke(app, ["doctor", "--models", str(tiny_registry)])
+    assert "translator tiny-marian: cached" in doctor.stdout
+    assert "runs on CTranslate2 int8 (to be converted" in doctor.stdout
+    out = tmp_path / "brief.md"
+    args = ["make", str(SEEDS), "--models", str(tiny_registry), "-o", str(out)]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.stderr
+    assert "converting tiny-marian to CTranslate2 int8 (once, about" in first.stderr
+    assert "converting tiny-bart to CTranslate2 int8 (once, about" in first.stderr
+    footer = out.read_text(encoding="utf-8").split("Made by brief", 1)[1]
+    assert re.search(r"translator tiny-marian \([^)]*CTranslate2 [\d.]+ int8", footer)
+    assert re.search(r"summariser tiny-bart \([^)]*CTranslate2 [\d.]+ int8", footer)
+    second = runner.invoke(app, [*args[:-2], "-o", str(tmp_path / "again.md")])
+    assert second.exit_code == 0 and "converting" not in second.stderr
+    doctor = runner.invoke(app, ["doctor", "--models", str(tiny_registry)])
+    assert "runs on CTranslate2 int8 (converted, " in doctor.stdout

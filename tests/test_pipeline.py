@@ -104,7 +104,9 @@ def test_stages_come_in_order_and_translation_progress_adds_up(tiny_registry: Pa
     assert reporter.stages == [
         "Reading and cleaning",
         "Finding translator tiny-marian",
+        "converting tiny-marian to CTranslate2 int8 (once, about 1 s)",  # fast by default, on first use
         "Finding summariser tiny-bart",
+        "converting tiny-bart to CTranslate2 int8 (once, about 1 s)",
         "Loading translator tiny-marian",
         "Finding stories",
         "Translating",

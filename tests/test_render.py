@@ -180,3 +180,23 @@ def test_json_has_sections_also_noted_stories_and_translated() -> None:
     assert data["translated"] == {"texts": 17, "cached": 4}
     sentence = data["sections"][0]["points"][0]
     assert set(sentence) >= {"text", "cites", "generated", "checks", "single_source", "rejected", "support"}
+
+
+@pytest.mark.parametrize("budget", [30, 60])
+def test_when_bottom_lines_alone_overrun_the_guard_drops_whole_sections_lowest_ranked_first(budget: int) -> None:
+    from dataclasses import replace
+
+    # Bottom lines of 20 words each: two sections cannot both fit 60 words, and no point is left to drop.
+    long = sectioned(points=0, also=0)
+    sections = tuple(replace(s, bottom_line=(point(k * 10, (1,), words=20),)) for k, s in enumerate(long.sections))
+    brief = replace(long, sections=sections, word_budget=budget)
+    md = render.to_markdown(brief)
+    assert len(before_sources(md).split()) <= budget
+    assert "## Rates cut again" not in md  # the lower-ranked section went first
+    dropped = 1 if budget == 60 else 2
+    assert f"_{dropped} section{'s' if dropped > 1 else ''} did not fit the {budget}-word page" in md
+    assert "“Rates cut again”" in md
+    data = json.loads(render.to_json(brief))
+    assert data["words"] <= budget
+    assert [s["story"] for s in data["sections"]] == (["s1"] if budget == 60 else [])
+    assert any("did not fit" in line and "Rates cut again" in line for line in data["left_out"])

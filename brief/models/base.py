@@ -12,8 +12,10 @@ Nothing here imports a backend, torch or transformers: a stage that imports this
 
 from __future__ import annotations
 
+import copy
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,6 +90,37 @@ class ModelSpec:
         return self.path is not None or self.repo is not None
 
 
+# A degenerate translation (neural MT loops: "the army said the army said ...", "LLLLLLLL") is caught by two
+# signs. Its length: English runs about 1.2-1.5x the characters of an Arabic source, so three times the source
+# and a line's slack is never a translation. Its repeats: a word, or a run of two to four words, back to back
+# four or three times; or a piece of a word four times in a row ("أزمةأزمةأزمةأزمة", "ٍٍٍٍ"), which news
+# English never writes (digits are not letters: 1000000 passes).
+LENGTH_RATIO = 3.0
+LENGTH_SLACK = 30
+WORD_REPEATS = {1: 4, 2: 3, 3: 3, 4: 3}  # words in the repeated run -> times in a row that make a loop
+_PIECE_LOOP = re.compile(r"(\S{1,12}?)\1{3,}")
+# Settings for the second decoding of a degenerate text: no three tokens twice, and repeated tokens cost more.
+NO_REPEAT_NGRAM = 3
+REPETITION_PENALTY = 1.3
+
+
+def degenerate(source: str, english: str) -> str | None:
+    """Why ``english`` cannot be the translation of ``source`` (far longer than it, or a loop), or None."""
+    if len(english) > LENGTH_RATIO * len(source) + LENGTH_SLACK:
+        return f"{len(english)} characters for a source of {len(source)}"
+    words = english.lower().split()
+    for size, times in WORD_REPEATS.items():
+        for start in range(len(words) - size * times + 1):
+            unit = words[start : start + size]
+            if all(words[start + k * size : start + (k + 1) * size] == unit for k in range(1, times)):
+                return f"{' '.join(unit)!r} {times} times in a row"
+    for match in _PIECE_LOOP.finditer(english):
+        piece = match.group(1)
+        if any(c.isalpha() or unicodedata.category(c).startswith("M") for c in piece):
+            return f"{piece!r} {len(match.group(0)) // len(piece)} times in a row"
+    return None
+
+
 def resolved_revision(spec: ModelSpec, folder: Path | None) -> str:
     """The exact weights used: the cache snapshot's commit hash for Hub models, else ``spec.ref``."""
     if spec.repo is not None and folder is not None and folder.parent.name == "snapshots":
@@ -148,6 +181,22 @@ class Translator:
     def translate_batch(self, texts: Sequence[str], language: str) -> list[str]:
         """Translate one batch of texts in ``language`` to English."""
         raise NotImplementedError
+
+    def translate_again(self, texts: Sequence[str], language: str) -> list[str]:
+        """Translate once more with settings against repetition (``NO_REPEAT_NGRAM``, ``REPETITION_PENALTY``): a degenerate output's
+        second chance. A backend without decoding settings (the reference file) gives what it gave."""
+        generation = getattr(self, "generation", None)
+        if not isinstance(generation, dict):
+            return self.translate(texts, language)
+        careful = copy.copy(self)  # the same loaded model, other settings: nothing is loaded twice
+        penalty = max(float(generation.get("repetition_penalty", 1.0)), REPETITION_PENALTY)
+        size = int(generation.get("no_repeat_ngram_size", 0) or NO_REPEAT_NGRAM)
+        careful.generation = {  # type: ignore[attr-defined]
+            **generation,
+            "no_repeat_ngram_size": min(size, NO_REPEAT_NGRAM),
+            "repetition_penalty": penalty,
+        }
+        return careful.translate(texts, language)
 
     @property
     def ref(self) -> str:

@@ -115,6 +115,13 @@ class CachedTranslator(Translator):
             progress,
         )
 
+    def translate_again(self, texts: Sequence[str], language: str) -> list[str]:
+        """The second, anti-repetition decoding, cached under its own key: a rerun that meets the same degenerate
+        output again is served its second chance from the store, without loading the model."""
+        return _through_store(
+            self, texts, f"{language}+again", "translation", lambda missing: self.inner.translate_again(missing, language)
+        )
+
     def counts(self) -> dict[str, int]:
         """The figures a run record keeps: cache hits, misses and errors."""
         return {"cache_hits": self.hits, "cache_misses": self.misses, "cache_errors": len(self.errors)}

@@ -6,7 +6,8 @@ here. A backend class answers for itself, as class attributes and class methods 
 - ``MARKER``: the file its ``path:`` folder must hold (``config.json``), or None when the path is the file itself
   (then ``FILE_WHAT`` names it in messages);
 - ``CONVERTS_AS``: the CTranslate2 model kind a conversion of it is (``marian``, ``nllb``, ``seq2seq``), or None;
-  ``CONVERTED``: True for a model that is a CTranslate2 conversion already;
+  ``CONVERTED``: True for a model that is a CTranslate2 conversion already; ``ENGINE``: what it runs on when not
+  converted (``transformers``), for `brief doctor`;
 - ``expected_ref(spec, folder)``: the ref the built backend will report, or None when only building tells;
 - ``registry_languages(spec)`` (translators): the languages it reads, from the registry alone, or None.
 """

@@ -22,6 +22,7 @@ class _FolderModel:
     """A backend whose weights are a transformers checkpoint folder (config.json beside the weights)."""
 
     MARKER = "config.json"
+    ENGINE = "transformers"  # what `brief doctor` says it runs on (until converted to CTranslate2)
     CONVERTS_AS: str | None = None  # the CTranslate2 model kind a conversion of it is, when it can be converted
     CONVERTED = False  # a CTranslate2 model already (nothing to optimise)
 
