@@ -505,7 +505,13 @@ def _deliver(
                 with stats.timed("email"):
                     if dry_run:
                         eml = (saved or settings.home / "briefs" / dated_name(now, "md")).with_suffix(".eml")  # type: ignore[operator]
-                        mail.write_eml(message, eml)
+                        try:
+                            mail.write_eml(message, eml)
+                        except OutputError as err:
+                            if saved is not None:
+                                raise
+                            emit(markdown, None)  # neither the brief nor the message could be kept: print it
+                            raise OutputError(f"{err}; the brief could not be saved, so it is on standard output") from err
                         print(f"brief: dry run: wrote the message to {eml} instead of sending it", file=sys.stderr)
                     else:
                         mail.send(message, smtp)
