@@ -219,3 +219,48 @@ def test_make_mixes_folders_files_pages_feeds_and_a_sources_file(
     footer = text.split("**Skipped", 1)[1]
     assert site.url("/news/gone") in footer and "HTTP 404" in footer
     assert site.url("/hangs") in footer and "(source dead)" in footer
+
+
+# --- issue 19: what a server or a publisher may send --------------------------------------------------------
+
+
+def zero_dated_feed(base: str) -> bytes:
+    """An RSS feed whose first item carries a CMS's "no date" (0000-00-00), the second a real one."""
+    return (
+        "<rss version='2.0'><channel><title>x</title>"
+        f"<item><title>خبر بلا تاريخ</title><link>{base}/news/water</link><pubDate>0000-00-00T00:00:00Z</pubDate></item>"
+        f"<item><title>خبر</title><link>{base}/news/storm</link><pubDate>Sun, 16 Mar 2025 08:00:00 GMT</pubDate></item>"
+        "</channel></rss>"
+    ).encode()
+
+
+@pytest.fixture(scope="module")
+def odd_site() -> Iterator[WebServer]:
+    """The news site, plus feeds and pages with the oddities publishers really send."""
+    routes = news_routes()
+    routes["/zero.xml"] = lambda handler: reply(zero_dated_feed(handler.base), content_type="application/rss+xml")(handler)
+    with WebServer(routes) as server:
+        yield server
+
+
+def test_a_zero_dated_feed_item_is_undated_and_loses_nothing(
+    tiny_registry: Path, tmp_path: Path, odd_site: WebServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BRIEF_MODELS", str(tiny_registry))
+    monkeypatch.setenv("BRIEF_HOME", str(tmp_path / "home"))
+    good = tmp_path / "good.txt"
+    shutil.copy(GOOD_SEED, good)
+    feed = odd_site.url("/zero.xml")
+
+    made = brief("make", good, feed, "--extractive", "-o", tmp_path / "brief.md", "-q")
+    inspected = brief("inspect", "--json", feed)
+    (tmp_path / "sources.yaml").write_text(f"sources:\n  - name: zero\n    feed: {feed}\n", encoding="utf-8")
+    checked = brief("sources", "check", tmp_path / "sources.yaml")
+
+    assert made.exit_code == 0, made.stderr
+    assert (tmp_path / "brief.md").read_text(encoding="utf-8").count("\n[") == 3  # the file and both items
+    assert inspected.exit_code == 0, inspected.stderr
+    items = {item["path"]: item for item in json.loads(inspected.stdout)}
+    assert items[odd_site.url("/news/water")]["date"] == "2025-03-11"  # the page's own date, not year -1
+    assert items[odd_site.url("/news/storm")]["date"] == "2025-03-16"
+    assert checked.exit_code == 0, checked.stderr

@@ -66,7 +66,7 @@ from brief.clean.boilerplate import (
     TEASER,
     TITLE,
 )
-from brief.clean.dates import DateMention, find_date, relative_dates
+from brief.clean.dates import DateMention, find_date, news_date, relative_dates
 from brief.clean.frontmatter import FRONT_MATTER, FrontMatter, split_front_matter
 from brief.clean.language import identify_language
 from brief.clean.lines import _Meta, _clean_lines
@@ -221,9 +221,9 @@ def _date_in_url(url: str | None) -> dt.date | None:
     """A date written in a URL's path, e.g. ``/2024/06/20/``: the last resort, after everything the page says."""
     try:
         found = _URL_DATE.search(urlsplit(url).path) if url else None
-        return dt.date(*map(int, found.groups())) if found else None
-    except ValueError:  # a malformed URL, or 2024/02/31
+    except ValueError:  # a malformed URL
         return None
+    return news_date(*map(int, found.groups())) if found else None  # None for 2024/02/31
 
 
 def _tidy(value: str | None) -> str | None:

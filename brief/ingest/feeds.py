@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from brief.clean.dates import news_date
 from brief.ingest.web import FEED_TYPES, FetchError, Response, WebSettings, fetch, strip_credentials
 from brief.records import RawDocument, Skipped
 
@@ -159,8 +160,9 @@ def _item(entry: Any, base: str) -> FeedItem:
         else:
             link = strip_credentials(link)  # shown and stored as the item's place; never fetched with them
     parsed_time = entry.get("published_parsed") or entry.get("updated_parsed")  # UTC, as feedparser gives it
-    timestamp = calendar.timegm(parsed_time) if parsed_time else None
-    date = dt.date(parsed_time.tm_year, parsed_time.tm_mon, parsed_time.tm_mday) if parsed_time else None
+    # "0000-00-00T00:00:00Z" (a CMS's "no date") comes back as 30 November of year -1: no date, not an error.
+    date = news_date(parsed_time.tm_year, parsed_time.tm_mon, parsed_time.tm_mday) if parsed_time else None
+    timestamp = calendar.timegm(parsed_time) if date is not None else None
     return FeedItem(link=link, title=_plain(entry.get("title")), date=date, timestamp=timestamp, content=_content(entry))
 
 
