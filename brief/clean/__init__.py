@@ -82,6 +82,7 @@ from brief.clean.markup import (
 from brief.clean.text import collapse_space, normalise_for_matching, prepare_for_translation, split_sentences
 from brief.errors import UnknownNameError
 from brief.records import Article, Dropped, RawDocument
+from brief.urls import redact, split_url
 
 __all__ = [
     "HTML_EXTRACTORS",
@@ -208,10 +209,10 @@ def _absolute(url: str | None, base: str | None) -> str | None:
         return None
     try:
         url = urljoin(base, url.strip()) if base else url.strip()
-        parts = urlsplit(url)
     except ValueError:  # "http://[::1": a page's markup is not to be trusted
         return None
-    return url if parts.scheme in ("http", "https") and parts.netloc else None
+    parts = split_url(url)  # None for "http://news.test:99999/story" too
+    return redact(url) if parts is not None and parts.scheme in ("http", "https") and parts.netloc else None
 
 
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?=[/_.-]|$)")

@@ -18,8 +18,9 @@ from pathlib import Path
 from brief.ingest import files
 from brief.ingest.feeds import FeedMemory, is_feed, read_feed
 from brief.ingest.files import DEFAULT_MAX_BYTES, SUFFIX_KINDS, decode, sniff_kind
-from brief.ingest.web import FetchError, WebSettings, download, fetch, is_url, strip_credentials, to_document
+from brief.ingest.web import FetchError, WebSettings, download, fetch, is_url, to_document
 from brief.records import RawDocument, Skipped
+from brief.urls import redact
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -33,7 +34,6 @@ __all__ = [
     "read_inputs",
     "read_url",
     "sniff_kind",
-    "strip_credentials",
 ]
 
 
@@ -104,7 +104,7 @@ def read_url(
 
     The address is shown and stored without any ``user:password@`` it holds (which is sent as Basic auth).
     """
-    shown = strip_credentials(url)
+    shown = redact(url)
     try:
         cached = memory.cached_feed(shown) if memory is not None else None
         validators = {}

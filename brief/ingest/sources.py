@@ -27,8 +27,9 @@ from pathlib import Path, PurePath
 from brief.errors import ConfigError
 from brief.ingest import FeedMemory, files, read_url
 from brief.ingest.files import DEFAULT_MAX_BYTES, SUFFIX_KINDS
-from brief.ingest.web import WebSettings, is_url, strip_credentials
+from brief.ingest.web import WebSettings, is_url
 from brief.records import RawDocument, Skipped
+from brief.urls import redact
 
 SOURCE_KINDS = ("folder", "file", "url", "feed")
 SOURCE_KEYS = ("name", *SOURCE_KINDS, "publisher", "limit", "allow_private")
@@ -48,7 +49,7 @@ class Source:
 
     def describe(self) -> str:
         """``kind where``, as shown to the user."""
-        return f"{self.kind} {strip_credentials(self.where)}"
+        return f"{self.kind} {redact(self.where)}"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ run, by ``Session``); and an address brief did not get from its user (a feed ite
 refused when its host resolves to a loopback, private, link-local, unspecified or multicast address, checked
 on the very addresses the socket then connects to. The host the user named may be anywhere (an intranet
 feed), and ``WebSettings.allow_private`` lifts the rule for a whole source. ``user:password@`` in an address
-is sent as HTTP Basic authentication to that host only and never shown (``strip_credentials``).
+is sent as HTTP Basic authentication to that host only and never shown (``brief.urls.redact``).
 
 Every failure is a ``FetchError`` whose message is a short reason a user can read ("HTTP 404 Not Found").
 """
@@ -46,6 +46,7 @@ from brief import __version__
 from brief.errors import ConfigError, InputError
 from brief.ingest.files import DEFAULT_MAX_BYTES, decode, sniff_kind
 from brief.records import RawDocument
+from brief.urls import redact, url_error
 
 # Names the tool and says what it does; no project address is published yet, and an invented one would mislead.
 DEFAULT_USER_AGENT = f"brief/{__version__} (news brief tool; fetches only the pages and feeds its user named)"
@@ -241,7 +242,7 @@ def fetch(url: str, settings: WebSettings, *, named_by: str | None = None) -> Ra
 
     ``named_by``: the address the user named that led here (a feed, for its items); by default ``url`` itself.
     """
-    return to_document(strip_credentials(url), download(url, settings, named_by=named_by))
+    return to_document(redact(url), download(url, settings, named_by=named_by))
 
 
 def download(
@@ -360,23 +361,14 @@ def _newlines(text: str) -> str:
 
 
 def _check_url(url: str) -> None:
-    try:
-        parts = urllib.parse.urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-    except ValueError as err:
-        raise FetchError(f"not a valid web address ({err})") from None
+    problem = url_error(url)
+    if problem is not None:
+        raise FetchError(f"not a valid web address ({problem})")
+    parts = urllib.parse.urlsplit(url)
     if parts.scheme.lower() not in ("http", "https"):
         raise FetchError("not a web address (only http:// and https:// are fetched)")
     if not parts.hostname:
         raise FetchError("not a valid web address (no host name)")
-
-
-def strip_credentials(text: str) -> str:
-    """``text`` with the ``user:password@`` of every http(s) address in it removed, for showing or storing."""
-    return _CREDENTIALS.sub(r"\1", text) if "@" in text else text
-
-
-_CREDENTIALS = re.compile(r"((?:https?|ftp)://)[^/?#@\s]*@", re.IGNORECASE)
 
 
 def _split_credentials(url: str) -> tuple[str, str | None]:
@@ -596,7 +588,7 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001, ANN201 - urllib's signature
         scheme = urllib.parse.urlsplit(newurl).scheme.lower()
         if scheme not in ("http", "https"):
-            raise FetchError(f"redirected to a non-web address ({strip_credentials(newurl)})")
+            raise FetchError(f"redirected to a non-web address ({redact(newurl)})")
         newurl, _ = _split_credentials(newurl)  # credentials a server hands out are not used, nor shown
         self.guard.check_host(newurl)
         fp.brief_read_whole = True  # urllib reads the redirect's body to the end before following it
@@ -784,7 +776,7 @@ def _get(
             err.fp.brief_read_whole = read_out
         err.close()
         if err.code == 304 and validators:
-            return Response(url=strip_credentials(err.geturl()), status=304, content_type="", charset=None, body=b"")
+            return Response(url=redact(err.geturl()), status=304, content_type="", charset=None, body=b"")
         raise _http_error(err) from None
     except (OSError, http.client.HTTPException, ValueError) as err:
         raise _network_error(err, timeout) from None
@@ -802,7 +794,7 @@ def _get(
             raise _network_error(err, timeout) from None
         response.brief_read_whole = True  # type: ignore[attr-defined] # to the end: the connection may be reused
         return Response(
-            url=strip_credentials(response.geturl()),
+            url=redact(response.geturl()),
             status=response.status,
             content_type=content_type,
             charset=headers.get_content_charset() if content_type else None,

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
+
+from brief.urls import split_url
 
 _ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
 # A run of Arabic words with the spaces, digits and punctuation between them, so a whole phrase is one RTL island.
@@ -110,12 +112,9 @@ def short_url(url: str) -> str:
     A percent-encoded Arabic path runs to hundreds of characters that no phone can wrap; the reader needs to
     know where a link goes, and the link itself keeps the whole address.
     """
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url[:_SHORT_URL] + ("…" if len(url) > _SHORT_URL else "")
-    host = (parts.hostname or "").removeprefix("www.")
-    if not host:
+    parts = split_url(url)
+    host = (parts.hostname or "").removeprefix("www.") if parts is not None else ""
+    if parts is None or not host:  # not an address at all, or "http://news.test:99999/": shown as written
         return url[:_SHORT_URL] + ("…" if len(url) > _SHORT_URL else "")
     if parts.port:
         host += f":{parts.port}"

@@ -19,6 +19,7 @@ from brief.errors import InputError, StoreError
 from brief.records import Article, Brief, ModelUse
 from brief.store.records import BriefRecord, RunRecord
 from brief.store.schema import migrate
+from brief.urls import redact
 
 if TYPE_CHECKING:
     from brief.ingest.web import Response
@@ -98,10 +99,8 @@ class Store:
         now: dt.datetime | None = None,
     ) -> int:
         """Record that a run has started; return its number. Passwords in addresses (user:pw@) are not kept."""
-        from brief.ingest.web import strip_credentials
-
-        inputs = [strip_credentials(str(i)) for i in inputs]
-        argv = [strip_credentials(str(a)) for a in argv]
+        inputs = [redact(str(i)) for i in inputs]
+        argv = [redact(str(a)) for a in argv]
         with self._write("record the start of a run") as conn:
             cursor = conn.execute(
                 "INSERT INTO runs (started, inputs, profile, argv) VALUES (?, ?, ?, ?)",
@@ -134,7 +133,7 @@ class Store:
                     status,
                     exit_code,
                     str(output) if output is not None else None,
-                    error,
+                    redact(error) if error is not None else None,  # a message may quote an address
                     _dumps({k: float(v) for k, v in (timings or {}).items()}),
                     _dumps([_model_json(m) for m in models]),
                     _dumps({k: int(v) for k, v in (counts or {}).items()}),
