@@ -191,24 +191,31 @@ def test_a_missing_or_unreadable_robots_txt_allows_all(site: WebServer, robots: 
 # --- passwords in addresses ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("password", ["s3cret-pw", "Pa@ssW0rd", "sesame 0pen W0rd"], ids=["plain", "at-sign", "spaces"])
 def test_a_password_in_an_address_is_used_but_never_shown_or_stored(
-    site: WebServer, tiny_registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: WebServer, tiny_registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, password: str
 ) -> None:
     monkeypatch.setenv("BRIEF_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("BRIEF_MODELS", str(tiny_registry))
     port = site.base.rsplit(":", 1)[1]
-    secret_url = f"http://reader:s3cret-pw@127.0.0.1:{port}"
+    secret_url = f"http://reader:{password}@127.0.0.1:{port}"
     out = tmp_path / "brief.json"
     made = brief("make", f"{secret_url}/news/water", f"{secret_url}/news/gone", "--extractive", "--format", "json",
                  "-o", out, "-q")
     assert made.exit_code == 7, made.stderr  # /news/gone is a 404: skipped, and listed
     shown = [out.read_text(encoding="utf-8"), made.stdout, made.stderr]
-    for command in (["logs"], ["logs", "show", "1"], ["inspect", f"{secret_url}/news/gone"]):
+    (tmp_path / "sources.yaml").write_text(f"sources:\n  - name: feed\n    feed: '{secret_url}/rss.xml'\n", "utf-8")
+    (tmp_path / "config.toml").write_text(f"[defaults]\ninputs = ['{secret_url}/news/water']\n", encoding="utf-8")
+    monkeypatch.setenv("BRIEF_CONFIG", str(tmp_path / "config.toml"))
+    for command in (["logs"], ["logs", "show", "1"], ["inspect", f"{secret_url}/news/gone"],
+                    ["sources", "check", tmp_path / "sources.yaml"], ["config", "show"]):
         result = brief(*command)
         shown += [result.stdout, result.stderr]
     shown.append((tmp_path / "home" / "brief.db").read_bytes().decode("utf-8", errors="replace"))
-    assert all("s3cret-pw" not in text for text in shown)
+    pieces = {password, *(p for p in password.replace("@", " ").split() if len(p) > 3)}  # nor "ssW0rd@127.0.0.1"
+    assert [piece for piece in pieces for text in shown if piece in text] == []
     assert f"http://127.0.0.1:{port}/news/water" in shown[0]
+    assert f"http://127.0.0.1:{port}/rss.xml" in shown[-5]  # sources check names the feed, without the password
     # ... and the server was asked with the credentials, as HTTP Basic authentication.
     headers = next(h for path, h in site.requests if path == "/news/water")
-    assert headers["Authorization"] == "Basic " + base64.b64encode(b"reader:s3cret-pw").decode()
+    assert headers["Authorization"] == "Basic " + base64.b64encode(f"reader:{password}".encode()).decode()
