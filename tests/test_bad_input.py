@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from cli_runner import brief
-from webserver import WebServer, hang, news_routes, reply
+from webserver import WebServer, hang, news_routes, redirect, reply
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 GOOD_SEED = sorted(SEEDS.glob("*.txt"))[0]
@@ -238,7 +238,9 @@ def zero_dated_feed(base: str) -> bytes:
 def odd_site() -> Iterator[WebServer]:
     """The news site, plus feeds and pages with the oddities publishers really send."""
     routes = news_routes()
-    routes["/zero.xml"] = lambda handler: reply(zero_dated_feed(handler.base), content_type="application/rss+xml")(handler)
+    routes["/zero.xml"] = reply(zero_dated_feed, content_type="application/rss+xml")
+    routes["/to-passwd"] = redirect("file:///etc/passwd", status=302)
+    routes["/not-modified"] = reply(b"", status=304, content_type=None)
     with WebServer(routes) as server:
         yield server
 
@@ -264,3 +266,19 @@ def test_a_zero_dated_feed_item_is_undated_and_loses_nothing(
     assert items[odd_site.url("/news/water")]["date"] == "2025-03-11"  # the page's own date, not year -1
     assert items[odd_site.url("/news/storm")]["date"] == "2025-03-16"
     assert checked.exit_code == 0, checked.stderr
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/to-passwd", "redirected to scheme file: (file:///etc/passwd), which brief does not follow (only http: and https:)"),
+        ("/not-modified", "HTTP 304 Not Modified to a request that was not conditional (a server fault)"),
+    ],
+    ids=["redirect-to-file", "304-unasked"],
+)
+def test_inspect_gives_the_real_reason_for_an_odd_answer(odd_site: WebServer, path: str, reason: str) -> None:
+    result = brief("inspect", "--json", odd_site.url(path))
+
+    assert result.exit_code == 3, result.stderr
+    (item,) = json.loads(result.stdout)
+    assert item["skipped"] == reason

@@ -243,7 +243,7 @@ def test_a_redirect_loop_ends(server: WebServer) -> None:
 
 def test_a_redirect_away_from_the_web_is_refused(server: WebServer) -> None:
     server.routes["/ftp"] = redirect("ftp://127.0.0.1/secret.txt")
-    with pytest.raises(FetchError, match=r"^redirected to a non-web address \(ftp://127.0.0.1/secret.txt\)$"):
+    with pytest.raises(FetchError, match=r"^redirected to scheme ftp: \(ftp://127.0.0.1/secret.txt\), which brief does not follow"):
         fetch(server.url("/ftp"), FAST)
 
 

@@ -586,9 +586,8 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         self.guard = guard
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001, ANN201 - urllib's signature
-        scheme = urllib.parse.urlsplit(newurl).scheme.lower()
-        if scheme not in ("http", "https"):
-            raise FetchError(f"redirected to a non-web address ({redact(newurl)})")
+        if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
+            raise _refused_redirect(newurl)
         newurl, _ = _split_credentials(newurl)  # credentials a server hands out are not used, nor shown
         self.guard.check_host(newurl)
         fp.brief_read_whole = True  # urllib reads the redirect's body to the end before following it
@@ -849,11 +848,24 @@ def _http_error(err: urllib.error.HTTPError) -> FetchError:
     if 300 <= code < 400:
         if "infinite loop" in str(err.msg):
             return FetchError(f"too many redirects (more than {_Redirects.max_redirections})")
+        if code == 304:  # only a conditional request (a feed's ETag) may be answered "not modified"
+            return FetchError("HTTP 304 Not Modified to a request that was not conditional (a server fault)")
+        location = (err.headers.get("Location") or err.headers.get("URI") or "").strip() if err.headers else ""
+        if location:
+            # urllib refuses a redirect to file:, data: ... before brief's own handler sees it: name the scheme.
+            return _refused_redirect(location)
         return FetchError(f"HTTP {code} {_phrase(err)} with no address to follow")
     reason = f"HTTP {code} {_phrase(err)}".rstrip()
     if code == 429 or code >= 500:
         return FetchError(reason, temporary=True, retry_after=_retry_after(err.headers.get("Retry-After")))
     return FetchError(reason)
+
+
+def _refused_redirect(location: str) -> FetchError:
+    """A redirect to an address that is not http(s): the reason names its scheme."""
+    scheme = location.partition(":")[0].lower() if ":" in location else ""
+    what = f"scheme {scheme}:" if re.fullmatch(r"[a-z][a-z0-9+.-]*", scheme) else "an address that is not http(s)"
+    return FetchError(f"redirected to {what} ({redact(location)}), which brief does not follow (only http: and https:)")
 
 
 def _phrase(err: urllib.error.HTTPError) -> str:

@@ -298,8 +298,8 @@ class Store:
             row = self._conn.execute(
                 "SELECT final_url, etag, last_modified, content_type, charset, body FROM feeds WHERE url = ?", (url,)
             ).fetchone()
-        if row is None:
-            return None
+        if row is None or not isinstance(row[5], bytes):
+            return None  # a copy that is not bytes (a TEXT body) is damaged: the feed is fetched in full again
         return Response(
             url=row[0], status=200, content_type=row[3], charset=row[4], body=bytes(row[5]), etag=row[1],
             last_modified=row[2],
@@ -324,7 +324,8 @@ class Store:
                 "SELECT key, english FROM translations WHERE key IN (SELECT value FROM json_each(?))",
                 (_dumps(list(keys)),),
             ).fetchall()
-        return {row[0]: row[1] for row in rows}
+        # A row that is not text (a blob, NULL) is damaged: left out, so the text is translated again and replaced.
+        return {row[0]: row[1] for row in rows if isinstance(row[1], str)}
 
     def save_translations(
         self, entries: Mapping[str, str], *, model: str, language: str, now: dt.datetime | None = None
@@ -346,7 +347,9 @@ class Store:
                 "SELECT key, vector FROM embeddings WHERE key IN (SELECT value FROM json_each(?))",
                 (_dumps(list(keys)),),
             ).fetchall()
-        return {row[0]: bytes(row[1]) for row in rows}
+        # A vector stored as TEXT is damaged: left out, so it is embedded again and replaced. Its bytes are
+        # checked where their shape is known (``CachedEmbedder``).
+        return {row[0]: row[1] for row in rows if isinstance(row[1], bytes)}
 
     def save_embeddings(self, entries: Mapping[str, bytes], *, model: str, now: dt.datetime | None = None) -> None:
         """Add vectors to the cache (key -> float32 bytes), and drop those older than EMBEDDINGS_KEPT_DAYS: 1.5 KB
