@@ -282,3 +282,27 @@ def test_inspect_gives_the_real_reason_for_an_odd_answer(odd_site: WebServer, pa
     assert result.exit_code == 3, result.stderr
     (item,) = json.loads(result.stdout)
     assert item["skipped"] == reason
+
+
+def unpunctuated_line(length: int) -> str:
+    words = ["كلمة", "خبر", "المدينة", "الحكومة", "قال", "اليوم", "الوزير", "مصر", "الأردن", "اجتماع"]
+    return " ".join(words[(i * 7) % len(words)] for i in range(length // 5))[:length]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [unpunctuated_line(200_000), "«" * 20_000 + "ب" * 20_000],
+    ids=["200000-chars-no-punctuation", "20000-unclosed-quotes"],
+)
+def test_a_hostile_line_is_split_in_linear_time_into_sentences_of_bounded_length(tmp_path: Path, line: str) -> None:
+    (tmp_path / "line.txt").write_text(line + "\n", encoding="utf-8")
+    started = time.monotonic()
+
+    result = brief("inspect", "--json", tmp_path / "line.txt")
+
+    assert time.monotonic() - started < 15  # was quadratic: minutes
+    assert result.exit_code == 0, result.stderr
+    (item,) = json.loads(result.stdout)
+    assert max(len(s) for s in item["sentences"]) <= 1000
+    letters = sum(ch.isalnum() for ch in line)
+    assert sum(ch.isalnum() for s in item["sentences"] for ch in s) == letters  # cut, never lost
