@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from cli_runner import brief
+from proxyserver import Proxy
 from webserver import WEB_FIXTURES, Handler, WebServer, news_routes, redirect, reply
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,6 +125,22 @@ def test_a_feed_cannot_send_brief_to_an_internal_address(site: WebServer, other:
     assert reason.startswith("refused: ") and f"is a {kind} address" in reason
     assert other.hits["/secret"] == 0 and other.hits["/robots.txt"] == 0  # refused before connecting
     assert time.monotonic() - started < 5  # no connection attempt to 10.0.0.1 waiting for its timeout
+
+
+@pytest.mark.parametrize("name", ["intranet.corp", "wiki.internal", "intranet"])
+def test_a_feed_cannot_reach_an_intranet_name_through_a_proxy_that_resolves_it(
+    site: WebServer, other: WebServer, name: str
+) -> None:
+    port = other.base.rsplit(":", 1)[1]
+    target = f"http://{name}:{port}/secret"
+    site.routes["/evil.xml"] = reply(lambda base: feed_of(target, f"{base}/news/water"), content_type="text/xml")
+    with Proxy(hosts={name: "127.0.0.1"}) as proxy:  # only the proxy knows the intranet's names
+        code, skipped, read = inspected(site.url("/evil.xml"), env={"http_proxy": proxy.url})
+
+    assert code == 7
+    assert read == [site.url("/news/water")]
+    assert skipped[target].startswith(f"refused: {name} is an internal name") and proxy.url[7:] in skipped[target]
+    assert other.hits["/secret"] == 0  # never asked for, through the proxy or otherwise
 
 
 def test_a_redirect_to_an_internal_address_is_refused_without_connecting(site: WebServer, other: WebServer) -> None:

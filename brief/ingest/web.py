@@ -394,6 +394,19 @@ def _site(url: str) -> tuple[str, str, int]:
     return scheme, (parts.hostname or "").lower(), parts.port or (443 if scheme == "https" else 80)
 
 
+# Top-level names no public site uses: RFC 6761/6762/8375 special-use names, and the ones intranets use
+# (ICANN's name-collision list: corp, home, mail, lan, internal ...).
+_INTERNAL_TLDS = frozenset(
+    "local localhost localdomain internal intranet corp home lan private priv mail test invalid example arpa".split()
+)
+
+
+def _internal_name(host: str) -> bool:
+    """Whether a host name can only be an internal one: a single label ("intranet") or an intranet's suffix."""
+    labels = host.rstrip(".").split(".")
+    return len(labels) == 1 or labels[-1] in _INTERNAL_TLDS
+
+
 def _refused_kind(address: str) -> str | None:
     """What makes an IP address internal ("loopback", "private", ...), or None for a public one."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 zone (fe80::1%eth0) is no part of the address
@@ -508,7 +521,15 @@ class _Guard:
         try:
             infos = self.resolve(host, port)
         except (socket.gaierror, UnicodeError):
-            return  # "host not found" comes from the connection itself (or the proxy may know the name)
+            # "host not found" comes from the connection itself, or the proxy resolves the name. What a proxy
+            # resolves cannot be checked here, so a name only an intranet uses is refused before it gets there.
+            if self.proxy is not None and _internal_name(host):
+                raise FetchError(
+                    f"refused: {host} is an internal name (it does not resolve here, and the proxy "
+                    f"{self.proxy[0]}:{self.proxy[1]} would reach it); only an address you named may be internal "
+                    "(allow_private: true on the source, or BRIEF_ALLOW_PRIVATE=1, allows it)"
+                ) from None
+            return
         for info in infos:
             self._refuse_internal(host, str(info[4][0]))
 
@@ -778,7 +799,7 @@ def _get(
             return Response(url=redact(err.geturl()), status=304, content_type="", charset=None, body=b"")
         raise _http_error(err) from None
     except (OSError, http.client.HTTPException, ValueError) as err:
-        raise _network_error(err, timeout) from None
+        raise _via_proxy(_network_error(err, timeout), settings) from None
     with response:
         headers = response.headers
         content_type = headers.get_content_type() if headers.get("Content-Type") else ""
@@ -922,6 +943,14 @@ def _network_error(err: BaseException, timeout: float) -> FetchError:
     if isinstance(cause, OSError):
         return FetchError(f"network error ({cause.strerror or cause})", temporary=True)
     return FetchError(f"network error ({cause})", temporary=True)
+
+
+def _via_proxy(err: FetchError, settings: WebSettings) -> FetchError:
+    """A failure to connect or talk, naming the proxy it went through: the user looks there, not at the site."""
+    if not settings.proxy or err.reason.startswith(("refused:", "gave up")):
+        return err
+    return FetchError(f"{err.reason} (through the proxy {redact(settings.proxy)})", temporary=err.temporary,
+                      retry_after=err.retry_after)
 
 
 def _tried(err: FetchError, attempts: int) -> FetchError:
