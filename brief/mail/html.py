@@ -32,10 +32,12 @@ _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 _FONT = "font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif"
 _STYLE = {
-    "body": f"margin:0;padding:0;background:#ffffff;color:#1a1a1a;{_FONT}",
+    # overflow-wrap:anywhere (not break-word) also narrows the text's smallest width, so a 200-character token
+    # (a hash, a serial number) wraps even where a webmail client lays the message out inside its own table.
+    "body": f"margin:0;padding:0;background:#ffffff;color:#1a1a1a;overflow-wrap:anywhere;word-break:break-word;{_FONT}",
     "wrap": (
         "max-width:680px;margin:0 auto;padding:16px;font-size:16px;line-height:1.5;"
-        f"overflow-wrap:break-word;word-wrap:break-word;{_FONT}"
+        f"overflow-wrap:anywhere;word-wrap:break-word;word-break:break-word;{_FONT}"
     ),
     "h1": "font-size:22px;line-height:1.3;margin:0 0 4px 0;overflow-wrap:anywhere",
     "h2": "font-size:17px;margin:22px 0 8px 0;padding-bottom:2px;border-bottom:1px solid #dddddd",
