@@ -306,3 +306,17 @@ def test_a_hostile_line_is_split_in_linear_time_into_sentences_of_bounded_length
     assert max(len(s) for s in item["sentences"]) <= 1000
     letters = sum(ch.isalnum() for ch in line)
     assert sum(ch.isalnum() for s in item["sentences"] for ch in s) == letters  # cut, never lost
+
+
+def test_a_text_cut_inside_a_utf8_character_loses_only_that_character(tmp_path: Path) -> None:
+    text = (Path(__file__).parent / "fixtures" / "text" / "ar.txt").read_text(encoding="utf-8").rstrip() + " الجديدة"
+    data = text.encode("utf-8")[:-1]  # a truncated download: the last letter's second byte never came
+    (tmp_path / "cut.txt").write_bytes(data)
+
+    result = brief("inspect", "--json", tmp_path / "cut.txt")
+
+    assert result.exit_code == 0, result.stderr
+    (item,) = json.loads(result.stdout)
+    sentences = " ".join(item["sentences"])
+    assert sentences.endswith("الجديد")  # the whole text as written, minus the cut letter
+    assert "وقعت تركيا وسوريا اتفاقية أمنية" in sentences  # not a cp1256 re-decode of every sentence

@@ -76,8 +76,13 @@ def decode(data: bytes) -> tuple[str, str]:
         raise InputError("binary file (contains NUL bytes)")
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as err:
+        if err.reason == "unexpected end of data":
+            # Cut inside its last character (a truncated download): UTF-8 with that character lost, not a
+            # wholesale re-decode that turns every sentence into mojibake.
+            text = data[: err.start].decode("utf-8")
+            if not _looks_binary(text):
+                return _newlines(text), "utf-8"
     else:
         if _looks_binary(text):
             raise InputError("binary file (control characters)")
