@@ -389,7 +389,7 @@ def _long_vector() -> bytes:
 def test_damaged_cache_rows_are_recomputed_and_the_brief_is_the_same(home: Path, tmp_path: Path) -> None:
     from cli_runner import brief
 
-    seed = sorted((Path(__file__).parent.parent / "seeds").glob("*.txt"))[0]
+    seed = min((Path(__file__).parent.parent / "seeds").glob("*.txt"))
     first = brief("make", seed, "--extractive", "-o", tmp_path / "first.md", "-q")
     assert first.exit_code == 0, first.stderr
     with sqlite3.connect(home / "brief.db") as conn:  # every row damaged, each in one of the ways seen

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import brief
 from typer.testing import CliRunner
 
 from brief.cli import app
-from cli_runner import brief
 
 ROOT = Path(__file__).resolve().parent.parent
 

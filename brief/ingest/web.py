@@ -396,9 +396,10 @@ def _site(url: str) -> tuple[str, str, int]:
 
 # Top-level names no public site uses: RFC 6761/6762/8375 special-use names, and the ones intranets use
 # (ICANN's name-collision list: corp, home, mail, lan, internal ...).
-_INTERNAL_TLDS = frozenset(
-    "local localhost localdomain internal intranet corp home lan private priv mail test invalid example arpa".split()
-)
+_INTERNAL_TLDS = frozenset({
+    "local", "localhost", "localdomain", "internal", "intranet", "corp", "home", "lan", "private", "priv", "mail",
+    "test", "invalid", "example", "arpa",
+})  # fmt: skip
 
 
 def _internal_name(host: str) -> bool:
