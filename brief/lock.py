@@ -36,15 +36,29 @@ def run_lock(home: Path) -> Iterator[Path]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise LockedError(f"another brief run ({_holder(fd)}) is still going; this one did nothing") from None
-        started = dt.datetime.now().astimezone()
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps({"pid": os.getpid(), "started": started.isoformat(timespec="seconds")}).encode(), 0)
+        _write_details(fd)
         try:
             yield path
         finally:
-            os.ftruncate(fd, 0)  # while still held: a later reader never sees a finished run as the holder
+            try:
+                os.ftruncate(fd, 0)  # while still held: a later reader never sees a finished run as the holder
+            except OSError:
+                pass  # a read-only or full disk: the details were never written either
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+def _write_details(fd: int) -> None:
+    """Write this run's PID and start time into the held lock file, when the disk lets it."""
+    started = dt.datetime.now().astimezone()
+    details = json.dumps({"pid": os.getpid(), "started": started.isoformat(timespec="seconds")}).encode()
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, details, 0)
+    except OSError:
+        # A full or read-only disk: the flock is held all the same; the details only name the holder to a refused
+        # run, which then says "pid unknown". Never worth the brief.
+        pass
 
 
 def _holder(fd: int) -> str:

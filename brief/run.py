@@ -334,7 +334,13 @@ def _mail(
         if dry_run:
             assert settings.home is not None
             eml = (saved or settings.home / "briefs" / dated_name(now, "md")).with_suffix(".eml")
-            mail.write_eml(message, eml)
+            try:
+                mail.write_eml(message, eml)
+            except OutputError as err:
+                if saved is not None:
+                    raise
+                emit(markdown, None)  # neither the brief nor the message could be kept: print it
+                raise OutputError(f"{err}; the brief could not be saved, so it is on standard output") from err
             notices.tell(f"dry run: wrote the message to {eml} instead of sending it")
         else:
             mail.send(message, smtp)

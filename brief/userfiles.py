@@ -92,17 +92,81 @@ def read_user_file(
         ) from None
 
 
+# Deeper than any settings file needs, far shallower than Python's recursion limit: PyYAML's composer and tomllib
+# recurse once per level, so an 80 KB file of "[[[[..." would otherwise end in RecursionError.
+MAX_NESTING = 64
+
+
 def load_yaml(text: str) -> Any:
-    """Parse YAML safely, refusing aliases (``*name``); raises ``yaml.YAMLError`` with a line and column."""
+    """Parse YAML safely, refusing aliases (``*name``) and nesting deeper than MAX_NESTING; raises
+    ``yaml.YAMLError`` with a line and column."""
     import yaml
 
     class NoAliasLoader(yaml.SafeLoader):
+        depth = 0
+
         def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: ANN401 - PyYAML's own signature
+            event = self.peek_event()
             if self.check_event(yaml.AliasEvent):
-                event = self.peek_event()
                 raise yaml.composer.ComposerError(
                     None, None, "aliases (*name) are not allowed in this file; write the value out", event.start_mark
                 )
-            return super().compose_node(parent, index)
+            if self.depth >= MAX_NESTING:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_NESTING} levels deep; no setting needs that", event.start_mark
+                )
+            self.depth += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
 
     return yaml.load(text, Loader=NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def check_toml_nesting(text: str) -> None:
+    """Refuse TOML whose arrays or inline tables nest deeper than MAX_NESTING (``ValueError``), before tomllib
+    recurses into them."""
+    depth = _toml_nesting(text)
+    if depth > MAX_NESTING:
+        raise ValueError(f"arrays or inline tables nested {depth} levels deep; no setting needs more than {MAX_NESTING}")
+
+
+def _toml_nesting(text: str) -> int:
+    """The deepest nesting of ``[``/``{`` in TOML values, outside strings and comments (one pass, no parsing).
+
+    Table headers (``[a]``, ``[[a]]``) start a line and nest nothing, so only brackets after ``=`` count.
+    """
+    deepest = depth = 0
+    quote = ""
+    in_value = False
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if quote:
+            if ch == "\\" and quote == '"':
+                i += 2
+                continue
+            if text.startswith(quote, i):
+                i += len(quote)
+                quote = ""
+                continue
+        elif ch == "#":
+            while i < n and text[i] != "\n":
+                i += 1
+            continue
+        elif ch in "\"'":
+            quote = text[i : i + 3] if text.startswith(ch * 3, i) else ch
+            i += len(quote)
+            continue
+        elif ch == "=":
+            in_value = True
+        elif ch == "\n" and depth == 0:
+            in_value = False
+        elif in_value and ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif in_value and ch in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return deepest

@@ -37,7 +37,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(400, "a proxy wants an absolute http:// address")
             return
         self.server.owner.count("requests")
-        upstream = http.client.HTTPConnection(target.hostname, target.port or 80, timeout=10)
+        host = self.server.owner.hosts.get(target.hostname, target.hostname)  # the proxy's own DNS
+        upstream = http.client.HTTPConnection(host, target.port or 80, timeout=10)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
         try:
             upstream.request("GET", urllib.parse.urlunsplit(("", "", target.path or "/", target.query, "")), headers=headers)
@@ -92,7 +93,8 @@ class _Server(ThreadingHTTPServer):
 class Proxy:
     """A forwarding proxy on an ephemeral port of 127.0.0.1."""
 
-    def __init__(self) -> None:
+    def __init__(self, hosts: dict[str, str] | None = None) -> None:
+        self.hosts = hosts or {}  # names only the proxy resolves (an intranet's), to their addresses
         self.connections = self.requests = self.tunnels = 0
         self.lock = threading.Lock()
         self.stopping = threading.Event()

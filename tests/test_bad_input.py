@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from cli_runner import brief
-from webserver import WebServer, hang, news_routes, reply
+from webserver import WebServer, hang, news_routes, redirect, reply
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 GOOD_SEED = sorted(SEEDS.glob("*.txt"))[0]
@@ -62,7 +62,9 @@ def fifty_megabytes(root: Path) -> tuple[str, str]:
 
 def truncated_html(root: Path) -> tuple[str, str]:
     page = (Path(__file__).parent / "fixtures" / "web" / "economy.html").read_bytes()
-    (root / "cut.html").write_bytes(page[: len(page) // 3] + b"<div><p>\xd8")  # cut mid-tag, mid-character
+    # Cut mid-tag, mid-character, after the first paragraph. (Cut at a third, only the headline is left: that
+    # "survived" only while the cut character made the page decode as mojibake, which no longer happens.)
+    (root / "cut.html").write_bytes(page[: len(page) * 2 // 3] + b"<div><p>\xd8")
     return str(root / "cut.html"), ""  # enough text survives: it is read, not skipped
 
 
@@ -219,3 +221,104 @@ def test_make_mixes_folders_files_pages_feeds_and_a_sources_file(
     footer = text.split("**Skipped", 1)[1]
     assert site.url("/news/gone") in footer and "HTTP 404" in footer
     assert site.url("/hangs") in footer and "(source dead)" in footer
+
+
+# --- issue 19: what a server or a publisher may send --------------------------------------------------------
+
+
+def zero_dated_feed(base: str) -> bytes:
+    """An RSS feed whose first item carries a CMS's "no date" (0000-00-00), the second a real one."""
+    return (
+        "<rss version='2.0'><channel><title>x</title>"
+        f"<item><title>خبر بلا تاريخ</title><link>{base}/news/water</link><pubDate>0000-00-00T00:00:00Z</pubDate></item>"
+        f"<item><title>خبر</title><link>{base}/news/storm</link><pubDate>Sun, 16 Mar 2025 08:00:00 GMT</pubDate></item>"
+        "</channel></rss>"
+    ).encode()
+
+
+@pytest.fixture(scope="module")
+def odd_site() -> Iterator[WebServer]:
+    """The news site, plus feeds and pages with the oddities publishers really send."""
+    routes = news_routes()
+    routes["/zero.xml"] = reply(zero_dated_feed, content_type="application/rss+xml")
+    routes["/to-passwd"] = redirect("file:///etc/passwd", status=302)
+    routes["/not-modified"] = reply(b"", status=304, content_type=None)
+    with WebServer(routes) as server:
+        yield server
+
+
+def test_a_zero_dated_feed_item_is_undated_and_loses_nothing(
+    tiny_registry: Path, tmp_path: Path, odd_site: WebServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BRIEF_MODELS", str(tiny_registry))
+    monkeypatch.setenv("BRIEF_HOME", str(tmp_path / "home"))
+    good = tmp_path / "good.txt"
+    shutil.copy(GOOD_SEED, good)
+    feed = odd_site.url("/zero.xml")
+
+    made = brief("make", good, feed, "--extractive", "-o", tmp_path / "brief.md", "-q")
+    inspected = brief("inspect", "--json", feed)
+    (tmp_path / "sources.yaml").write_text(f"sources:\n  - name: zero\n    feed: {feed}\n", encoding="utf-8")
+    checked = brief("sources", "check", tmp_path / "sources.yaml")
+
+    assert made.exit_code == 0, made.stderr
+    assert (tmp_path / "brief.md").read_text(encoding="utf-8").count("\n[") == 3  # the file and both items
+    assert inspected.exit_code == 0, inspected.stderr
+    items = {item["path"]: item for item in json.loads(inspected.stdout)}
+    assert items[odd_site.url("/news/water")]["date"] == "2025-03-11"  # the page's own date, not year -1
+    assert items[odd_site.url("/news/storm")]["date"] == "2025-03-16"
+    assert checked.exit_code == 0, checked.stderr
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/to-passwd", "redirected to scheme file: (file:///etc/passwd), which brief does not follow (only http: and https:)"),
+        ("/not-modified", "HTTP 304 Not Modified to a request that was not conditional (a server fault)"),
+    ],
+    ids=["redirect-to-file", "304-unasked"],
+)
+def test_inspect_gives_the_real_reason_for_an_odd_answer(odd_site: WebServer, path: str, reason: str) -> None:
+    result = brief("inspect", "--json", odd_site.url(path))
+
+    assert result.exit_code == 3, result.stderr
+    (item,) = json.loads(result.stdout)
+    assert item["skipped"] == reason
+
+
+def unpunctuated_line(length: int) -> str:
+    words = ["كلمة", "خبر", "المدينة", "الحكومة", "قال", "اليوم", "الوزير", "مصر", "الأردن", "اجتماع"]
+    return " ".join(words[(i * 7) % len(words)] for i in range(length // 5))[:length]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [unpunctuated_line(200_000), "«" * 20_000 + "ب" * 20_000],
+    ids=["200000-chars-no-punctuation", "20000-unclosed-quotes"],
+)
+def test_a_hostile_line_is_split_in_linear_time_into_sentences_of_bounded_length(tmp_path: Path, line: str) -> None:
+    (tmp_path / "line.txt").write_text(line + "\n", encoding="utf-8")
+    started = time.monotonic()
+
+    result = brief("inspect", "--json", tmp_path / "line.txt")
+
+    assert time.monotonic() - started < 15  # was quadratic: minutes
+    assert result.exit_code == 0, result.stderr
+    (item,) = json.loads(result.stdout)
+    assert max(len(s) for s in item["sentences"]) <= 1000
+    letters = sum(ch.isalnum() for ch in line)
+    assert sum(ch.isalnum() for s in item["sentences"] for ch in s) == letters  # cut, never lost
+
+
+def test_a_text_cut_inside_a_utf8_character_loses_only_that_character(tmp_path: Path) -> None:
+    text = (Path(__file__).parent / "fixtures" / "text" / "ar.txt").read_text(encoding="utf-8").rstrip() + " الجديدة"
+    data = text.encode("utf-8")[:-1]  # a truncated download: the last letter's second byte never came
+    (tmp_path / "cut.txt").write_bytes(data)
+
+    result = brief("inspect", "--json", tmp_path / "cut.txt")
+
+    assert result.exit_code == 0, result.stderr
+    (item,) = json.loads(result.stdout)
+    sentences = " ".join(item["sentences"])
+    assert sentences.endswith("الجديد")  # the whole text as written, minus the cut letter
+    assert "وقعت تركيا وسوريا اتفاقية أمنية" in sentences  # not a cp1256 re-decode of every sentence

@@ -374,3 +374,46 @@ def test_vectors_older_than_the_kept_days_are_dropped_when_new_ones_are_saved(st
     assert set(store.cached_embeddings(["old", "recent"])) == {"old", "recent"}
     store.save_embeddings({"new": b"\x02" * 8}, model="e5", now=start + dt.timedelta(days=EMBEDDINGS_KEPT_DAYS + 1))
     assert store.cached_embeddings(["old", "recent", "new"]) == {"recent": b"\x01" * 8, "new": b"\x02" * 8}
+
+
+# --- damaged rows, through the CLI: validated on read, recomputed, never the brief lost (issue 19, case 6) ----------
+
+
+def _nan_vector() -> bytes:
+    import numpy as np
+
+    return np.full(384, np.nan, dtype=np.float32).tobytes()
+
+
+def _long_vector() -> bytes:
+    import numpy as np
+
+    return (np.ones(768, dtype=np.float32) / np.sqrt(768)).astype(np.float32).tobytes()  # unit length, twice too long
+
+
+def test_damaged_cache_rows_are_recomputed_and_the_brief_is_the_same(home: Path, tmp_path: Path) -> None:
+    from cli_runner import brief
+
+    seed = min((Path(__file__).parent.parent / "seeds").glob("*.txt"))
+    first = brief("make", seed, "--extractive", "-o", tmp_path / "first.md", "-q")
+    assert first.exit_code == 0, first.stderr
+    with sqlite3.connect(home / "brief.db") as conn:  # every row damaged, each in one of the ways seen
+        keys = [row[0] for row in conn.execute("SELECT key FROM embeddings ORDER BY key")]
+        damage = [b"\x01" * 7, _nan_vector(), "not a vector", _long_vector()]  # 7 bytes, NaN, TEXT, 768 floats
+        conn.executemany("UPDATE embeddings SET vector = ? WHERE key = ?",
+                         [(damage[n % len(damage)], key) for n, key in enumerate(keys)])
+        assert len(keys) >= len(damage)
+        assert conn.execute("UPDATE translations SET english = ?", (b"\xff\xfe not text",)).rowcount > 0
+
+    second = brief("make", seed, "--extractive", "-o", tmp_path / "second.md", "-q")
+
+    assert second.exit_code == 0, second.stderr
+
+    def body(path: Path) -> str:  # the footer's run time differs
+        return path.read_text(encoding="utf-8").split("\n---")[0]
+
+    assert body(tmp_path / "second.md") == body(tmp_path / "first.md")
+    with sqlite3.connect(home / "brief.db") as conn:  # the damaged rows were replaced by good ones
+        assert conn.execute("SELECT count(*) FROM embeddings WHERE typeof(vector) != 'blob' OR length(vector) != 1536"
+                            ).fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM translations WHERE typeof(english) != 'text'").fetchone() == (0,)

@@ -111,3 +111,41 @@ def test_without_new_every_item_is_fetched_but_the_feed_is_still_conditional(sit
     assert feed.statuses == [200, 304]
     assert dict(memory.counts) == {"feeds_not_modified": 1}
     assert [site.hits[p] for p in PAGES[:2]] == [2, 2]  # a plain run reads what the feed has, as before
+
+
+# --- a feed copy the store kept that cannot be trusted (issue 19, cases 6, 13 and 14) ------------------------------
+
+
+def _oversized(row: tuple[bytes, str]) -> tuple[object, object]:
+    body, etag = row
+    return body + b" " * (20 * 1024 * 1024 + 1), etag  # past the 20 MB limit every body is held to
+
+
+DAMAGED_COPIES = {
+    "text-body": lambda row: (row[0].decode("utf-8"), row[1]),
+    "over-20-mb": _oversized,
+    "bad-etag": lambda row: (row[0], '"feed-v1"\n\u00e9'),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGED_COPIES, ids=list(DAMAGED_COPIES))
+def test_a_feed_copy_that_cannot_be_used_is_fetched_again_in_full(
+    home: Path, site: WebServer, tmp_path: Path, damage: str
+) -> None:
+    import sqlite3
+
+    feed = ConditionalFeed(PAGES[:2])
+    site.routes["/rss.xml"] = feed
+    first = brief("make", site.url("/rss.xml"), "--extractive", "-o", tmp_path / "one.md", "-q")
+    assert first.exit_code == 0, first.stderr
+    with sqlite3.connect(home / "brief.db") as conn:
+        row = conn.execute("SELECT body, etag FROM feeds").fetchone()
+        conn.execute("UPDATE feeds SET body = ?, etag = ?", DAMAGED_COPIES[damage](row))
+
+    second = brief("make", site.url("/rss.xml"), "--extractive", "-o", tmp_path / "two.md", "-q")
+
+    assert second.exit_code == 0, second.stderr
+    assert (tmp_path / "two.md").read_text(encoding="utf-8").count("\n[") == 2  # both items, as the first time
+    assert feed.statuses == [200, 200]  # asked in full: the damaged copy was not used
+    with sqlite3.connect(home / "brief.db") as conn:  # and a good copy kept in its place
+        assert conn.execute("SELECT typeof(body), length(body), etag FROM feeds").fetchone() == ("blob", len(row[0]), ETAG)

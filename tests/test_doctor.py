@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import brief
 from typer.testing import CliRunner
 
 from brief.cli import app
@@ -79,3 +80,38 @@ def test_an_unreadable_config_file_fails(tiny_registry: Path, tmp_path: Path, ba
     result = doctor("--models", tiny_registry, env={"BRIEF_CONFIG": str(config), "BRIEF_HOME": str(tmp_path / "h")})
     assert result.exit_code == 4
     assert "fail  config    file:" in result.stdout and "Traceback" not in result.stdout
+
+
+# --- files nested past any need (issue 19, case 7): a message and exit 4, never RecursionError ------------------
+
+DEEP = 40_000  # 80 KB of brackets: far past Python's recursion limit
+
+
+@pytest.mark.parametrize("style", ["flow", "block"])
+def test_a_deeply_nested_yaml_file_is_refused_with_a_message(tiny_registry: Path, tmp_path: Path, style: str) -> None:
+    value = "[" * DEEP + "]" * DEEP if style == "flow" else "- " * DEEP + "x"
+    registry = tmp_path / "models.yaml"
+    registry.write_text(f"translators: {value}\n" if style == "flow" else f"translators:\n  {value}\n", "utf-8")
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(f"sources: {value}\n" if style == "flow" else f"sources:\n  {value}\n", encoding="utf-8")
+    env = {"BRIEF_HOME": str(tmp_path / "h")}
+
+    results = [
+        doctor("--models", registry, env=env),
+        brief("models", "list", "--models", registry, env=env),
+        brief("sources", "check", sources, env=env),
+    ]
+
+    for result in results:
+        assert result.exit_code == 4, result.stdout + result.stderr
+        assert "nested more than 64 levels deep" in result.stdout + result.stderr
+
+
+def test_a_deeply_nested_toml_config_is_refused_with_a_message(tiny_registry: Path, tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("[defaults]\ninputs = " + "[" * DEEP + "]" * DEEP + "\n", encoding="utf-8")
+    env = {"BRIEF_CONFIG": str(config), "BRIEF_HOME": str(tmp_path / "h")}
+
+    for result in (doctor("--models", tiny_registry, env=env), brief("config", "show", env=env)):
+        assert result.exit_code == 4, result.stdout + result.stderr
+        assert f"nested {DEEP} levels deep" in result.stdout + result.stderr

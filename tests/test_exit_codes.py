@@ -59,6 +59,8 @@ def make_with_translator(entry: str, tmp_path: Path, monkeypatch: pytest.MonkeyP
     [
         (["--words", "-5"], "--words -5 is too small"),
         (["--since", "5x"], "'5x' is not a duration"),
+        (["--since", "740000d"], "'740000d' is longer than brief can look back; at most 36500d"),
+        (["--since", "99999999999999999999w"], "is longer than brief can look back"),
         (["--timeout", "0"], "--timeout must be a number of seconds"),
         (["--max-articles", "0"], "--max-articles 0: brief at least one article"),
     ],
@@ -68,6 +70,28 @@ def test_a_bad_flag_value_is_a_usage_error(article: Path, flag: list[str], messa
     assert result.exit_code == 2
     assert result.stderr.startswith("brief: error: ") and message in result.stderr
     assert not (article.parent / "home").exists()  # refused before anything was opened
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--words", "-5"], 2, "brief: error: --words -5 is too small for a brief; use at least 50"),
+        (["--update-baseline", "--baseline", "missing/b.json"], 6, "missing"),
+    ],
+    ids=["negative-words", "baseline-in-a-missing-folder"],
+)
+def test_eval_refuses_what_it_cannot_do_before_scoring(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], code: int, message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    started = time.monotonic()
+
+    result = brief("eval", Path(__file__).parent / "eval", *args)
+
+    assert result.exit_code == code, result.stderr
+    assert message in result.stderr
+    assert time.monotonic() - started < 10  # before any set is scored
+    assert not (tmp_path / "missing").exists()
 
 
 def test_the_same_value_from_the_environment_is_a_configuration_error(article: Path) -> None:

@@ -212,15 +212,35 @@ def browse(page: Path, out: Path, width: int, *, dump_dom: bool = False) -> str:
     return done.stdout
 
 
+LONG_TOKEN = "".join(f"{n:03d}x" for n in range(50))  # 200 characters with no break opportunity
+
+
+def with_long_token(markdown: str) -> str:
+    """The brief with a 200-character unbroken token (a hash, a serial number) inside one of its sentences."""
+    line = next(ln for ln in markdown.splitlines() if ln.startswith("- "))
+    return markdown.replace(line, line.replace(" ", f" {LONG_TOKEN} ", 1), 1)
+
+
+def in_webmail(page: str) -> str:
+    """The message's body inside a table, as webmail clients lay out a message within their own page."""
+    body = re.search(r"<body[^>]*>(.*)</body>", page, re.DOTALL)
+    assert body is not None
+    return page.replace(body.group(1), f"<table style='width:100%'><tr><td>{body.group(1)}</td></tr></table>")
+
+
 @pytest.mark.skipif(chromium() is None, reason="chromium is not installed (apt-get install chromium)")
+@pytest.mark.parametrize("framed", [False, True], ids=["alone", "in-webmail"])
+@pytest.mark.parametrize("token", [False, True], ids=["brief", "200-char-token"])
 @pytest.mark.parametrize("width", [420, 1000])
-def test_no_horizontal_scroll_in_a_real_browser(tmp_path: Path, width: int) -> None:
-    """Laid out at ``width`` px, nothing reaches past the right edge.
+def test_no_horizontal_scroll_in_a_real_browser(tmp_path: Path, width: int, token: bool, framed: bool) -> None:
+    """Laid out at ``width`` px, nothing reaches past the right edge, even with a long unbroken token.
 
     Headless Chromium keeps its window at least 500 px wide, so the page's own root is set to the width instead,
     and every element's right edge is measured after layout.
     """
-    page = message_parts()[1]
+    page = message_parts(with_long_token(MARKDOWN) if token else MARKDOWN)[1]
+    assert (LONG_TOKEN in page) == token
+    page = in_webmail(page) if framed else page
     probe = (
         f"<script>document.documentElement.style.width = '{width}px';"
         "const right = Math.max(...Array.from(document.querySelectorAll('body *'),"

@@ -8,10 +8,13 @@ not be, and that no traceback is shown.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import sqlite3
 import stat
+import subprocess
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -258,3 +261,79 @@ def test_new_with_an_unwritable_data_folder_exits_with_the_reason(
     assert result.exit_code == 4  # the data folder is configuration: --new cannot work without it
     assert "BRIEF_HOME" in result.stderr
     assert not (tmp_path / "out.md").exists()
+
+
+# --- a full or read-only $BRIEF_HOME: only the lock and the record are lost ------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 1 MB tmpfs at tmp_path/disk, unmounted afterwards (skipped where mounting is not allowed)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True,
+                          check=False)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+def fill(disk: Path) -> None:
+    """Fill ``disk`` to the last byte, as a disk that filled up overnight."""
+    fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT)
+    try:
+        for size in (65536, 4096, 1):  # down to the last byte
+            try:
+                while True:
+                    os.write(fd, b"\0" * size)
+            except OSError as err:
+                assert err.errno == errno.ENOSPC
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.parametrize("fault", ["full", "read-only"])
+@pytest.mark.parametrize("translated", [False, True], ids=["extractive", "translated"])
+def test_a_full_or_read_only_home_costs_only_the_lock_and_the_record(
+    small_disk: Path, tmp_path: Path, tiny_registry: Path, monkeypatch: pytest.MonkeyPatch, fault: str,
+    translated: bool,
+) -> None:
+    monkeypatch.setenv("BRIEF_HOME", str(small_disk))
+    monkeypatch.setenv("BRIEF_MODELS", str(tiny_registry))
+    monkeypatch.chdir(tmp_path)
+    source = Path(__file__).parent / "fixtures" / "text" / ("ar.txt" if translated else "port-storm.md")
+    (tmp_path / "article.txt").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    flags = [] if translated else ["--extractive"]
+    first = brief("make", "article.txt", *flags, "-o", tmp_path / "first.md", "-q")  # the store and the lock exist
+    assert first.exit_code == 0, first.stderr
+    if fault == "full":
+        fill(small_disk)
+    else:
+        subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    output = tmp_path / "out.md"
+
+    result = brief("make", "article.txt", *flags, "-o", output, "-q")
+
+    assert result.exit_code == 0, result.stderr
+    assert is_brief(output.read_text(encoding="utf-8"))
+    assert "internal error" not in result.stderr
+    assert result.stderr.startswith("brief: warning:"), result.stderr
+
+
+def test_a_dry_run_with_a_full_home_prints_the_brief_it_cannot_keep(
+    small_disk: Path, tmp_path: Path, tiny_registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BRIEF_HOME", str(small_disk))
+    monkeypatch.setenv("BRIEF_MODELS", str(tiny_registry))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "article.txt").write_text(ARTICLE, encoding="utf-8")
+    fill(small_disk)
+
+    result = make("--email", "reader@example.org", "--dry-run", "-q")
+
+    assert result.exit_code == 6, result.stderr
+    assert is_brief(result.stdout)
+    assert result.stderr.splitlines()[-1].endswith("the brief could not be saved, so it is on standard output")

@@ -106,3 +106,45 @@ def test_make_dry_run_needs_no_mail_server_and_writes_what_send_would(home: Path
     sent_eml = parse(out.with_suffix(".eml"))
     assert made_eml["Subject"] == sent_eml["Subject"]
     assert made_eml.get_body(("plain",)).get_content() == sent_eml.get_body(("plain",)).get_content()
+
+
+BAD_PORT = "http://news.test:99999/story"  # urllib cannot read its port: "Port out of range 0-65535"
+STORY = (
+    "The port of Alexandria reopened on Sunday after a two-day closure caused by a storm, {where} reported. "
+    "Officials said 40 ships had waited offshore while the winds blew at more than 80 km an hour, {where} said. "
+    "Traffic is expected to return to normal by Tuesday, the port authority told {where} in a statement.\n"
+)
+FRONT_MATTER = f"---\ntitle: Port reopens after storm\nurl: {BAD_PORT}\npublisher: Harbour News\n---\n"
+PAGE = (
+    "<!doctype html><html lang='en'><head><title>Port reopens after storm</title>{head}</head>"
+    "<body><article><h1>Port reopens after storm</h1><p>{text}</p></article></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("front-matter.md", FRONT_MATTER + STORY.format(where="Harbour News")),
+        ("canonical.html", PAGE.format(head=f"<link rel='canonical' href='{BAD_PORT}'>", text=STORY.format(where="Reuters"))),
+        ("og-url.html", PAGE.format(head=f"<meta property='og:url' content='{BAD_PORT}'>", text=STORY.format(where="AP"))),
+        ("text.txt", STORY.format(where=BAD_PORT)),
+    ],
+    ids=["front-matter", "canonical", "og-url", "text"],
+)
+def test_an_address_with_a_port_that_does_not_parse_never_stops_the_mail(
+    home: Path, tmp_path: Path, name: str, content: str
+) -> None:
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    out = tmp_path / "brief.md"
+
+    made = brief("make", tmp_path / name, "--extractive", "-o", out, "--email", "ann@example.org", "--dry-run")
+    assert made.exit_code == 0, made.stderr
+    out.with_suffix(".eml").unlink()
+    resent = brief("send", out, "--to", "ann@example.org", "--dry-run")
+
+    assert resent.exit_code == 0, resent.stderr
+    body = parse(out.with_suffix(".eml")).get_body(("html",)).get_content()
+    if name == "text.txt":
+        assert BAD_PORT in out.read_text(encoding="utf-8") and BAD_PORT in body  # shown as written
+    else:
+        assert BAD_PORT not in out.read_text(encoding="utf-8")  # not an address: the brief names the file instead

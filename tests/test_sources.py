@@ -337,6 +337,24 @@ def test_a_file_source_obeys_the_suffix_rules_of_folders(tmp_path: Path, name: s
     assert str(tmp_path / "news.txt") in result.stdout
 
 
+@pytest.mark.parametrize("entry", ["file: creds.txt", "folder: notes"], ids=["file-source", "in-a-folder"])
+def test_a_symlink_is_checked_by_its_targets_suffix_not_its_name(tmp_path: Path, entry: str) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    secret = notes / "credentials"  # inside the folder, so only the suffix rule stands in the way
+    secret.write_text("AWS_SECRET_ACCESS_KEY=قالت الوزارة إن الاجتماع انتهى باتفاق شامل بين الطرفين.\n", encoding="utf-8")
+    (tmp_path / "creds.txt").symlink_to(secret)
+    (notes / "creds.txt").symlink_to(secret)
+    (tmp_path / "news.txt").write_text("قالت الوزارة إن الاجتماع انتهى باتفاق شامل بين الطرفين.\n", encoding="utf-8")
+    sources = write(tmp_path, f"sources:\n  - name: oops\n    {entry}\n  - name: news\n    file: news.txt\n")
+
+    result = CliRunner().invoke(app, ["inspect", "--sources", str(sources)])
+
+    assert "AWS_SECRET_ACCESS_KEY" not in result.stdout
+    assert str(tmp_path / "news.txt") in result.stdout
+    assert result.exit_code == 7, result.stdout  # the source gave nothing: skipped, and said
+
+
 def test_a_file_source_with_a_known_suffix_is_read_whatever_its_case(tmp_path: Path) -> None:
     (tmp_path / "NEWS.TXT").write_text("قالت الوزارة إن الاجتماع انتهى باتفاق شامل بين الطرفين.\n", encoding="utf-8")
     sources = write(tmp_path, "sources:\n  - name: news\n    file: NEWS.TXT\n")

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from cli_runner import brief
+from proxyserver import Proxy
 from webserver import WEB_FIXTURES, Handler, WebServer, news_routes, redirect, reply
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,6 +127,22 @@ def test_a_feed_cannot_send_brief_to_an_internal_address(site: WebServer, other:
     assert time.monotonic() - started < 5  # no connection attempt to 10.0.0.1 waiting for its timeout
 
 
+@pytest.mark.parametrize("name", ["intranet.corp", "wiki.internal", "intranet"])
+def test_a_feed_cannot_reach_an_intranet_name_through_a_proxy_that_resolves_it(
+    site: WebServer, other: WebServer, name: str
+) -> None:
+    port = other.base.rsplit(":", 1)[1]
+    target = f"http://{name}:{port}/secret"
+    site.routes["/evil.xml"] = reply(lambda base: feed_of(target, f"{base}/news/water"), content_type="text/xml")
+    with Proxy(hosts={name: "127.0.0.1"}) as proxy:  # only the proxy knows the intranet's names
+        code, skipped, read = inspected(site.url("/evil.xml"), env={"http_proxy": proxy.url})
+
+    assert code == 7
+    assert read == [site.url("/news/water")]
+    assert skipped[target].startswith(f"refused: {name} is an internal name") and proxy.url[7:] in skipped[target]
+    assert other.hits["/secret"] == 0  # never asked for, through the proxy or otherwise
+
+
 def test_a_redirect_to_an_internal_address_is_refused_without_connecting(site: WebServer, other: WebServer) -> None:
     site.routes["/moved"] = redirect(other.url("/secret"))
     site.routes["/feed.xml"] = reply(lambda base: feed_of(f"{base}/moved"), content_type="text/xml")
@@ -191,24 +208,31 @@ def test_a_missing_or_unreadable_robots_txt_allows_all(site: WebServer, robots: 
 # --- passwords in addresses ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("password", ["s3cret-pw", "Pa@ssW0rd", "sesame 0pen W0rd"], ids=["plain", "at-sign", "spaces"])
 def test_a_password_in_an_address_is_used_but_never_shown_or_stored(
-    site: WebServer, tiny_registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: WebServer, tiny_registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, password: str
 ) -> None:
     monkeypatch.setenv("BRIEF_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("BRIEF_MODELS", str(tiny_registry))
     port = site.base.rsplit(":", 1)[1]
-    secret_url = f"http://reader:s3cret-pw@127.0.0.1:{port}"
+    secret_url = f"http://reader:{password}@127.0.0.1:{port}"
     out = tmp_path / "brief.json"
     made = brief("make", f"{secret_url}/news/water", f"{secret_url}/news/gone", "--extractive", "--format", "json",
                  "-o", out, "-q")
     assert made.exit_code == 7, made.stderr  # /news/gone is a 404: skipped, and listed
     shown = [out.read_text(encoding="utf-8"), made.stdout, made.stderr]
-    for command in (["logs"], ["logs", "show", "1"], ["inspect", f"{secret_url}/news/gone"]):
+    (tmp_path / "sources.yaml").write_text(f"sources:\n  - name: feed\n    feed: '{secret_url}/rss.xml'\n", "utf-8")
+    (tmp_path / "config.toml").write_text(f"[defaults]\ninputs = ['{secret_url}/news/water']\n", encoding="utf-8")
+    monkeypatch.setenv("BRIEF_CONFIG", str(tmp_path / "config.toml"))
+    for command in (["logs"], ["logs", "show", "1"], ["inspect", f"{secret_url}/news/gone"],
+                    ["sources", "check", tmp_path / "sources.yaml"], ["config", "show"]):
         result = brief(*command)
         shown += [result.stdout, result.stderr]
     shown.append((tmp_path / "home" / "brief.db").read_bytes().decode("utf-8", errors="replace"))
-    assert all("s3cret-pw" not in text for text in shown)
+    pieces = {password, *(p for p in password.replace("@", " ").split() if len(p) > 3)}  # nor "ssW0rd@127.0.0.1"
+    assert [piece for piece in pieces for text in shown if piece in text] == []
     assert f"http://127.0.0.1:{port}/news/water" in shown[0]
+    assert f"http://127.0.0.1:{port}/rss.xml" in shown[-5]  # sources check names the feed, without the password
     # ... and the server was asked with the credentials, as HTTP Basic authentication.
     headers = next(h for path, h in site.requests if path == "/news/water")
-    assert headers["Authorization"] == "Basic " + base64.b64encode(b"reader:s3cret-pw").decode()
+    assert headers["Authorization"] == "Basic " + base64.b64encode(f"reader:{password}".encode()).decode()

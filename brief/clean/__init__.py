@@ -67,7 +67,7 @@ from brief.clean.boilerplate import (
     TEASER,
     TITLE,
 )
-from brief.clean.dates import DateMention, find_date, relative_dates
+from brief.clean.dates import DateMention, find_date, news_date, relative_dates
 from brief.clean.frontmatter import FRONT_MATTER, FrontMatter, split_front_matter
 from brief.clean.language import identify_language
 from brief.clean.lines import _Meta, _clean_lines
@@ -83,6 +83,7 @@ from brief.clean.markup import (
 from brief.clean.text import collapse_space, normalise_for_matching, prepare_for_translation, split_sentences
 from brief.errors import UnknownNameError
 from brief.records import Article, Dropped, RawDocument
+from brief.urls import redact, split_url
 
 __all__ = [
     "HTML_EXTRACTORS",
@@ -214,10 +215,10 @@ def _absolute(url: str | None, base: str | None) -> str | None:
         return None
     try:
         url = urljoin(base, url.strip()) if base else url.strip()
-        parts = urlsplit(url)
     except ValueError:  # "http://[::1": a page's markup is not to be trusted
         return None
-    return url if parts.scheme in ("http", "https") and parts.netloc else None
+    parts = split_url(url)  # None for "http://news.test:99999/story" too
+    return redact(url) if parts is not None and parts.scheme in ("http", "https") and parts.netloc else None
 
 
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?=[/_.-]|$)")
@@ -227,9 +228,9 @@ def _date_in_url(url: str | None) -> dt.date | None:
     """A date written in a URL's path, e.g. ``/2024/06/20/``: the last resort, after everything the page says."""
     try:
         found = _URL_DATE.search(urlsplit(url).path) if url else None
-        return dt.date(*map(int, found.groups())) if found else None
-    except ValueError:  # a malformed URL, or 2024/02/31
+    except ValueError:  # a malformed URL
         return None
+    return news_date(*map(int, found.groups())) if found else None  # None for 2024/02/31
 
 
 def _tidy(value: str | None) -> str | None:

@@ -120,7 +120,7 @@ def _find_dates(norm: str) -> list[_Hit]:
             month = _MONTHS[m.group("m")] if "m" in m.groupdict() else int(m.group("n"))
             if pattern is _DAY_FIRST and month > 12 >= day:
                 day, month = month, day  # 03/18/2025: an American month-first date, the only valid reading
-            found = _valid_date(year, month, day)
+            found = news_date(year, month, day)
             if found is not None:
                 hits.append(_Hit(found, m.start(), m.end(), hijri=False))
     hits.sort(key=lambda h: (h.start, -h.end))
@@ -131,8 +131,12 @@ def _find_dates(norm: str) -> list[_Hit]:
     return result
 
 
-def _valid_date(year: int, month: int, day: int) -> dt.date | None:
-    """The Gregorian date, or None for nonsense (31 February) and years no news is dated in."""
+def news_date(year: int, month: int, day: int) -> dt.date | None:
+    """The Gregorian date, or None for nonsense (31 February, a CMS's 0000-00-00) and years no news is dated in.
+
+    Every date a publisher declares (feeds, pages, front matter, addresses) goes through here: a date that cannot be
+    a news date is no date, never an error.
+    """
     if year not in _YEARS:
         return None
     try:

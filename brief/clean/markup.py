@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from brief.clean.boilerplate import IMAGE
-from brief.clean.dates import find_date
+from brief.clean.dates import find_date, news_date
 from brief.clean.text import _CLOSERS, normalise_for_matching
 from brief.errors import MissingExtraError
 from brief.records import Dropped
@@ -202,10 +202,7 @@ def _declared_date(value: str) -> dt.date | None:
     """A machine-written date ("2024-06-20T08:15:00+03:00", "20240620", "Thu, 20 Jun 2024") as the publisher wrote it."""
     compact = re.fullmatch(r"\s*((?:19|20)\d\d)(\d\d)(\d\d)(?:T?\d{4,6}Z?)?\s*", value)
     if compact:
-        try:
-            return dt.date(*map(int, compact.groups()))
-        except ValueError:
-            return None
+        return news_date(*map(int, compact.groups()))
     return find_date(value)  # the date as written, in the publisher's time zone: no conversion to UTC
 
 

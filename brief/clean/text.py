@@ -44,6 +44,7 @@ def normalise_for_matching(text: str) -> str:
 _TERMINATORS = ".!?؟…۔‼⁉"
 _CLOSERS = "\"'”’»)]›"
 _PAIRS = {"«": "»", "“": "”", "(": ")", "‹": "›"}
+_CLOSING = frozenset(_PAIRS.values())
 # Latin abbreviations that take a full stop; single letters (Arabic "د." "أ." "م." or initials) are general.
 _LAST_WORD = re.compile(r"[^\s\"'“”«»(\[]*$")
 _NEXT_CHAR = re.compile(r"\s*(\S)")
@@ -52,12 +53,32 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+# No sentence a person writes runs this long; text that does (a page with no punctuation, a hostile line of
+# 200,000 characters) is cut at spaces into pieces of at most this many characters, so what follows (embedding,
+# splitting for the translator) costs what a normal article of that length does.
+MAX_SENTENCE_CHARS = 1000
+
+
 def split_sentences(text: str) -> list[str]:
-    """Split Arabic or English text into sentences at . ! ? ؟ …, never inside quotes or after an abbreviation."""
+    """Split Arabic or English text into sentences at . ! ? ؟ …, never inside quotes or after an abbreviation;
+    in linear time, and none longer than MAX_SENTENCE_CHARS."""
     sentences: list[str] = []
     for paragraph in text.split("\n"):
-        sentences.extend(_split_paragraph(paragraph))
+        for sentence in _split_paragraph(paragraph):
+            sentences.extend(_capped(sentence))
     return [s for s in sentences if any(ch.isalnum() for ch in s)]
+
+
+def _capped(sentence: str, cap: int = MAX_SENTENCE_CHARS) -> Iterator[str]:
+    """The sentence in pieces of at most ``cap`` characters, cut at the last space before the cap (or at the cap,
+    in a run with no space)."""
+    start, n = 0, len(sentence)
+    while n - start > cap:
+        cut = sentence.rfind(" ", start + 1, start + cap + 1)
+        end = cut if cut > start else start + cap
+        yield sentence[start:end].strip()
+        start = end
+    yield sentence[start:].strip()
 
 
 def _split_paragraph(text: str) -> Iterator[str]:
@@ -97,7 +118,7 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
             stack.append((ch, i))
         elif ch == '"':
             straight.append(i)
-        else:
+        elif ch in _CLOSING and stack:  # only a closing mark looks down the stack: linear in the text
             for depth in range(len(stack) - 1, -1, -1):
                 if _PAIRS[stack[depth][0]] == ch:
                     spans.append((stack[depth][1], i))

@@ -118,11 +118,14 @@ class _State:
 
 
 def shown(value: object, *, newlines: bool = False) -> str:
-    """User text (a path, a name, argv, an error) fit for a terminal: control characters written as escapes.
+    """User text (a path, a name, argv, an error) fit for a terminal: control characters written as escapes,
+    passwords in addresses left out.
 
     A file name may hold an escape sequence or a carriage return; printed raw it would rewrite the terminal.
     """
-    text = str(value)
+    from brief.urls import redact
+
+    text = redact(str(value))  # a password in an address is never printed, whoever prints it
     out = []
     for ch in text:
         code = ord(ch)

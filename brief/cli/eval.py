@@ -43,9 +43,18 @@ def eval_command(
     if together and update_baseline:
         raise typer.BadParameter("a brief of all sets together is not pinned", param_hint="--together")
     try:
+        from brief.config import MIN_WORDS
+        from brief.errors import UsageError
+
+        if words < MIN_WORDS:  # as brief make says it
+            raise UsageError(f"--words {words} is too small for a brief; use at least {MIN_WORDS}")
         given = sets or [evaluate.DEFAULT_SETS]
         folders = evaluate.find_sets(given)
         pinned_at = baseline or evaluate.baseline_for(given[0], folders)
+        if update_baseline:
+            from brief.deliver import check_destination
+
+            check_destination(pinned_at)  # a folder that is not there fails now (exit 6), not after the scoring
         _quiet_libraries(True, verbose)
         results = []
         with tempfile.TemporaryDirectory(prefix="brief-eval-") as scratch:
@@ -74,7 +83,15 @@ def eval_command(
                     if d.get(key):
                         print(f"  {key}: {json.dumps(d[key], ensure_ascii=False)}")
     if update_baseline:
-        pinned_at.write_text(evaluate.baseline_json(results, words, pinned), encoding="utf-8")
+        from brief.deliver import emit
+        from brief.errors import OutputError
+
+        scores = evaluate.baseline_json(results, words, pinned)
+        try:
+            emit(scores, pinned_at)
+        except OutputError as err:
+            print(scores, end="")  # the scores are not lost: they go to standard output
+            _fail(OutputError(f"{err}; the scores are on standard output"))
         print(f"brief: pinned the scores in {pinned_at}", file=sys.stderr)
     elif worse:
         print(f"brief: {len(worse)} score(s) worse than {pinned_at}:", file=sys.stderr)

@@ -60,6 +60,7 @@ from brief.config.values import (
 from brief.errors import ConfigError, UsageError
 from brief.ingest.web import WebSettings
 from brief.models import packaged_registry
+from brief.urls import redact
 
 __all__ = [
     "BUILT_IN",
@@ -347,4 +348,4 @@ def show_config(settings: Settings) -> str:
                 lines.append(f"{key} = \"(hidden)\"")
             else:
                 lines.append(f"{key} = {_toml(value)}")
-    return "\n".join(lines) + "\n"
+    return redact("\n".join(lines)) + "\n"  # inputs and sources may be addresses with a password

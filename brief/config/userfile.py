@@ -69,7 +69,7 @@ def load_user_config(env: Mapping[str, str]) -> UserConfig:
     """Read and check the user config file; a missing file (at the default place) is an empty config."""
     path = config_path(env)
     explicit = bool(env.get("BRIEF_CONFIG", "").strip())
-    from brief.userfiles import read_user_bytes
+    from brief.userfiles import check_toml_nesting, read_user_bytes
 
     if not os.path.lexists(path):
         if explicit:
@@ -78,11 +78,13 @@ def load_user_config(env: Mapping[str, str]) -> UserConfig:
     raw = read_user_bytes(path, what="the config file")  # a regular file of at most 1 MB: no FIFO, no /dev/zero
     tomllib = _toml_reader()
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        check_toml_nesting(text)
+        data = tomllib.loads(text)
     except UnicodeDecodeError as err:
         raise ConfigError(f"{path}: not UTF-8 text (byte {err.start}); save it as UTF-8") from None
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{path}: invalid TOML: {err}") from None  # tomllib's message gives line and column
+    except ValueError as err:  # tomllib.TOMLDecodeError too: its message gives line and column
+        raise ConfigError(f"{path}: invalid TOML: {err}") from None
     unknown = sorted(set(data) - set(TABLES))
     if unknown:
         raise ConfigError(

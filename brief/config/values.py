@@ -47,19 +47,21 @@ FLAGS = {**{key: "--" + key.replace("_", "-") for key in PROFILE_KEYS}, "inputs"
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _DURATION = re.compile(r"(\d+)\s*([wdhm])")
 _DURATION_WHOLE = re.compile(r"^\s*(?:\d+\s*[wdhm]\s*)+$")
-_UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
+_MINUTES = {"w": 7 * 24 * 60, "d": 24 * 60, "h": 60, "m": 1}
+_LONGEST = dt.timedelta(days=36_500)
 
 
 def parse_duration(text: str) -> dt.timedelta:
     """'24h', '90m', '2d', '1w' or a sum such as '1d12h' as a timedelta; ConfigError otherwise."""
     if not isinstance(text, str) or not _DURATION_WHOLE.match(text):
         raise ConfigError(f"{quote(text)} is not a duration; write it like 24h, 90m, 2d or 1w")
-    span = dt.timedelta()
-    for number, unit in _DURATION.findall(text):
-        span += dt.timedelta(**{_UNITS[unit]: int(number)})
-    if span <= dt.timedelta():
+    minutes = sum(int(number) * _MINUTES[unit] for number, unit in _DURATION.findall(text))  # ints never overflow
+    if minutes <= 0:
         raise ConfigError(f"{quote(text)} is not a duration longer than zero; write it like 24h, 90m, 2d or 1w")
-    return span
+    if minutes > _LONGEST.total_seconds() // 60:
+        # "--since 740000d" reaches back before year 1: no date can be that old, and datetime overflows.
+        raise ConfigError(f"{quote(text)} is longer than brief can look back; at most {_LONGEST.days}d (100 years)")
+    return dt.timedelta(minutes=minutes)
 
 
 def format_duration(span: dt.timedelta) -> str:

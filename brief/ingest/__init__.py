@@ -12,14 +12,16 @@ reason, and the caller decides what to do when nothing was usable.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from brief.ingest import files
 from brief.ingest.feeds import FeedMemory, is_feed, read_feed
 from brief.ingest.files import DEFAULT_MAX_BYTES, SUFFIX_KINDS, decode, sniff_kind
-from brief.ingest.web import FetchError, WebSettings, download, fetch, is_url, strip_credentials, to_document
+from brief.ingest.web import FetchError, Response, WebSettings, download, fetch, is_url, to_document
 from brief.records import RawDocument, Skipped
+from brief.urls import redact
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -33,7 +35,6 @@ __all__ = [
     "read_inputs",
     "read_url",
     "sniff_kind",
-    "strip_credentials",
 ]
 
 
@@ -104,19 +105,15 @@ def read_url(
 
     The address is shown and stored without any ``user:password@`` it holds (which is sent as Basic auth).
     """
-    shown = strip_credentials(url)
+    shown = redact(url)
     try:
-        cached = memory.cached_feed(shown) if memory is not None else None
-        validators = {}
-        if cached is not None and cached.etag:
-            validators["If-None-Match"] = cached.etag
-        if cached is not None and cached.last_modified:
-            validators["If-Modified-Since"] = cached.last_modified
+        cached = _kept_copy(memory.cached_feed(shown) if memory is not None else None, web)
+        validators = _validators(cached)
         response = download(url, web, validators=validators or None)
         if response.status == 304 and cached is not None and memory is not None:
             memory.count("feeds_not_modified")
             response = cached  # unchanged since the last run: its items, as then, minus those already read
-        elif memory is not None and is_feed(response) and (response.etag or response.last_modified):
+        elif memory is not None and is_feed(response) and _validators(response):
             memory.remember_feed(shown, response)
         if is_feed(response):
             return read_feed(shown, response, web, limit=limit, memory=memory)
@@ -126,3 +123,23 @@ def read_url(
         return [to_document(shown, response)], []
     except FetchError as err:
         return [], [Skipped(shown, str(err))]
+
+
+def _kept_copy(cached: Response | None, web: WebSettings) -> Response | None:
+    """The feed copy the store kept, if it is still within the size limit (a copy kept under a larger limit, or
+    grown by damage, is not re-parsed on every 304: the feed is fetched in full instead, and kept anew)."""
+    return cached if cached is not None and len(cached.body) <= web.max_bytes else None
+
+
+_HEADER_VALUE = re.compile(r"[\x20-\x7e\t]{1,1000}")  # visible ASCII: anything else cannot be sent back
+
+
+def _validators(response: Response | None) -> dict[str, str]:
+    """The conditional-GET headers for a feed's copy: only an ETag or date that can be sent back as it is.
+
+    A damaged or odd validator (a newline, non-ASCII) is dropped, so that feed is fetched in full, not broken.
+    """
+    if response is None:
+        return {}
+    found = {"If-None-Match": response.etag, "If-Modified-Since": response.last_modified}
+    return {name: value for name, value in found.items() if value and _HEADER_VALUE.fullmatch(value)}

@@ -23,8 +23,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from brief.ingest.web import FEED_TYPES, FetchError, Response, WebSettings, fetch, strip_credentials
+from brief.clean.dates import news_date
+from brief.ingest.web import FEED_TYPES, FetchError, Response, WebSettings, fetch
 from brief.records import RawDocument, Skipped
+from brief.urls import redact
 
 # What may come before a feed's root element: a byte-order mark, white space, the XML declaration,
 # processing instructions (stylesheets), comments and a doctype.
@@ -157,10 +159,11 @@ def _item(entry: Any, base: str) -> FeedItem:
         if urllib.parse.urlsplit(link).scheme.lower() not in ("http", "https"):
             link = None
         else:
-            link = strip_credentials(link)  # shown and stored as the item's place; never fetched with them
+            link = redact(link)  # shown and stored as the item's place; never fetched with them
     parsed_time = entry.get("published_parsed") or entry.get("updated_parsed")  # UTC, as feedparser gives it
-    timestamp = calendar.timegm(parsed_time) if parsed_time else None
-    date = dt.date(parsed_time.tm_year, parsed_time.tm_mon, parsed_time.tm_mday) if parsed_time else None
+    # "0000-00-00T00:00:00Z" (a CMS's "no date") comes back as 30 November of year -1: no date, not an error.
+    date = news_date(parsed_time.tm_year, parsed_time.tm_mon, parsed_time.tm_mday) if parsed_time else None
+    timestamp = calendar.timegm(parsed_time) if date is not None else None
     return FeedItem(link=link, title=_plain(entry.get("title")), date=date, timestamp=timestamp, content=_content(entry))
 
 

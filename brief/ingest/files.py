@@ -76,8 +76,13 @@ def decode(data: bytes) -> tuple[str, str]:
         raise InputError("binary file (contains NUL bytes)")
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as err:
+        if err.reason == "unexpected end of data":
+            # Cut inside its last character (a truncated download): UTF-8 with that character lost, not a
+            # wholesale re-decode that turns every sentence into mojibake.
+            text = data[: err.start].decode("utf-8")
+            if not _looks_binary(text):
+                return _newlines(text), "utf-8"
     else:
         if _looks_binary(text):
             raise InputError("binary file (control characters)")
@@ -181,7 +186,7 @@ def walk(root: Path) -> tuple[list[PurePath], list[tuple[PurePath, str]]]:
                         problems.append((rel / entry.name, OUTSIDE))
                     else:
                         (linked if entry.is_symlink() else subfolders).append((Path(entry.path), rel / entry.name))
-                elif PurePath(entry.name).suffix.lower() in SUFFIX_KINDS:
+                elif has_text_suffix(Path(entry.path)):
                     if entry.is_symlink() and not _leads_inside(Path(entry.path), inside):
                         problems.append((rel / entry.name, OUTSIDE))
                     else:
@@ -191,6 +196,19 @@ def walk(root: Path) -> tuple[list[PurePath], list[tuple[PurePath, str]]]:
         stack.extend(reversed(subfolders))
     found.sort(key=lambda p: p.parts)
     return found, problems
+
+
+def has_text_suffix(path: Path) -> bool:
+    """Whether ``path`` names a text, Markdown or HTML file by its suffix, and so does its target when it is a
+    symlink: a ``notes.txt`` that links to a credentials file is not read."""
+    if path.suffix.lower() not in SUFFIX_KINDS:
+        return False
+    if not path.is_symlink():
+        return True
+    try:
+        return path.resolve(strict=True).suffix.lower() in SUFFIX_KINDS
+    except (OSError, RuntimeError):  # dangling, or a loop: read_inputs says why
+        return True
 
 
 def _leads_inside(link: Path, inside: Path) -> bool:

@@ -27,8 +27,9 @@ from pathlib import Path, PurePath
 from brief.errors import ConfigError
 from brief.ingest import FeedMemory, files, read_url
 from brief.ingest.files import DEFAULT_MAX_BYTES, SUFFIX_KINDS
-from brief.ingest.web import WebSettings, is_url, strip_credentials
+from brief.ingest.web import WebSettings, is_url
 from brief.records import RawDocument, Skipped
+from brief.urls import redact
 
 SOURCE_KINDS = ("folder", "file", "url", "feed")
 SOURCE_KEYS = ("name", *SOURCE_KINDS, "publisher", "limit", "allow_private")
@@ -48,7 +49,7 @@ class Source:
 
     def describe(self) -> str:
         """``kind where``, as shown to the user."""
-        return f"{self.kind} {strip_credentials(self.where)}"
+        return f"{self.kind} {redact(self.where)}"
 
 
 @dataclass(frozen=True)
@@ -138,8 +139,9 @@ def read_source(
         documents, skipped = read_url(
             source.where, web, limit=source.limit, feed_only=source.kind == "feed", memory=memory
         )
-    elif source.kind == "file" and Path(source.where).suffix.lower() not in SUFFIX_KINDS:
-        # The suffix rule of folders: a credentials file named by mistake must not end up in a mailed brief.
+    elif source.kind == "file" and not files.has_text_suffix(Path(source.where)):
+        # The suffix rule of folders, by the link's target too: a credentials file named by mistake (or through a
+        # "creds.txt" symlink) must not end up in a mailed brief.
         documents, skipped = [], [Skipped(source.where, f"not a {_suffixes()} file (a file: source must be one)")]
     elif source.kind == "folder" and source.limit is not None:
         documents, skipped = _newest_in_folder(source.where, source.limit, max_bytes)

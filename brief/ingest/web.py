@@ -11,7 +11,7 @@ run, by ``Session``); and an address brief did not get from its user (a feed ite
 refused when its host resolves to a loopback, private, link-local, unspecified or multicast address, checked
 on the very addresses the socket then connects to. The host the user named may be anywhere (an intranet
 feed), and ``WebSettings.allow_private`` lifts the rule for a whole source. ``user:password@`` in an address
-is sent as HTTP Basic authentication to that host only and never shown (``strip_credentials``).
+is sent as HTTP Basic authentication to that host only and never shown (``brief.urls.redact``).
 
 Every failure is a ``FetchError`` whose message is a short reason a user can read ("HTTP 404 Not Found").
 """
@@ -46,6 +46,7 @@ from brief import __version__
 from brief.errors import ConfigError, InputError
 from brief.ingest.files import DEFAULT_MAX_BYTES, decode, sniff_kind
 from brief.records import RawDocument
+from brief.urls import redact, url_error
 
 # Names the tool and says what it does; no project address is published yet, and an invented one would mislead.
 DEFAULT_USER_AGENT = f"brief/{__version__} (news brief tool; fetches only the pages and feeds its user named)"
@@ -241,7 +242,7 @@ def fetch(url: str, settings: WebSettings, *, named_by: str | None = None) -> Ra
 
     ``named_by``: the address the user named that led here (a feed, for its items); by default ``url`` itself.
     """
-    return to_document(strip_credentials(url), download(url, settings, named_by=named_by))
+    return to_document(redact(url), download(url, settings, named_by=named_by))
 
 
 def download(
@@ -360,23 +361,14 @@ def _newlines(text: str) -> str:
 
 
 def _check_url(url: str) -> None:
-    try:
-        parts = urllib.parse.urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-    except ValueError as err:
-        raise FetchError(f"not a valid web address ({err})") from None
+    problem = url_error(url)
+    if problem is not None:
+        raise FetchError(f"not a valid web address ({problem})")
+    parts = urllib.parse.urlsplit(url)
     if parts.scheme.lower() not in ("http", "https"):
         raise FetchError("not a web address (only http:// and https:// are fetched)")
     if not parts.hostname:
         raise FetchError("not a valid web address (no host name)")
-
-
-def strip_credentials(text: str) -> str:
-    """``text`` with the ``user:password@`` of every http(s) address in it removed, for showing or storing."""
-    return _CREDENTIALS.sub(r"\1", text) if "@" in text else text
-
-
-_CREDENTIALS = re.compile(r"((?:https?|ftp)://)[^/?#@\s]*@", re.IGNORECASE)
 
 
 def _split_credentials(url: str) -> tuple[str, str | None]:
@@ -400,6 +392,20 @@ def _site(url: str) -> tuple[str, str, int]:
     parts = urllib.parse.urlsplit(url)
     scheme = parts.scheme.lower()
     return scheme, (parts.hostname or "").lower(), parts.port or (443 if scheme == "https" else 80)
+
+
+# Top-level names no public site uses: RFC 6761/6762/8375 special-use names, and the ones intranets use
+# (ICANN's name-collision list: corp, home, mail, lan, internal ...).
+_INTERNAL_TLDS = frozenset({
+    "local", "localhost", "localdomain", "internal", "intranet", "corp", "home", "lan", "private", "priv", "mail",
+    "test", "invalid", "example", "arpa",
+})  # fmt: skip
+
+
+def _internal_name(host: str) -> bool:
+    """Whether a host name can only be an internal one: a single label ("intranet") or an intranet's suffix."""
+    labels = host.rstrip(".").split(".")
+    return len(labels) == 1 or labels[-1] in _INTERNAL_TLDS
 
 
 def _refused_kind(address: str) -> str | None:
@@ -516,7 +522,15 @@ class _Guard:
         try:
             infos = self.resolve(host, port)
         except (socket.gaierror, UnicodeError):
-            return  # "host not found" comes from the connection itself (or the proxy may know the name)
+            # "host not found" comes from the connection itself, or the proxy resolves the name. What a proxy
+            # resolves cannot be checked here, so a name only an intranet uses is refused before it gets there.
+            if self.proxy is not None and _internal_name(host):
+                raise FetchError(
+                    f"refused: {host} is an internal name (it does not resolve here, and the proxy "
+                    f"{self.proxy[0]}:{self.proxy[1]} would reach it); only an address you named may be internal "
+                    "(allow_private: true on the source, or BRIEF_ALLOW_PRIVATE=1, allows it)"
+                ) from None
+            return
         for info in infos:
             self._refuse_internal(host, str(info[4][0]))
 
@@ -594,9 +608,8 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         self.guard = guard
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001, ANN201 - urllib's signature
-        scheme = urllib.parse.urlsplit(newurl).scheme.lower()
-        if scheme not in ("http", "https"):
-            raise FetchError(f"redirected to a non-web address ({strip_credentials(newurl)})")
+        if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
+            raise _refused_redirect(newurl)
         newurl, _ = _split_credentials(newurl)  # credentials a server hands out are not used, nor shown
         self.guard.check_host(newurl)
         fp.brief_read_whole = True  # urllib reads the redirect's body to the end before following it
@@ -784,10 +797,10 @@ def _get(
             err.fp.brief_read_whole = read_out
         err.close()
         if err.code == 304 and validators:
-            return Response(url=strip_credentials(err.geturl()), status=304, content_type="", charset=None, body=b"")
+            return Response(url=redact(err.geturl()), status=304, content_type="", charset=None, body=b"")
         raise _http_error(err) from None
     except (OSError, http.client.HTTPException, ValueError) as err:
-        raise _network_error(err, timeout) from None
+        raise _via_proxy(_network_error(err, timeout), settings) from None
     with response:
         headers = response.headers
         content_type = headers.get_content_type() if headers.get("Content-Type") else ""
@@ -802,7 +815,7 @@ def _get(
             raise _network_error(err, timeout) from None
         response.brief_read_whole = True  # type: ignore[attr-defined] # to the end: the connection may be reused
         return Response(
-            url=strip_credentials(response.geturl()),
+            url=redact(response.geturl()),
             status=response.status,
             content_type=content_type,
             charset=headers.get_content_charset() if content_type else None,
@@ -857,11 +870,24 @@ def _http_error(err: urllib.error.HTTPError) -> FetchError:
     if 300 <= code < 400:
         if "infinite loop" in str(err.msg):
             return FetchError(f"too many redirects (more than {_Redirects.max_redirections})")
+        if code == 304:  # only a conditional request (a feed's ETag) may be answered "not modified"
+            return FetchError("HTTP 304 Not Modified to a request that was not conditional (a server fault)")
+        location = (err.headers.get("Location") or err.headers.get("URI") or "").strip() if err.headers else ""
+        if location:
+            # urllib refuses a redirect to file:, data: ... before brief's own handler sees it: name the scheme.
+            return _refused_redirect(location)
         return FetchError(f"HTTP {code} {_phrase(err)} with no address to follow")
     reason = f"HTTP {code} {_phrase(err)}".rstrip()
     if code == 429 or code >= 500:
         return FetchError(reason, temporary=True, retry_after=_retry_after(err.headers.get("Retry-After")))
     return FetchError(reason)
+
+
+def _refused_redirect(location: str) -> FetchError:
+    """A redirect to an address that is not http(s): the reason names its scheme."""
+    scheme = location.partition(":")[0].lower() if ":" in location else ""
+    what = f"scheme {scheme}:" if re.fullmatch(r"[a-z][a-z0-9+.-]*", scheme) else "an address that is not http(s)"
+    return FetchError(f"redirected to {what} ({redact(location)}), which brief does not follow (only http: and https:)")
 
 
 def _phrase(err: urllib.error.HTTPError) -> str:
@@ -918,6 +944,14 @@ def _network_error(err: BaseException, timeout: float) -> FetchError:
     if isinstance(cause, OSError):
         return FetchError(f"network error ({cause.strerror or cause})", temporary=True)
     return FetchError(f"network error ({cause})", temporary=True)
+
+
+def _via_proxy(err: FetchError, settings: WebSettings) -> FetchError:
+    """A failure to connect or talk, naming the proxy it went through: the user looks there, not at the site."""
+    if not settings.proxy or err.reason.startswith(("refused:", "gave up")):
+        return err
+    return FetchError(f"{err.reason} (through the proxy {redact(settings.proxy)})", temporary=err.temporary,
+                      retry_after=err.retry_after)
 
 
 def _tried(err: FetchError, attempts: int) -> FetchError:

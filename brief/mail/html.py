@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
+
+from brief.urls import split_url
 
 _ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
 # A run of Arabic words with the spaces, digits and punctuation between them, so a whole phrase is one RTL island.
@@ -30,10 +32,12 @@ _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 _FONT = "font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif"
 _STYLE = {
-    "body": f"margin:0;padding:0;background:#ffffff;color:#1a1a1a;{_FONT}",
+    # overflow-wrap:anywhere (not break-word) also narrows the text's smallest width, so a 200-character token
+    # (a hash, a serial number) wraps even where a webmail client lays the message out inside its own table.
+    "body": f"margin:0;padding:0;background:#ffffff;color:#1a1a1a;overflow-wrap:anywhere;word-break:break-word;{_FONT}",
     "wrap": (
         "max-width:680px;margin:0 auto;padding:16px;font-size:16px;line-height:1.5;"
-        f"overflow-wrap:break-word;word-wrap:break-word;{_FONT}"
+        f"overflow-wrap:anywhere;word-wrap:break-word;word-break:break-word;{_FONT}"
     ),
     "h1": "font-size:22px;line-height:1.3;margin:0 0 4px 0;overflow-wrap:anywhere",
     "h2": "font-size:17px;margin:22px 0 8px 0;padding-bottom:2px;border-bottom:1px solid #dddddd",
@@ -110,12 +114,9 @@ def short_url(url: str) -> str:
     A percent-encoded Arabic path runs to hundreds of characters that no phone can wrap; the reader needs to
     know where a link goes, and the link itself keeps the whole address.
     """
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url[:_SHORT_URL] + ("…" if len(url) > _SHORT_URL else "")
-    host = (parts.hostname or "").removeprefix("www.")
-    if not host:
+    parts = split_url(url)
+    host = (parts.hostname or "").removeprefix("www.") if parts is not None else ""
+    if parts is None or not host:  # not an address at all, or "http://news.test:99999/": shown as written
         return url[:_SHORT_URL] + ("…" if len(url) > _SHORT_URL else "")
     if parts.port:
         host += f":{parts.port}"

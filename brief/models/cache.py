@@ -282,8 +282,11 @@ class CachedEmbedder(_StoreCached):
                 self.errors.append(f"embedding cache not read: {err}")
                 stored = {}
             for t in new:
-                if keys[t] in stored:
-                    self._memory[t] = np.frombuffer(stored[keys[t]], dtype=np.float32)
+                vector = _stored_vector(stored[keys[t]]) if keys[t] in stored else None
+                if vector is not None:
+                    self._memory[t] = vector
+                elif keys[t] in stored:
+                    self.errors.append("embedding cache row damaged: embedded again")
             missing = [t for t in new if t not in self._memory]
             self.hits += len(new) - len(missing)
             self.misses += len(missing)
@@ -308,3 +311,18 @@ class CachedEmbedder(_StoreCached):
         own = inner.counts() if inner is not None and hasattr(inner, "counts") else {}
         return {**own, "embed_store_hits": self.hits, "embed_store_misses": self.misses,
                 "embed_store_errors": len(self.errors)}  # fmt: skip
+
+
+def _stored_vector(data: bytes) -> Any:
+    """A stored vector as float32, or None when the row is damaged: not a whole vector of this embedder's size,
+    not finite, or not unit length. A damaged row is embedded again rather than trusted (or crashing the run)."""
+    import numpy as np
+
+    from brief.models.base import DIM
+
+    if len(data) != DIM * 4:
+        return None
+    vector = np.frombuffer(data, dtype=np.float32)
+    if not np.isfinite(vector).all() or abs(float(np.dot(vector, vector)) - 1.0) > 1e-3:
+        return None
+    return vector

@@ -19,6 +19,7 @@ from brief.errors import InputError, StoreError
 from brief.records import Article, Brief, ModelUse
 from brief.store.records import BriefRecord, RunRecord
 from brief.store.schema import migrate
+from brief.urls import redact
 
 if TYPE_CHECKING:
     from brief.ingest.web import Response
@@ -98,10 +99,8 @@ class Store:
         now: dt.datetime | None = None,
     ) -> int:
         """Record that a run has started; return its number. Passwords in addresses (user:pw@) are not kept."""
-        from brief.ingest.web import strip_credentials
-
-        inputs = [strip_credentials(str(i)) for i in inputs]
-        argv = [strip_credentials(str(a)) for a in argv]
+        inputs = [redact(str(i)) for i in inputs]
+        argv = [redact(str(a)) for a in argv]
         with self._write("record the start of a run") as conn:
             cursor = conn.execute(
                 "INSERT INTO runs (started, inputs, profile, argv) VALUES (?, ?, ?, ?)",
@@ -134,7 +133,7 @@ class Store:
                     status,
                     exit_code,
                     str(output) if output is not None else None,
-                    error,
+                    redact(error) if error is not None else None,  # a message may quote an address
                     _dumps({k: float(v) for k, v in (timings or {}).items()}),
                     _dumps([_model_json(m) for m in models]),
                     _dumps({k: int(v) for k, v in (counts or {}).items()}),
@@ -299,8 +298,8 @@ class Store:
             row = self._conn.execute(
                 "SELECT final_url, etag, last_modified, content_type, charset, body FROM feeds WHERE url = ?", (url,)
             ).fetchone()
-        if row is None:
-            return None
+        if row is None or not isinstance(row[5], bytes):
+            return None  # a copy that is not bytes (a TEXT body) is damaged: the feed is fetched in full again
         return Response(
             url=row[0], status=200, content_type=row[3], charset=row[4], body=bytes(row[5]), etag=row[1],
             last_modified=row[2],
@@ -325,7 +324,8 @@ class Store:
                 "SELECT key, english FROM translations WHERE key IN (SELECT value FROM json_each(?))",
                 (_dumps(list(keys)),),
             ).fetchall()
-        return {row[0]: row[1] for row in rows}
+        # A row that is not text (a blob, NULL) is damaged: left out, so the text is translated again and replaced.
+        return {row[0]: row[1] for row in rows if isinstance(row[1], str)}
 
     def save_translations(
         self, entries: Mapping[str, str], *, model: str, language: str, now: dt.datetime | None = None
@@ -347,7 +347,9 @@ class Store:
                 "SELECT key, vector FROM embeddings WHERE key IN (SELECT value FROM json_each(?))",
                 (_dumps(list(keys)),),
             ).fetchall()
-        return {row[0]: bytes(row[1]) for row in rows}
+        # A vector stored as TEXT is damaged: left out, so it is embedded again and replaced. Its bytes are
+        # checked where their shape is known (``CachedEmbedder``).
+        return {row[0]: row[1] for row in rows if isinstance(row[1], bytes)}
 
     def save_embeddings(self, entries: Mapping[str, bytes], *, model: str, now: dt.datetime | None = None) -> None:
         """Add vectors to the cache (key -> float32 bytes), and drop those older than EMBEDDINGS_KEPT_DAYS: 1.5 KB
