@@ -263,8 +263,8 @@ def _bench_stages_installed(registry_path: Path, sizes: tuple[int, ...], pool: l
 
     spec = models.Registry.load(registry_path).get("translator")
     if spec.needs_files and models.cached_folder(spec) is None:
-        return [Row("stages", "brief make", note=f"not run: the default translator {spec.name} is not in the local "
-                                                 f"cache (brief models pull {spec.name})")]  # fmt: skip
+        return [Row("stages", "brief make", unit="articles", note=f"not run: the default translator {spec.name} is "
+                    f"not in the local cache (brief models pull {spec.name})")]  # fmt: skip
     rows: list[Row] = []
     for count in sizes:
         progress(f"the stages at {count} articles ({spec.name}, extractive)")

@@ -332,24 +332,24 @@ def parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     p.add_argument("--synthetic", action="store_true", help="Accepted for the recorded commands: always synthetic.")
     p.add_argument("--json", dest="as_json", action="store_true", help="Print the results as JSON instead of a table.")
-    p.add_argument("--shapes", type=_typed(shape_names), default=DEFAULT_SHAPES,
+    p.add_argument("--shapes", type=_typed(shape_names), metavar="LIST", default=DEFAULT_SHAPES,
                    help=f"Translator shapes (comma-separated): {', '.join(SHAPES)}.")  # fmt: skip
-    p.add_argument("--sentences", type=_at_least(1), default=32, help="Sentences per translation engine.")
-    p.add_argument("--naive-sentences", type=_at_least(1), default=8, help="Sentences for the slow one-by-one loop.")
-    p.add_argument("--src-tokens", type=_at_least(4), default=30, help="Tokens per input sentence.")
-    p.add_argument("--out-tokens", type=_at_least(2), default=40, help="Output tokens (pinned).")
-    p.add_argument("--beams", type=_at_least(1), default=4, help="Beam size (CTranslate2 also runs greedy).")
-    p.add_argument("--articles", type=_typed(bench.parse_sizes), default=(5, 50, 200),
+    p.add_argument("--sentences", type=_at_least(1), metavar="N", default=32, help="Sentences per translation engine.")
+    p.add_argument("--naive-sentences", type=_at_least(1), metavar="N", default=8, help="Sentences for the slow one-by-one loop.")
+    p.add_argument("--src-tokens", type=_at_least(4), metavar="N", default=30, help="Tokens per input sentence.")
+    p.add_argument("--out-tokens", type=_at_least(2), metavar="N", default=40, help="Output tokens (pinned).")
+    p.add_argument("--beams", type=_at_least(1), metavar="N", default=4, help="Beam size (CTranslate2 also runs greedy).")
+    p.add_argument("--articles", type=_typed(bench.parse_sizes), metavar="LIST", default=(5, 50, 200),
                    help="Pile sizes for the stages around translation.")  # fmt: skip
-    p.add_argument("--embed-sentences", type=_at_least(1), default=128, help="Texts for the embedder alone.")
-    p.add_argument("--duplicates", type=_at_least(0), default=2000,
+    p.add_argument("--embed-sentences", type=_at_least(1), metavar="N", default=128, help="Texts for the embedder alone.")
+    p.add_argument("--duplicates", type=_at_least(0), metavar="N", default=2000,
                    help="Articles for duplicate merging, index against all pairs (0: skip).")  # fmt: skip
     p.add_argument("--no-translation", action="store_true", help="Skip the translation engines.")
     p.add_argument("--no-stages", action="store_true", help="Skip the embedder and the stages around translation.")
     p.add_argument("--no-end-to-end", action="store_true",
                    help="Skip the whole `brief make` runs (CTranslate2, default shapes).")  # fmt: skip
-    p.add_argument("--end-to-end-articles", type=_at_least(1), default=200, help="Articles for the whole `brief make` run.")
-    p.add_argument("--cache", type=Path, default=None, help="Where built models are kept [$XDG_CACHE_HOME/brief/bench].")
+    p.add_argument("--end-to-end-articles", type=_at_least(1), metavar="N", default=200, help="Articles for the whole `brief make` run.")
+    p.add_argument("--cache", type=Path, metavar="DIR", default=None, help="Where built models are kept [$XDG_CACHE_HOME/brief/bench].")
     p.add_argument("-q", "--quiet", action="store_true", help="No progress on stderr.")
     return p
 

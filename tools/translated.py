@@ -67,7 +67,7 @@ def bench_translated(sizes: list[int], words: int) -> list[dict]:
 
 def main() -> None:
     """Parse --sizes and --words and run."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(prog="python -m tools.translated", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[5, 50, 200])
     parser.add_argument("--words", type=int, default=500)
     args = parser.parse_args()

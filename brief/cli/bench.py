@@ -31,7 +31,7 @@ def bench(
     inputs: Annotated[
         Optional[list[str]],
         typer.Argument(
-            metavar="ARTICLES...",
+            metavar="ARTICLES",
             help="Arabic articles to draw the inputs from: files or folders, as `brief make` reads them (your own news "
             "is the fairest sample; nothing is taken from elsewhere).",
             show_default=False,
