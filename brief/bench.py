@@ -435,7 +435,7 @@ def _job_stages(job: dict[str, Any]) -> list[Row]:
     t = stats.timings
     sentences = stats.counts.get("embedded", 0)
     read = Row("stages", "read + clean + merge copies", units=count, unit="articles", seconds=t.get("read", 0.0))
-    emb = Row("stages", f"embed ({backend})", units=embed_time[1], unit="texts", seconds=round(embed_time[0], 2),
+    emb = Row("stages", f"embed ({backend})", units=int(embed_time[1]), unit="texts", seconds=round(embed_time[0], 2),
               note=f"{count} articles")  # fmt: skip
     select = Row("stages", "select + compose", units=count, unit="articles",
                  seconds=round(max(0.0, t.get("select", 0.0) + t.get("compose", 0.0) - embed_time[0]), 2))  # fmt: skip
