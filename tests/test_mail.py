@@ -760,3 +760,21 @@ def test_cli_refuses_a_password_file_others_can_read(monkeypatch: pytest.MonkeyP
     result = run_send(monkeypatch, {"BRIEF_CONFIG": str(config)}, brief_file, "--to", "bo@example.org")
     assert result.exit_code == 4 and f"chmod 600 {secret}" in result.stderr
     assert PASSWORD not in result.stderr + result.stdout
+
+
+# ------------------------------------------------------------------------------------------------ the record
+
+
+@pytest.mark.parametrize("budget", [500, 40], ids=["whole", "cut-to-fit"])
+def test_from_json_reads_to_json_back_to_the_same_markdown_and_mail(budget: int) -> None:
+    brief = Brief(**{**make_brief((Skipped("bad.txt", "empty file"),), point="A point. " * 12).__dict__,
+                     "word_budget": budget, "left_out": ("3 articles were in an earlier brief",)})  # fmt: skip
+    back = Brief.from_json(render.to_json(brief))
+    assert render.to_markdown(back) == render.to_markdown(brief)
+    assert mail.to_html(back) == mail.to_html(brief)
+
+
+@pytest.mark.parametrize("text", ["{}", '{"signature": "x"}', "[1, 2]", "not json", '{"signature": 1, "sections": 2}'])
+def test_from_json_refuses_what_is_not_a_brief(text: str) -> None:
+    with pytest.raises(ValueError, match="brief|JSON|Expecting"):
+        Brief.from_json(text)
