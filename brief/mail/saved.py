@@ -67,12 +67,12 @@ def saved_brief(path: Path, home: Path | None) -> Saved:
     eml = path.with_suffix(".eml")
     if text.lstrip().startswith("{"):
         try:
-            brief = Brief.from_json(text)
+            read = Brief.from_json(text)
         except ValueError as err:
             raise InputError(f"{path} is not a brief made by brief: {err}") from None
         from brief import render
 
-        return Saved(brief, render.to_markdown(brief), eml)
+        return Saved(read, render.to_markdown(read), eml)
     if not is_brief(text):
         raise InputError(
             f"{path} is not a brief made by brief; a brief starts with its '# ' headline and ends with its"
