@@ -328,3 +328,100 @@ class Brief:
     stories: tuple[Story, ...] = ()
     translated: int = 0  # texts the brief needed in English (sent to the translator or served by its cache)
     translated_cached: int = 0  # of which the cache served
+
+    @classmethod
+    def from_json(cls, text: str) -> Brief:
+        """The brief ``render.to_json`` wrote, read back (what its page held: it renders the same Markdown).
+
+        Raises ValueError (with what is wrong) for text that is not a brief in JSON.
+        """
+        import json
+
+        try:
+            data = json.loads(text)
+            if not isinstance(data, dict) or "signature" not in data or "sections" not in data:
+                raise ValueError("it is JSON, but not a brief (no sections, no signature)")
+            return _brief_from(data)
+        except (KeyError, TypeError, AttributeError) as err:
+            raise ValueError(f"it is not a brief in JSON ({type(err).__name__}: {err})") from None
+
+
+# ------------------------------------------------------------------------------ reading a JSON brief back
+
+
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _date_note(d: dict[str, Any]) -> DateNote:
+    return DateNote(d["phrase"], d["english"], dt.date.fromisoformat(d["date"]), d["precision"])
+
+
+def _support(d: dict[str, Any]) -> SourceSentence:
+    article_id = d["sentence_id"].rpartition(":")[0] if d.get("sentence_id") else ""
+    return SourceSentence(
+        source=d["source"], index=d["index"], original=d["original"], english=d["english"],
+        dates=tuple(_date_note(n) for n in d.get("dates", ())), article_id=article_id,
+    )  # fmt: skip
+
+
+def _sentence(d: dict[str, Any]) -> BriefSentence:
+    return BriefSentence(
+        text=d["text"],
+        cites=tuple(d["cites"]),
+        generated=bool(d["generated"]),
+        support=tuple(_support(s) for s in d.get("support", ())),
+        checks=tuple(Check(c["name"], c["passed"], c["why"]) for c in d.get("checks", ())),
+        rejected=tuple(Rejected(r["text"], tuple(r["problems"])) for r in d.get("rejected", ())),
+        single_source=bool(d.get("single_source", False)),
+        notes=tuple(_date_note(n) for n in d.get("date_notes", ())),
+    )
+
+
+def _section(d: dict[str, Any]) -> Section:
+    # Timeline, differences and updates stay the plain dicts CONTRACT.md describes: render reads them as such.
+    return Section(
+        story=d["story"],
+        heading=d["heading"],
+        heading_original=d.get("heading_original"),
+        bottom_line=tuple(_sentence(s) for s in d["bottom_line"]),
+        points=tuple(_sentence(s) for s in d["points"]),
+        timeline=tuple(d.get("timeline", ())),
+        differences=tuple(d.get("differences", ())),
+        updates=tuple(d.get("updates", ())),
+        previously=tuple(d.get("previously", ())),
+        marks=tuple(d.get("marks", ())),
+    )
+
+
+def _source(d: dict[str, Any]) -> SourceEntry:
+    return SourceEntry(
+        n=d["n"], article_id=d["id"], publisher=d["publisher"], title_en=d["title_en"],
+        title_original=d["title_original"], language=d["language"], date=_day(d["date"]), location=d["location"],
+        url=d.get("url"), also_at=tuple(d.get("also_at", ())),
+    )  # fmt: skip
+
+
+def _brief_from(data: dict[str, Any]) -> Brief:
+    translated = data.get("translated") or {}
+    return Brief(
+        title=data["title"],
+        date_from=_day(data["date_from"]),
+        date_to=_day(data["date_to"]),
+        sources=tuple(_source(s) for s in data["sources"]),
+        skipped=tuple(Skipped(s["location"], s["reason"]) for s in data.get("skipped", ())),
+        models=tuple(ModelUse(m["kind"], m["name"], m["ref"], dict(m.get("params") or {})) for m in data["models"]),
+        version=data["version"],
+        made_at=dt.datetime.fromisoformat(data["made_at"]),
+        word_budget=data["word_budget"],
+        # The JSON's left_out already names any section the page guard left off.
+        left_out=tuple(data.get("left_out", ())),
+        sections=tuple(_section(s) for s in data["sections"]),
+        also_noted=tuple(
+            AlsoNoted(a["story"], a["text"], tuple(a["cites"]), tuple(a.get("previously", ())))
+            for a in data.get("also_noted", ())
+        ),
+        stories=tuple(Story(s["id"], tuple(s["article_ids"]), s["publishers"]) for s in data.get("stories", ())),
+        translated=int(translated.get("texts", 0)),
+        translated_cached=int(translated.get("cached", 0)),
+    )

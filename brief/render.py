@@ -55,20 +55,37 @@ def date_range(brief: Brief) -> str:
     return span
 
 
+def coverage(brief: Brief) -> str:
+    """'3 sources · 22 October 2025 – 24 October 2025', the line under the title."""
+    n = len(brief.sources)
+    return f"{n} source{'s' if n != 1 else ''} · {date_range(brief)}"
+
+
+def shows_heading(brief: Brief, k: int) -> bool:
+    """Whether section ``k`` is headed on the page: the lead story's heading is the page's title."""
+    section = sections_of(brief)[k]
+    return section.heading is not None and (k > 0 or section.heading != brief.title)
+
+
 def citations(cites: Sequence[int]) -> str:
     """'[1][3]'."""
     return "".join(f"[{n}]" for n in cites)
 
 
-def _sentence(s: BriefSentence, *, one_source: bool = False) -> str:
-    text = escape(s.text.strip())
+def sentence_text(s: BriefSentence, *, one_source: bool = False) -> str:
+    """A printed sentence as plain text, with its date notes and "(one source)" mark, without its citations."""
+    text = s.text.strip()
     # A relative date means little a day later: say which day it was, when compose found it certain.
     notes = dict.fromkeys(note.text() for note in s.notes)
     if notes:
         text += f" ({'; '.join(notes)})"
     if one_source:
         text += " (one source)"
-    return f"{text} {citations(s.cites)}"
+    return text
+
+
+def _sentence(s: BriefSentence, *, one_source: bool = False) -> str:
+    return f"{escape(sentence_text(s, one_source=one_source))} {citations(s.cites)}"
 
 
 def one_source_mark(section: Section, point: BriefSentence) -> bool:
@@ -87,25 +104,44 @@ def _update_line(update: dict[str, Any]) -> str:
     return f"{escape(latest['value'])} {citations(latest['cites'])}{day}, {went} from {before}"
 
 
-def _entry(item: Any) -> dict[str, Any]:
+def entry(item: Any) -> dict[str, Any]:
     """A timeline or difference entry as CONTRACT.md's dict (records carry ``to_json``; plain dicts pass)."""
     return item.to_json() if hasattr(item, "to_json") else dict(item)
 
 
-def source_line(s: SourceEntry) -> str:
-    """'[n] Publisher — English headline — original headline — date or "undated" — location — URL (also found at: …)'."""
+_WEB = re.compile(r"^https?://\S+$")
+
+
+def is_web_address(location: str) -> bool:
+    """Whether a source's location is a web address (which a reader elsewhere can open), not a local file."""
+    return bool(_WEB.match(location.strip()))
+
+
+def source_parts(s: SourceEntry, *, for_mail: bool = False) -> tuple[list[str], list[str]]:
+    """A source line's parts as text (publisher, headlines, date, location, URL) and the places it was also found.
+
+    For the mail (``for_mail``) the local files are left out: a path on the machine that made the brief means
+    nothing to a reader elsewhere (the saved brief, its JSON and the store keep them).
+    """
     original = f"{_RLI}{s.title_original}{_PDI}" if s.title_original and s.language == "ar" else s.title_original
     parts = [
-        f"[{s.n}] {isolate(escape(s.publisher or 'Unknown publisher'))}",
+        isolate(s.publisher or "Unknown publisher"),
         s.title_en or "(no headline)",
         *([original] if original and original != s.title_en else []),
         s.date.isoformat() if s.date else "undated",
-        s.location,
+        *([s.location] if not for_mail or is_web_address(s.location) else []),
         *([s.url] if s.url else []),
     ]
-    line = " — ".join(escape(part) if i else part for i, part in enumerate(parts))  # [n] is ours
-    if s.also_at:
-        line += f" (also found at: {escape('; '.join(s.also_at))})"
+    also = [a for a in s.also_at if not for_mail or is_web_address(a)]
+    return parts, also
+
+
+def source_line(s: SourceEntry, *, for_mail: bool = False) -> str:
+    """'[n] Publisher — English headline — original headline — date or "undated" — location — URL (also found at: …)'."""
+    parts, also = source_parts(s, for_mail=for_mail)
+    line = f"[{s.n}] " + " — ".join(escape(part) for part in parts)  # [n] is ours
+    if also:
+        line += f" (also found at: {escape('; '.join(also))})"
     return line
 
 
@@ -115,7 +151,14 @@ def signature(brief: Brief) -> str:
         f"{m.kind} {m.name} ({m.ref}" + (f", beams {m.params['num_beams']}" if "num_beams" in m.params else "") + ")"
         for m in brief.models
     )
-    printed = [s for section in sections_of(brief) for s in (*section.bottom_line, *section.points)]
+    # What is on the page: the page guard may have left points or whole sections off.
+    page = fit(brief)
+    printed = [
+        s
+        for k, (section, points) in enumerate(zip(sections_of(brief), page.points))
+        if k not in page.dropped
+        for s in (*section.bottom_line, *points)
+    ]
     generated = sum(s.generated for s in printed)
     made = brief.made_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     cached = f", {brief.translated_cached} from the cache" if brief.translated_cached else ""
@@ -158,8 +201,7 @@ class Page:
 
 def body_markdown(brief: Brief, page: Page) -> str:
     """Everything before the source list (what the word budget counts)."""
-    n = len(brief.sources)
-    lines = [f"# {escape(brief.title)}", "", f"*{n} source{'s' if n != 1 else ''} · {date_range(brief)}*", ""]
+    lines = [f"# {escape(brief.title)}", "", f"*{coverage(brief)}*", ""]
     for k, (section, points) in enumerate(zip(sections_of(brief), page.points)):
         if k in page.dropped:
             continue
@@ -170,20 +212,20 @@ def body_markdown(brief: Brief, page: Page) -> str:
             if points:
                 lines += ["## Key points", ""] + [f"- {_sentence(s)}" for s in points] + [""]
             continue
-        if section.heading != brief.title or section is not sections_of(brief)[0]:
-            lines += [f"## {escape(section.heading)}", ""]  # the lead story's heading is the page's title
+        if shows_heading(brief, k):
+            lines += [f"## {escape(section.heading)}", ""]
         lines += [f"*{escape(mark)}*" for mark in section.marks] + ([""] if section.marks else [])
         lines += [bottom, ""]
         lines += [f"*{escape(line)}*" for line in section.previously] + ([""] if section.previously else [])
         if points:
             lines += [f"- {_sentence(s, one_source=one_source_mark(section, s))}" for s in points] + [""]
-        events = [_entry(e) for e in section.timeline]
+        events = [entry(e) for e in section.timeline]
         if events:
             lines += ["**Timeline**", ""] + [f"- {escape(e['text'])} {citations(e['cites'])}" for e in events] + [""]
         # A count that changed over the days is given at its latest, dated: it is news, not a disagreement.
-        lines += [f"*Latest figure:* {_update_line(_entry(u))}" for u in section.updates]
+        lines += [f"*Latest figure:* {_update_line(entry(u))}" for u in section.updates]
         lines += [""] if section.updates else []
-        differ = [_entry(d) for d in section.differences]
+        differ = [entry(d) for d in section.differences]
         if differ:
             lines += [
                 "*Sources differ:* " + " vs ".join(f"{escape(v['value'])} {citations(v['cites'])}" for v in d["values"])
@@ -220,13 +262,13 @@ def fit(brief: Brief) -> Page:
     return page()
 
 
-def to_markdown(brief: Brief) -> str:
-    """The one-page brief."""
+def to_markdown(brief: Brief, *, for_mail: bool = False) -> str:
+    """The one-page brief (``for_mail``: its source list without local file paths, as it is mailed)."""
     page = fit(brief)
     body = body_markdown(brief, page)
     lines = [body, SOURCES_HEADING, ""]
     for s in brief.sources:
-        lines += [source_line(s), ""]
+        lines += [source_line(s, for_mail=for_mail), ""]
     lines += ["---", "", f"_{signature(brief)}_"]
     if brief.skipped:
         lines += ["", f"**Skipped {len(brief.skipped)} input(s):**", ""]

@@ -329,7 +329,7 @@ def _mail(
     from brief.deliver import dated_name, emit
 
     saved = _markdown_copy(settings, markdown, written, failed, now, notices)
-    message = mail.build_message(markdown, sender=smtp.sender, to=list(settings.email))
+    message = mail.build_message(made, sender=smtp.sender, to=list(settings.email))
     try:
         if dry_run:
             assert settings.home is not None

@@ -40,9 +40,9 @@ def _sentence(text: str, cites: tuple[int, ...]) -> BriefSentence:
     return BriefSentence(text=text, cites=cites, generated=False, support=())
 
 
-def make_markdown(skipped: tuple[Skipped, ...] = ()) -> str:
-    """A real rendered brief, with an Arabic headline that carries markup."""
-    brief = Brief(
+def make_brief(skipped: tuple[Skipped, ...] = (), point: str = "Israel said it was watching closely.") -> Brief:
+    """A real brief, with an Arabic headline that carries markup."""
+    return Brief(
         title="Brief: Turkey and Syria sign a defence pact",
         date_from=dt.date(2025, 3, 18),
         date_to=dt.date(2025, 10, 24),
@@ -52,7 +52,7 @@ def make_markdown(skipped: tuple[Skipped, ...] = ()) -> str:
                 (_sentence("Turkey and Syria signed a defence pact in Ankara.", (1, 2)),),
                 (
                     _sentence("The pact covers training & advice.", (1, 3)),
-                    _sentence("Israel said it was watching closely.", (2,)),
+                    _sentence(point, (2,)),
                 ),
             ),
         ),
@@ -70,12 +70,17 @@ def make_markdown(skipped: tuple[Skipped, ...] = ()) -> str:
         made_at=dt.datetime(2025, 10, 25, 6, 0, tzinfo=dt.timezone.utc),
         word_budget=500,
     )
-    return render.to_markdown(brief)
 
 
-MARKDOWN = make_markdown()
+def make_markdown(skipped: tuple[Skipped, ...] = ()) -> str:
+    """The brief as rendered."""
+    return render.to_markdown(make_brief(skipped))
+
+
+BRIEF = make_brief()
+MARKDOWN = render.to_markdown(BRIEF)
 # What the mail carries: the local file paths left out, and (in the plain text) the Arabic isolated.
-MAILED = mail.for_mail(MARKDOWN)
+MAILED = render.to_markdown(BRIEF, for_mail=True)
 PLAIN = mail.isolate_plain(MAILED)
 
 
@@ -94,7 +99,7 @@ def reparse(data: bytes) -> EmailMessage:
 
 
 def test_html_has_the_headline_points_citations_and_source_list() -> None:
-    page = mail.markdown_to_html(MARKDOWN)
+    page = mail.to_html(BRIEF)
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert re.search(r"<h1[^>]*>Brief: Turkey and Syria sign a defence pact</h1>", page)
     assert re.search(r"<h2[^>]*>Key points</h2>", page) and re.search(r"<h2[^>]*>Sources</h2>", page)
@@ -110,7 +115,7 @@ def test_html_has_the_headline_points_citations_and_source_list() -> None:
 
 
 def test_arabic_is_right_to_left_and_markup_in_a_headline_arrives_as_text() -> None:
-    page = mail.markdown_to_html(MARKDOWN)
+    page = mail.to_html(BRIEF)
     escaped = "تركيا &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; وسوريا تتعاونان"
     assert f'<bdi dir="rtl" lang="ar">{escaped}</bdi>' in page
     assert '<strong><bdi dir="rtl" lang="ar">وورلد برس عربي</bdi></strong>' in page  # an Arabic publisher too
@@ -119,7 +124,7 @@ def test_arabic_is_right_to_left_and_markup_in_a_headline_arrives_as_text() -> N
 
 
 def test_html_is_self_contained_for_mail_clients() -> None:
-    page = mail.markdown_to_html(MARKDOWN).lower()
+    page = mail.to_html(BRIEF).lower()
     for banned in ("<style", "<link", "<script", "class=", "src=", "@import", "javascript:"):
         assert banned not in page
     assert 'style="' in page
@@ -130,44 +135,53 @@ def test_html_is_self_contained_for_mail_clients() -> None:
     [
         ("<script>alert(1)</script>", "<script", "&lt;script&gt;alert(1)&lt;/script&gt;"),
         ('<img src="x" onerror="alert(1)">', "<img", "&lt;img src=&quot;x&quot; onerror=&quot;alert(1)&quot;&gt;"),
-        ("[click](javascript:alert(1))", "<a ", "[click](javascript:alert(1))"),
-        ("- <b>bold?</b> **real bold**", "<b>", "&lt;b&gt;bold?&lt;/b&gt; <strong>real bold</strong>"),
+        ("[click](javascript:alert(1))", "<a href=\"javascript", "[click](javascript:alert(1))"),
+        ("- <b>bold?</b> **not bold**", "<b>", "- &lt;b&gt;bold?&lt;/b&gt; **not bold**"),
         ("> a quote & more", "<blockquote", "&gt; a quote &amp; more"),
         ('see https://example.org/"onmouseover="x', 'href="https://example.org/"on', "&quot;onmouseover=&quot;x"),
     ],
 )
-def test_anything_unrecognised_is_escaped(line: str, must_not_contain: str, must_contain: str) -> None:
-    page = mail.markdown_to_html(f"# Brief: edited\n\n{line}\n")
+def test_article_text_is_escaped_never_markup(line: str, must_not_contain: str, must_contain: str) -> None:
+    page = mail.to_html(make_brief(point=line))
     assert must_not_contain not in page
     assert must_contain in page
 
 
 @pytest.mark.parametrize(
-    ("markdown", "expected"),
+    ("text", "expected"),
     [
         ("plain num_beams and snake_case_name", "plain num_beams and snake_case_name"),
-        ("_whole line_", "<em>whole line</em>"),
-        ("a *b* c", "a <em>b</em> c"),
-        ("2 * 3 * 4", "2 * 3 * 4"),
-        ("**Skipped 2 input(s):**", "<strong>Skipped 2 input(s):</strong>"),
+        ("_whole line_", "_whole line_"),  # made from the record: an article's underscores are not emphasis
+        ("a *b* c", "a *b* c"),
+        ("prices \\[up\\] [3]", "prices \\[up\\] [3]"),  # not a citation, not a Markdown escape
     ],
 )
-def test_emphasis_needs_word_boundaries(markdown: str, expected: str) -> None:
-    page = mail.markdown_to_html(markdown + "\n")
-    assert re.search(rf"<p[^>]*>{re.escape(expected)}</p>", page)
+def test_article_text_arrives_as_written(text: str, expected: str) -> None:
+    page = mail.to_html(make_brief(point=text))
+    assert re.search(rf"<li[^>]*>{re.escape(expected)} <span", page)
 
 
 def test_skipped_inputs_footer_is_a_list() -> None:
-    page = mail.markdown_to_html(make_markdown((Skipped("bad <x>.txt", "empty file"),)))
+    page = mail.to_html(make_brief((Skipped("bad <x>.txt", "empty file"),)))
     assert "<strong>Skipped 1 input(s):</strong>" in page
     assert re.search(r"<li[^>]*>bad &lt;x&gt;\.txt — empty file</li>", page)
+
+
+def test_the_page_is_the_markdowns_page_when_the_budget_cuts() -> None:
+    """What the word budget left off the Markdown is not in the HTML either, and the footer says so alike."""
+    long = "A long point about the pact that goes on and on for many words to fill the page. " * 3
+    brief = make_brief(point=long.strip())
+    tight = Brief(**{**brief.__dict__, "word_budget": 40})
+    markdown, page = render.to_markdown(tight), mail.to_html(tight)
+    assert "on and on" not in markdown and "on and on" not in page
+    assert "Israel" not in page and "watching" not in page
 
 
 # ------------------------------------------------------------------------------------------------ message
 
 
 def test_message_headers_parts_charsets_and_encodings() -> None:
-    message = mail.build_message(MARKDOWN, sender="Brief <brief@example.org>", to=["ann@example.org", "bo@example.org"],
+    message = mail.build_message(BRIEF, sender="Brief <brief@example.org>", to=["ann@example.org", "bo@example.org"],
                                  now=NOW)
     parsed = reparse(mail.message_bytes(message))
     assert parsed["From"] == "Brief <brief@example.org>"
@@ -183,7 +197,7 @@ def test_message_headers_parts_charsets_and_encodings() -> None:
     assert (rich.get_content_type(), rich.get_content_charset(), rich["Content-Transfer-Encoding"]) == (
         "text/html", "utf-8", "quoted-printable")
     assert plain.get_content() == PLAIN
-    assert rich.get_content().replace("\r\n", "\n") == mail.markdown_to_html(MAILED)
+    assert rich.get_content().replace("\r\n", "\n") == mail.to_html(BRIEF)
     assert not any(p.get_content_disposition() == "attachment" for p in parsed.walk())
 
 
@@ -197,15 +211,28 @@ def test_message_headers_parts_charsets_and_encodings() -> None:
         "# Brief: x\n" + "a very long line " * 200 + "\n",
     ],
 )
-def test_text_part_without_arabic_or_paths_is_the_markdown_byte_for_byte(markdown: str) -> None:
-    message = mail.build_message(markdown, sender="brief@example.org", to=["ann@example.org"], now=NOW)
-    plain, _ = parts(reparse(mail.message_bytes(message)))
-    assert plain.get_content() == markdown
-    assert plain.get_payload(decode=True) == markdown.encode("utf-8")
+def test_markdown_only_text_without_arabic_or_paths_is_the_markdown_byte_for_byte(markdown: str) -> None:
+    message = mail.build_text_message(markdown, sender="brief@example.org", to=["ann@example.org"], now=NOW)
+    parsed = reparse(mail.message_bytes(message))
+    assert parsed.get_content_type() == "text/plain" and not parsed.is_multipart()
+    assert parsed.get_content() == markdown
+    assert parsed.get_payload(decode=True) == markdown.encode("utf-8")
+
+
+def test_text_part_is_the_brief_as_rendered_for_the_mail() -> None:
+    plain, _ = parts(reparse(mail.message_bytes(mail.build_message(BRIEF, sender="brief@example.org",
+                                                                   to=["ann@example.org"], now=NOW))))
+    assert plain.get_content() == mail.isolate_plain(render.to_markdown(BRIEF, for_mail=True))
+    assert "seeds/000.txt" not in plain.get_content() and "https://example.org/a?x=1&y=2" in plain.get_content()
+
+
+def test_markdown_only_leaves_out_local_paths() -> None:
+    message = mail.build_text_message(MARKDOWN, sender="brief@example.org", to=["ann@example.org"], now=NOW)
+    assert reparse(mail.message_bytes(message)).get_content() == PLAIN
 
 
 def test_raw_message_is_ascii_with_crlf_and_short_lines() -> None:
-    data = mail.message_bytes(mail.build_message(MARKDOWN, sender="بريف <brief@example.org>",
+    data = mail.message_bytes(mail.build_message(BRIEF, sender="بريف <brief@example.org>",
                                                  to=["ann@example.org"], now=NOW))
     assert data.isascii()
     assert b"\n" not in data.replace(b"\r\n", b"")
@@ -219,19 +246,32 @@ def test_raw_message_is_ascii_with_crlf_and_short_lines() -> None:
         ("# Brief: One day\n\n*1 source · 3 January 2026*\n", "Brief 25 Oct 2025: One day"),  # not made: today
         ("# Brief: Undated\n\n*2 sources · undated*\n\n---\n\n_Made by brief 0.1.0 on 2025-12-01 07:00 UTC · x_\n",
          "Brief 1 Dec 2025: Undated"),
-        ("no heading at all\n", "Brief 25 Oct 2025"),
         ("# Brief:   spaces\t and\u2067 isolates\u2069  \n", "Brief 25 Oct 2025: spaces and isolates"),
-        ("# Brief: Why C# matters ##\n", "Brief 25 Oct 2025: Why C# matters"),
         ("# Prices \\[up\\] \\<again\\>\n", "Brief 25 Oct 2025: Prices [up] <again>"),  # Markdown escapes undone
     ],
 )
-def test_subject_comes_from_the_brief(markdown: str, subject: str) -> None:
-    assert mail.make_subject(markdown, NOW) == subject
+def test_a_markdown_only_subject_comes_from_its_headline_and_footer(markdown: str, subject: str) -> None:
+    assert mail.markdown_subject(markdown, NOW) == subject
+
+
+@pytest.mark.parametrize(
+    ("title", "made_at", "subject"),
+    [
+        ("Brief: Turkey and Syria sign a defence pact", None, "Brief 25 Oct 2025: Turkey and Syria sign a defence pact"),
+        ("Brief:   spaces\t and\u2067 isolates\u2069 ", None, "Brief 25 Oct 2025: spaces and isolates"),
+        ("Prices [up] <again>", None, "Brief 25 Oct 2025: Prices [up] <again>"),  # the record is not Markdown
+        ("Brief: Undated", dt.datetime(2025, 12, 1, 7, 0, tzinfo=dt.timezone.utc), "Brief 1 Dec 2025: Undated"),
+    ],
+)
+def test_subject_comes_from_the_record(title: str, made_at: dt.datetime | None, subject: str) -> None:
+    brief = Brief(**{**BRIEF.__dict__, "title": title, "made_at": made_at or BRIEF.made_at})
+    assert mail.make_subject(brief) == subject
 
 
 def test_long_non_ascii_subject_is_encoded_and_folded() -> None:
     headline = "الاتفاق الأمني بين تركيا وسوريا " * 8
-    message = mail.build_message(f"# Brief: {headline}\n", sender="brief@example.org", to=["a@example.org"], now=NOW)
+    brief = Brief(**{**BRIEF.__dict__, "title": f"Brief: {headline}"})
+    message = mail.build_message(brief, sender="brief@example.org", to=["a@example.org"], now=NOW)
     data = mail.message_bytes(message)
     raw_subject = re.search(rb"^Subject:.*?(?=\r\n\S)", data, re.S | re.M)
     assert raw_subject and raw_subject.group().isascii() and b"=?utf-8?" in raw_subject.group()
@@ -241,7 +281,7 @@ def test_long_non_ascii_subject_is_encoded_and_folded() -> None:
 
 
 def test_subject_can_be_given_and_cannot_inject_headers() -> None:
-    message = mail.build_message(MARKDOWN, sender="brief@example.org", to=["a@example.org"],
+    message = mail.build_message(BRIEF, sender="brief@example.org", to=["a@example.org"],
                                  subject="Morning\r\nBcc: evil@example.com", now=NOW)
     parsed = reparse(mail.message_bytes(message))
     assert parsed["Subject"] == "Morning Bcc: evil@example.com" and parsed["Bcc"] is None
@@ -254,23 +294,23 @@ def test_subject_can_be_given_and_cannot_inject_headers() -> None:
 )
 def test_bad_addresses_are_refused(address: str) -> None:
     with pytest.raises(ConfigError, match="address|line break|non-ASCII"):
-        mail.build_message(MARKDOWN, sender="brief@example.org", to=[address])
+        mail.build_message(BRIEF, sender="brief@example.org", to=[address])
 
 
 def test_no_recipient_is_refused() -> None:
     with pytest.raises(ConfigError, match="no recipient"):
-        mail.build_message(MARKDOWN, sender="brief@example.org", to=[])
+        mail.build_message(BRIEF, sender="brief@example.org", to=[])
 
 
 def test_dry_run_eml_parses_back_to_the_same_parts(tmp_path: Path) -> None:
-    message = mail.build_message(MARKDOWN, sender="brief@example.org", to=["ann@example.org"], now=NOW)
+    message = mail.build_message(BRIEF, sender="brief@example.org", to=["ann@example.org"], now=NOW)
     out = tmp_path / "out" / "brief.eml"
     mail.write_eml(message, out)
     assert out.read_bytes() == mail.message_bytes(message)
     parsed = reparse(out.read_bytes())
     plain, rich = parts(parsed)
     assert plain.get_content() == PLAIN
-    assert rich.get_content().replace("\r\n", "\n") == mail.markdown_to_html(MAILED)
+    assert rich.get_content().replace("\r\n", "\n") == mail.to_html(BRIEF)
     assert parsed["Subject"] == "Brief 25 Oct 2025: Turkey and Syria sign a defence pact"  # the day it was made
     assert [p.name for p in out.parent.iterdir()] == ["brief.eml"]  # no temporary file left behind
 
@@ -414,7 +454,7 @@ def test_read_brief_drops_a_byte_order_mark(tmp_path: Path) -> None:
 
 
 def message_to(*to: str) -> EmailMessage:
-    return mail.build_message(MARKDOWN, sender="brief@example.org", to=list(to), now=NOW)
+    return mail.build_message(BRIEF, sender="brief@example.org", to=list(to), now=NOW)
 
 
 class Sleeps(list[float]):
@@ -559,9 +599,44 @@ def run_send(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], *args: str | 
 
 @pytest.fixture
 def brief_file(tmp_path: Path) -> Path:
+    """A saved brief with its record beside it, as ``brief make`` leaves one when the store cannot keep it."""
     path = tmp_path / "brief.md"
     path.write_text(MARKDOWN, encoding="utf-8")
+    path.with_suffix(".json").write_text(render.to_json(BRIEF), encoding="utf-8")
     return path
+
+
+def test_a_markdown_brief_without_a_record_is_sent_as_plain_text_and_says_so(
+    monkeypatch: pytest.MonkeyPatch, brief_file: Path
+) -> None:
+    brief_file.with_suffix(".json").unlink()
+    with smtp_server() as server:
+        result = run_send(monkeypatch, server.env(), brief_file, "--to", "ann@example.org")
+    assert result.exit_code == 0, result.stderr
+    assert "no record of" in result.stderr and "plain text only" in result.stderr
+    [got] = server.received
+    assert got.message.get_content_type() == "text/plain" and got.message.get_content() == PLAIN
+    assert got.message["Subject"] == "Brief 25 Oct 2025: Turkey and Syria sign a defence pact"
+
+
+def test_an_edited_markdown_brief_is_not_mailed_from_a_stale_record(
+    monkeypatch: pytest.MonkeyPatch, brief_file: Path
+) -> None:
+    brief_file.write_text(MARKDOWN.replace("closely", "very closely"), encoding="utf-8")
+    with smtp_server() as server:
+        result = run_send(monkeypatch, server.env(), brief_file, "--to", "ann@example.org")
+    assert result.exit_code == 0, result.stderr
+    [got] = server.received
+    assert "very closely" in got.message.get_content() and not got.message.is_multipart()
+
+
+def test_a_json_brief_is_sent_as_the_full_mail(monkeypatch: pytest.MonkeyPatch, brief_file: Path) -> None:
+    with smtp_server() as server:
+        result = run_send(monkeypatch, server.env(), brief_file.with_suffix(".json"), "--to", "ann@example.org")
+    assert result.exit_code == 0, result.stderr
+    [got] = server.received
+    plain, rich = parts(got.message)
+    assert plain.get_content() == PLAIN and rich.get_content().replace("\r\n", "\n") == mail.to_html(BRIEF)
 
 
 def test_cli_sends_a_saved_brief(monkeypatch: pytest.MonkeyPatch, brief_file: Path) -> None:
@@ -685,3 +760,21 @@ def test_cli_refuses_a_password_file_others_can_read(monkeypatch: pytest.MonkeyP
     result = run_send(monkeypatch, {"BRIEF_CONFIG": str(config)}, brief_file, "--to", "bo@example.org")
     assert result.exit_code == 4 and f"chmod 600 {secret}" in result.stderr
     assert PASSWORD not in result.stderr + result.stdout
+
+
+# ------------------------------------------------------------------------------------------------ the record
+
+
+@pytest.mark.parametrize("budget", [500, 40], ids=["whole", "cut-to-fit"])
+def test_from_json_reads_to_json_back_to_the_same_markdown_and_mail(budget: int) -> None:
+    brief = Brief(**{**make_brief((Skipped("bad.txt", "empty file"),), point="A point. " * 12).__dict__,
+                     "word_budget": budget, "left_out": ("3 articles were in an earlier brief",)})  # fmt: skip
+    back = Brief.from_json(render.to_json(brief))
+    assert render.to_markdown(back) == render.to_markdown(brief)
+    assert mail.to_html(back) == mail.to_html(brief)
+
+
+@pytest.mark.parametrize("text", ["{}", '{"signature": "x"}', "[1, 2]", "not json", '{"signature": 1, "sections": 2}'])
+def test_from_json_refuses_what_is_not_a_brief(text: str) -> None:
+    with pytest.raises(ValueError, match="brief|JSON|Expecting"):
+        Brief.from_json(text)

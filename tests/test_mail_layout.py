@@ -41,8 +41,8 @@ def _sentence(text: str, cites: tuple[int, ...]) -> BriefSentence:
     return BriefSentence(text=text, cites=cites, generated=False, support=())
 
 
-def brief_markdown() -> str:
-    brief = Brief(
+def brief_record() -> Brief:
+    return Brief(
         title="Brief: Turkey and Syria sign a defence pact that covers training, air defence and joint exercises",
         date_from=dt.date(2025, 10, 22),
         date_to=dt.date(2025, 10, 24),
@@ -73,14 +73,14 @@ def brief_markdown() -> str:
         made_at=dt.datetime(2026, 11, 30, 6, 0, tzinfo=dt.timezone.utc),
         word_budget=500,
     )
-    return render.to_markdown(brief)
 
 
-MARKDOWN = brief_markdown()
+BRIEF = brief_record()
+MARKDOWN = render.to_markdown(BRIEF)
 
 
-def message_parts(markdown: str = MARKDOWN) -> tuple[str, str]:
-    message = mail.build_message(markdown, sender="brief@example.org", to=["ann@example.org"])
+def message_parts(brief: Brief = BRIEF) -> tuple[str, str]:
+    message = mail.build_message(brief, sender="brief@example.org", to=["ann@example.org"])
     parsed = BytesParser(policy=policy.default).parsebytes(mail.message_bytes(message))
     plain, rich = parsed.iter_parts()
     return plain.get_content(), rich.get_content()
@@ -166,16 +166,19 @@ def test_the_arabic_publisher_alone_would_turn_the_line_right_to_left() -> None:
 
 
 def test_every_arabic_run_of_the_plain_text_is_isolated() -> None:
-    plain = message_parts("# Brief: x\n\nنص عربي في سطر وحده\n\n- note: كلمة [1]\n")[0]
-    lines = [line for line in plain.splitlines() if re.search("[\u0600-\u06ff]", line)]
-    assert lines == ["\u200e\u2067نص عربي في سطر وحده\u2069", "\u200e- note: \u2067كلمة\u2069 [1]"]
+    section = BRIEF.sections[0]
+    arabic = Section("", None, None, (_sentence("نص عربي في سطر وحده", (1,)),), (_sentence("note: كلمة", (2,)),))
+    plain = message_parts(Brief(**{**BRIEF.__dict__, "sections": (arabic,)}))[0]
+    lines = [line for line in plain.splitlines() if re.search("[\u0600-\u06ff]", line) and "—" not in line]
+    assert section.heading is None  # labelled parts, so the sentences stand on lines of their own
+    assert lines == ["\u200e\u2067نص عربي في سطر وحده\u2069 [1]", "\u200e- note: \u2067كلمة\u2069 [2]"]
 
 
 # --- subject ------------------------------------------------------------------------------------------------
 
 
 def test_the_subject_carries_the_day_the_brief_was_made() -> None:
-    message = mail.build_message(MARKDOWN, sender="brief@example.org", to=["ann@example.org"])
+    message = mail.build_message(BRIEF, sender="brief@example.org", to=["ann@example.org"])
     # The articles are from 22-24 October 2025; the brief was made on 30 November 2026 (06:00 UTC).
     made = dt.datetime(2026, 11, 30, 6, 0, tzinfo=dt.timezone.utc).astimezone().date()
     assert message["Subject"].startswith(f"Brief {made.day} {made.strftime('%b')} {made.year}: Turkey and Syria")
@@ -184,6 +187,7 @@ def test_the_subject_carries_the_day_the_brief_was_made() -> None:
 def test_the_subject_of_a_mailed_brief_through_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     saved = tmp_path / "brief.md"
     saved.write_text(MARKDOWN, encoding="utf-8")
+    saved.with_suffix(".json").write_text(render.to_json(BRIEF), encoding="utf-8")  # its record, beside it
     monkeypatch.setenv("TZ", "UTC")
     result = CliRunner().invoke(app, ["send", str(saved), "--to", "ann@example.org", "--dry-run"])
     assert result.exit_code == 0, result.stderr
@@ -215,10 +219,12 @@ def browse(page: Path, out: Path, width: int, *, dump_dom: bool = False) -> str:
 LONG_TOKEN = "".join(f"{n:03d}x" for n in range(50))  # 200 characters with no break opportunity
 
 
-def with_long_token(markdown: str) -> str:
-    """The brief with a 200-character unbroken token (a hash, a serial number) inside one of its sentences."""
-    line = next(ln for ln in markdown.splitlines() if ln.startswith("- "))
-    return markdown.replace(line, line.replace(" ", f" {LONG_TOKEN} ", 1), 1)
+def with_long_token(brief: Brief) -> Brief:
+    """The brief with a 200-character unbroken token (a hash, a serial number) inside its first key point."""
+    section = brief.sections[0]
+    first, *rest = section.points
+    point = BriefSentence(first.text.replace(" ", f" {LONG_TOKEN} ", 1), first.cites, first.generated, first.support)
+    return Brief(**{**brief.__dict__, "sections": (Section(**{**section.__dict__, "points": (point, *rest)}),)})
 
 
 def in_webmail(page: str) -> str:
@@ -238,7 +244,7 @@ def test_no_horizontal_scroll_in_a_real_browser(tmp_path: Path, width: int, toke
     Headless Chromium keeps its window at least 500 px wide, so the page's own root is set to the width instead,
     and every element's right edge is measured after layout.
     """
-    page = message_parts(with_long_token(MARKDOWN) if token else MARKDOWN)[1]
+    page = message_parts(with_long_token(BRIEF) if token else BRIEF)[1]
     assert (LONG_TOKEN in page) == token
     page = in_webmail(page) if framed else page
     probe = (

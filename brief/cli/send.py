@@ -3,9 +3,12 @@
     brief send                        the latest brief (from the store) to the default profile's recipients
     brief send BRIEF.md --to ADDR     a saved brief to ADDR
     brief send --profile morning      the latest brief to the morning profile's recipients
+    brief send BRIEF.json --to ADDR   the JSON brief (--format json) to ADDR
     brief send BRIEF.md --to ADDR --dry-run   write BRIEF.eml (what would be sent) and send nothing
 
-Only a brief is sent: a file that is not one (a JSON dump, a log, any other text) is refused with exit 3.
+The mail is made from the brief's record (brief.mail.saved finds it); a Markdown brief with no record anywhere
+is sent as plain text only, with a note saying so. Only a brief is sent: a file that is not one (a JSON dump
+of something else, a log, any other text) is refused with exit 3.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from brief.cli.app import ProfileOpt, _State, _fail, app
+from brief.cli.app import ProfileOpt, _fail, _State, app
 from brief.errors import UsageError
 
 
@@ -34,30 +37,11 @@ def _check_to(values: list[str] | None) -> list[str] | None:
     return values
 
 
-def _latest(home: Path) -> tuple[str, Path]:
-    """The latest brief the store holds, and where its .eml goes on a dry run."""
-    from brief.errors import InputError
-    from brief.store import Store, db_path
-
-    if not db_path(home).exists():
-        raise InputError(f"no brief made yet (no store in {home}): give a brief file, or make one with `brief make`")
-    with Store.open(home) as store:
-        latest = store.latest_brief()
-    if latest is None:
-        raise InputError("no brief made yet: give a brief file, or make one with `brief make`")
-    if latest.output and Path(latest.output).suffix == ".md":
-        eml = Path(latest.output).with_suffix(".eml")
-    else:
-        made = latest.made_at.astimezone()
-        eml = home / "briefs" / f"brief-{made:%Y-%m-%d-%H%M%S}.eml"
-    return latest.markdown, eml
-
-
 @app.command("send")
 def send_command(
     brief_file: Annotated[
         Optional[Path],
-        typer.Argument(metavar="[BRIEF.md]", help="A brief saved as Markdown (default: the latest brief made).",
+        typer.Argument(metavar="[BRIEF]", help="A saved brief, Markdown or JSON (default: the latest brief made).",
                        show_default=False),
     ] = None,
     to: Annotated[
@@ -91,19 +75,26 @@ def send_command(
         if not recipients:
             raise UsageError("no recipient: give --to ADDR, or a --profile whose email lists them")
         if brief_file is not None:
-            markdown = mail.read_brief(brief_file)
-            eml = brief_file.with_suffix(".eml")
+            saved = mail.saved_brief(brief_file, settings.home)
             what = str(brief_file)
         else:
             assert settings.home is not None
-            markdown, eml = _latest(settings.home)
-            what = f"the latest brief ({mail.make_subject(markdown)})"
+            saved = mail.latest_brief(settings.home)
+            shown = mail.make_subject(saved.brief) if saved.brief else mail.markdown_subject(saved.markdown)
+            what = f"the latest brief ({shown})"
+        eml = saved.eml
         if dry_run:
             smtp = mail.dry_run_settings(settings.smtp_values, os.environ)
         else:
             smtp = mail.smtp_settings(settings.smtp_values, os.environ)
-        message = mail.build_message(markdown, sender=smtp.sender, to=recipients, subject=subject,
-                                     now=dt.datetime.now())
+        now = dt.datetime.now()
+        if saved.brief is not None:
+            message = mail.build_message(saved.brief, sender=smtp.sender, to=recipients, subject=subject, now=now)
+        else:
+            message = mail.build_text_message(saved.markdown, sender=smtp.sender, to=recipients, subject=subject,
+                                              now=now)  # fmt: skip
+            if not quiet:
+                print(f"brief: note: {saved.note}", file=sys.stderr)
         if dry_run:
             mail.write_eml(message, eml)
         else:

@@ -1,33 +1,34 @@
-"""The brief's Markdown as a small, self-contained HTML document: inline styles only, everything escaped.
+"""The brief as a small, self-contained HTML document, made from the ``Brief`` record: inline styles only,
+everything escaped.
 
-Arabic runs are marked right-to-left (``<bdi dir="rtl">``), and the Unicode isolates the brief already carries
-become ``<bdi>`` elements, so a mail client lays out mixed English and Arabic as the Markdown intends.
+The page is the one render.fit keeps (what the Markdown shows), laid out with render's own pieces (the sentence
+with its date notes, the coverage line, the source parts, the signature). Arabic runs are marked right-to-left
+(``<bdi dir="rtl">``), and the Unicode isolates the brief carries become ``<bdi>`` elements, so a mail client lays
+out mixed English and Arabic as the Markdown does.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
+from collections.abc import Sequence
+from typing import Any
 from urllib.parse import unquote
 
+from brief import render
+from brief.records import Brief, BriefSentence, Section, SourceEntry
 from brief.urls import split_url
 
 _ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
 # A run of Arabic words with the spaces, digits and punctuation between them, so a whole phrase is one RTL island.
 _ARABIC_RUN = re.compile(rf"[{_ARABIC}](?:[{_ARABIC}\s\d.,:;!?«»\"'()\-]*[{_ARABIC}])?")
 _ISOLATE_DIR = {"\u2066": "ltr", "\u2067": "rtl", "\u2068": "auto"}
+# In text from the record: a Unicode isolate the brief set (render.isolate), or a web address to link.
 _INLINE = re.compile(
     r"(?P<isolate>[\u2066\u2067\u2068](?P<isolated>[^\u2066-\u2069]*)\u2069)"
     r"|(?P<url>https?://[^\s<>\"\u2066-\u2069]*[^\s<>\"\u2066-\u2069.,;:!?)\]'])"
-    r"|(?P<cites>(?:\[\d{1,4}\])+)"
-    r"|\*\*(?P<bold>[^\s*](?:.*?[^\s*])?)\*\*"
-    r"|(?<![\w*])\*(?P<em>[^\s*](?:[^*]*?[^\s*])?)\*(?![\w*])"
-    r"|(?<![\w_])_(?P<em_>[^\s_](?:.*?[^\s_])?)_(?![\w_])"
 )
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")  # "# C#" keeps its "#"; "# x ##" does not
-_BULLET = re.compile(r"^\s{0,3}[-*+]\s+(.*)$")
-_SOURCE = re.compile(r"^\[(\d{1,4})\]\s+(.*)$")
-_RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
 _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 _FONT = "font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif"
@@ -57,13 +58,8 @@ _STYLE = {
 }
 
 
-# The Markdown's backslash escapes (render.escape: article text never becomes markup) read as their character.
-_BACKSLASHED = re.compile(r"\\([\\<>\[\]])")
-
-
 def _plain_text(raw: str, *, mark_arabic: bool) -> str:
     """Escape text; mark Arabic runs right-to-left unless the caller already did."""
-    raw = _BACKSLASHED.sub(r"\1", raw)
     if not mark_arabic:
         return html.escape(raw)
     out, pos = [], 0
@@ -74,8 +70,8 @@ def _plain_text(raw: str, *, mark_arabic: bool) -> str:
     return "".join(out)
 
 
-def _inline(raw: str, *, mark_arabic: bool = True) -> str:
-    """Inline Markdown (emphasis, citations, links, isolates) to HTML; everything else is escaped text."""
+def text(raw: str, *, mark_arabic: bool = True) -> str:
+    """Text from the brief as HTML: escaped (never markup), isolates as ``<bdi>``, Arabic right-to-left, links."""
     out, pos = [], 0
     for m in _INLINE.finditer(raw):
         out.append(_plain_text(raw[pos : m.start()], mark_arabic=mark_arabic))
@@ -84,25 +80,21 @@ def _inline(raw: str, *, mark_arabic: bool = True) -> str:
             direction = _ISOLATE_DIR[m.group("isolate")[0]]
             inner = m.group("isolated")
             lang = ' lang="ar"' if direction == "rtl" and re.search(f"[{_ARABIC}]", inner) else ""
-            out.append(f'<bdi dir="{direction}"{lang}>{_inline(inner, mark_arabic=False)}</bdi>')
-        elif m.group("url") is not None:
+            out.append(f'<bdi dir="{direction}"{lang}>{text(inner, mark_arabic=False)}</bdi>')
+        else:
             url = m.group("url")
             out.append(
                 f'<a href="{html.escape(url)}" title="{html.escape(url)}" style="{_STYLE["a"]}">'
                 f"{html.escape(short_url(url))}</a>"
             )
-        elif m.group("cites") is not None:
-            links = "".join(
-                f'<a href="#source-{n}" style="{_STYLE["cite_a"]}">[{n}]</a>' for n in re.findall(r"\d+", m.group("cites"))
-            )
-            out.append(f'<span style="{_STYLE["cite"]}">{links}</span>')
-        elif m.group("bold") is not None:
-            out.append(f"<strong>{_inline(m.group('bold'), mark_arabic=mark_arabic)}</strong>")
-        else:
-            inner = m.group("em") if m.group("em") is not None else m.group("em_")
-            out.append(f"<em>{_inline(inner, mark_arabic=mark_arabic)}</em>")
     out.append(_plain_text(raw[pos:], mark_arabic=mark_arabic))
     return "".join(out)
+
+
+def cites(numbers: Sequence[int]) -> str:
+    """'[1][3]', each linked to its line in the source list."""
+    links = "".join(f'<a href="#source-{n}" style="{_STYLE["cite_a"]}">[{n}]</a>' for n in numbers)
+    return f'<span style="{_STYLE["cite"]}">{links}</span>'
 
 
 _SHORT_URL = 36  # characters of host and path shown for a link; the whole address is its target
@@ -131,87 +123,101 @@ def short_url(url: str) -> str:
     return shown
 
 
-def _source_row(n: str, rest: str) -> str:
-    publisher, sep, tail = rest.partition(" — ")
-    body = f"<strong>{_inline(publisher)}</strong>{sep}{_inline(tail)}" if sep else _inline(rest)
+def _sentence(s: BriefSentence, *, one_source: bool = False) -> str:
+    return f"{text(render.sentence_text(s, one_source=one_source))} {cites(s.cites)}"
+
+
+def _tag(name: str, inner: str, style: str | None = None) -> str:
+    return f'<{name} style="{_STYLE[style or name]}">{inner}</{name}>'
+
+
+def _list(items: Sequence[str], style: str = "li") -> str:
+    return _tag("ul", "".join(_tag("li", item, style) for item in items))
+
+
+def _lines(lines: Sequence[str], style: str = "p") -> list[str]:
+    """Lines in italics (marks, "Previously ..."), one paragraph."""
+    return [_tag("p", "<br>\n".join(f"<em>{text(line)}</em>" for line in lines), style)] if lines else []
+
+
+def _update(update: dict[str, Any]) -> str:
+    """As render's "Latest figure" line: the latest value, its day, and what it was before."""
+    latest, *earlier = update["values"]
+    day = f" ({render.human_date(dt.date.fromisoformat(latest['date']))})" if latest.get("date") else ""
+    went = "up" if update.get("rose", True) else "revised"
+    before = ", ".join(f"{text(v['value'])} {cites(v['cites'])}" for v in earlier)
+    return f"<em>Latest figure:</em> {text(latest['value'])} {cites(latest['cites'])}{text(day)}, {went} from {before}"
+
+
+def _section(brief: Brief, k: int, section: Section, points: Sequence[BriefSentence]) -> list[str]:
+    """One section as render.body_markdown lays it out."""
+    bottom = " ".join(_sentence(s) for s in section.bottom_line) or "<em>Nothing to report.</em>"
+    if section.heading is None:  # a brief without stories: its parts are labelled
+        out = [_tag("h2", "Bottom line"), _tag("p", bottom), *_lines(section.previously)]
+        if points:
+            out += [_tag("h2", "Key points"), _list([_sentence(s) for s in points])]
+        return out
+    out = [_tag("h2", text(section.heading))] if render.shows_heading(brief, k) else []
+    out += [*_lines(section.marks), _tag("p", bottom), *_lines(section.previously)]
+    if points:
+        out.append(_list([_sentence(s, one_source=render.one_source_mark(section, s)) for s in points]))
+    events = [render.entry(e) for e in section.timeline]
+    if events:
+        out += [_tag("p", "<strong>Timeline</strong>"), _list([f"{text(e['text'])} {cites(e['cites'])}" for e in events])]
+    out += [_tag("p", _update(render.entry(u))) for u in section.updates]
+    for d in map(render.entry, section.differences):
+        values = " vs ".join(f"{text(v['value'])} {cites(v['cites'])}" for v in d["values"])
+        out.append(_tag("p", f"<em>Sources differ:</em> {values}"))
+    return out
+
+
+def _source_row(s: SourceEntry) -> str:
+    """One line of the source list as a table row (the mail leaves local files out: render.source_parts)."""
+    (publisher, *rest), also = render.source_parts(s, for_mail=True)
+    body = f"<strong>{text(publisher)}</strong>" + "".join(f" — {text(part)}" for part in rest)
+    if also:
+        body += f" (also found at: {'; '.join(text(a) for a in also)})"
     return (
-        f'<tr id="source-{html.escape(n)}"><td style="{_STYLE["num"]}"><a name="source-{html.escape(n)}"></a>'
-        f"[{html.escape(n)}]</td>"
+        f'<tr id="source-{s.n}"><td style="{_STYLE["num"]}"><a name="source-{s.n}"></a>[{s.n}]</td>'
         f'<td style="{_STYLE["src"]}">{body}</td></tr>'
     )
 
 
-def markdown_to_html(markdown: str) -> str:
-    """The brief's Markdown as a small, self-contained HTML document: inline styles only, everything escaped."""
-    body: list[str] = []
-    paragraph: list[str] = []
-    items: list[str] = []
-    rows: list[str] = []
-    section = ""
-    after_rule = False
-    title = ""
+def _footer(brief: Brief, page: render.Page) -> list[str]:
+    """The signature, the inputs skipped and what was left out, in small print under a rule."""
+    out = [f'<hr style="{_STYLE["hr"]}">', _tag("p", f"<em>{text(render.signature(brief))}</em>", "small")]
+    if brief.skipped:
+        out.append(_tag("p", f"<strong>Skipped {len(brief.skipped)} input(s):</strong>", "small"))
+        out.append(_list([f"{text(s.location)} — {text(s.reason)}" for s in brief.skipped], "small_li"))
+    for note in [*brief.left_out, *filter(None, [page.note(brief)])]:
+        out.append(_tag("p", f"<em>{text(note[:1].upper() + note[1:])}.</em>", "small"))
+    return out
 
-    def flush_paragraph() -> None:
-        if paragraph:
-            style = _STYLE["small"] if after_rule else _STYLE["p"]
-            body.append(f'<p style="{style}">' + "\n".join(_inline(line) for line in paragraph) + "</p>")
-            paragraph.clear()
 
-    def flush_list() -> None:
-        if items:
-            body.append(f'<ul style="{_STYLE["ul"]}">' + "".join(items) + "</ul>")
-            items.clear()
-
-    def flush_rows() -> None:
-        if rows:
-            body.append(
-                f'<table role="presentation" cellpadding="0" cellspacing="0" style="{_STYLE["table"]}">'
-                + "".join(rows)
-                + "</table>"
-            )
-            rows.clear()
-
-    def flush_all() -> None:
-        flush_paragraph()
-        flush_list()
-        flush_rows()
-
-    for raw_line in markdown.splitlines():
-        line = raw_line.rstrip()
-        if not line.strip():
-            flush_paragraph()  # a blank line ends a paragraph; lists and the source table run on across it
-            continue
-        heading = _HEADING.match(line)
-        bullet = _BULLET.match(line)
-        source = _SOURCE.match(line) if section == "sources" else None
-        if heading:
-            flush_all()
-            level = min(len(heading.group(1)), 3)
-            text = heading.group(2)
-            if not title and level == 1:
-                title = _BACKSLASHED.sub(r"\1", _BIDI_CONTROLS.sub("", text))
-            section = _BIDI_CONTROLS.sub("", text).strip().lower()
-            body.append(f'<h{level} style="{_STYLE[f"h{level}"]}">{_inline(text)}</h{level}>')
-        elif _RULE.match(line):
-            flush_all()
-            body.append(f'<hr style="{_STYLE["hr"]}">')
-            after_rule, section = True, ""
-        elif bullet:
-            flush_paragraph()  # as in CommonMark, a list may interrupt a paragraph
-            flush_rows()
-            style = _STYLE["small_li"] if after_rule else _STYLE["li"]
-            items.append(f'<li style="{style}">{_inline(bullet.group(1))}</li>')
-        elif source:
-            flush_paragraph()
-            flush_list()
-            rows.append(_source_row(source.group(1), source.group(2)))
-        else:
-            if not paragraph:
-                flush_list()
-                flush_rows()
-            paragraph.append(line.strip())
-    flush_all()
-
+def to_html(brief: Brief) -> str:
+    """The brief as a small, self-contained HTML document (its page, as render.fit keeps it): inline styles only,
+    everything escaped, citations linked to the source list, no local file paths."""
+    page = render.fit(brief)
+    body = [_tag("h1", text(brief.title)), _tag("p", f"<em>{text(render.coverage(brief))}</em>")]
+    for k, (section, points) in enumerate(zip(render.sections_of(brief), page.points)):
+        if k not in page.dropped:
+            body += _section(brief, k, section, points)
+    if page.also_noted:
+        items = [
+            f"{text(a.text.strip())} {cites(a.cites)}" + "".join(f"<br>\n<em>{text(line)}</em>" for line in a.previously)
+            for a in page.also_noted
+        ]
+        body += [_tag("h2", "Also noted"), _list(items)]
+    if brief.sources:
+        rows = "".join(_source_row(s) for s in brief.sources)
+        body += [
+            _tag("h2", "Sources"),
+            f'<table role="presentation" cellpadding="0" cellspacing="0" style="{_STYLE["table"]}">{rows}</table>',
+        ]
+    else:
+        body.append(_tag("h2", "Sources"))
+    body += _footer(brief, page)
+    title = _BIDI_CONTROLS.sub("", brief.title)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from brief import __version__
 from brief.errors import ConfigError, InputError
-from brief.mail.html import _BACKSLASHED, _BIDI_CONTROLS, _HEADING, markdown_to_html
+from brief.mail.html import _BIDI_CONTROLS, to_html
 from brief.mail.plain import for_mail, isolate_plain
+from brief.records import Brief
 
 
 class _Policy(EmailPolicy):
@@ -72,6 +73,8 @@ _WIRE = _POLICY.clone(linesep="\r\n")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 _SUBJECT_HEADLINE_MAX = 120
+# The Markdown's backslash escapes (render.escape), read as their character.
+_BACKSLASHED = re.compile(r"\\([\\<>\[\]])")
 
 
 # --------------------------------------------------------------------------------------------------- addresses
@@ -95,14 +98,86 @@ def check_address(text: str, what: str = "address") -> str:
 
 # --------------------------------------------------------------------------------------------------- message
 
+def _one_line(text: str) -> str:
+    return " ".join(_BIDI_CONTROLS.sub("", text).split())
+
+
+def _subject(day: dt.date, headline: str | None) -> str:
+    subject = f"Brief {day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
+    if headline:
+        headline = _one_line(headline)
+        if len(headline) > _SUBJECT_HEADLINE_MAX:
+            headline = headline[:_SUBJECT_HEADLINE_MAX].rsplit(" ", 1)[0].rstrip(" ,;:—-") + "…"
+        subject += f": {headline}"
+    return subject
+
+
+def make_subject(brief: Brief) -> str:
+    """'Brief 30 Nov 2026: <headline>', the day (local time) the brief was made, so a saved brief is resent as it was.
+
+    A daily brief is known by the day it was made; the span its articles cover is in its body.
+    """
+    headline = brief.title.removeprefix("Brief:").strip() or None
+    return _subject(brief.made_at.astimezone().date(), headline)
+
+
+def _checked_message(sender: str, to: Sequence[str], subject: str, now: dt.datetime | None) -> EmailMessage:
+    """The message's headers, with the sender and every recipient checked."""
+    sender_addr = check_address(sender, "sender")
+    if not to:
+        raise ConfigError("no recipient: give at least one address to send the brief to")
+    for address in to:
+        check_address(address, "recipient")
+    when = (now or dt.datetime.now()).astimezone()
+    message = EmailMessage(policy=_POLICY)
+    message["From"] = sender
+    message["To"] = ", ".join(to)
+    message["Subject"] = _one_line(subject)
+    message["Date"] = format_datetime(when)
+    message["Message-ID"] = make_msgid(domain=sender_addr.rpartition("@")[2])
+    message["MIME-Version"] = "1.0"
+    message["User-Agent"] = f"brief/{__version__}"
+    return message
+
+
+def _plain_part(text: str) -> MIMEPart:
+    plain = MIMEPart(policy=_POLICY)
+    # Bytes and base64, so neither line endings, trailing spaces nor a leading "From " are touched on the way.
+    plain.set_content(isolate_plain(text).encode("utf-8"), maintype="text", subtype="plain", cte="base64")
+    plain.set_param("charset", "utf-8")
+    return plain
+
+
+def build_message(
+    brief: Brief,
+    *,
+    sender: str,
+    to: Sequence[str],
+    subject: str | None = None,
+    now: dt.datetime | None = None,
+) -> EmailMessage:
+    """One multipart/alternative message made from the brief's record: its Markdown as text/plain, HTML as text/html.
+
+    Both leave out the local files the sources were read from; the plain text is ``render.to_markdown(brief,
+    for_mail=True)`` with every Arabic run direction-isolated (``isolate_plain``), otherwise byte for byte.
+    """
+    from brief import render
+
+    message = _checked_message(sender, to, subject if subject is not None else make_subject(brief), now)
+    message.make_alternative()
+    rich = MIMEPart(policy=_POLICY)
+    rich.set_content(to_html(brief), subtype="html", charset="utf-8", cte="quoted-printable")
+    message.attach(_plain_part(render.to_markdown(brief, for_mail=True)))
+    message.attach(rich)
+    return message
+
+
+# A Markdown brief with no record anywhere (no JSON beside it, not in the store) is mailed as it is: plain text.
 _MADE_ON = re.compile(r"Made by brief \S+ on (\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}) UTC")
 
 
 def made_day(markdown: str) -> dt.date | None:
-    """The day (the sender's local time) the brief was made, from its footer; None when it has none.
-
-    A daily brief is known by the day it was made; the span its articles cover is in its body.
-    """
+    """The day (local time) a Markdown brief was made, from its footer; None when it has none."""
     made = _MADE_ON.search(markdown)
     if not made:
         return None
@@ -113,34 +188,15 @@ def made_day(markdown: str) -> dt.date | None:
     return moment.astimezone().date()
 
 
-def _headline(markdown: str) -> str | None:
-    for line in markdown.splitlines():
-        found = _HEADING.match(line.strip())
-        if found and len(found.group(1)) == 1:
-            # The Markdown escapes what an article's text could make into markup (render.escape): undo that here.
-            text = _BACKSLASHED.sub(r"\1", _BIDI_CONTROLS.sub("", found.group(2))).strip()
-            return text.removeprefix("Brief:").strip() or None
-    return None
+def markdown_subject(markdown: str, now: dt.datetime | None = None) -> str:
+    """The subject of a Markdown-only brief: its made day and its '# ' headline, as ``make_subject`` says them."""
+    first = next((line.strip() for line in markdown.splitlines() if line.strip()), "")
+    # The Markdown escapes what an article's text could make into markup (render.escape): undo that here.
+    headline = _BACKSLASHED.sub(r"\1", first.removeprefix("# ")).removeprefix("Brief:").strip() or None
+    return _subject(made_day(markdown) or (now or dt.datetime.now()).astimezone().date(), headline)
 
 
-def _one_line(text: str) -> str:
-    return " ".join(_BIDI_CONTROLS.sub("", text).split())
-
-
-def make_subject(markdown: str, now: dt.datetime | None = None) -> str:
-    """'Brief 30 Nov 2026: <headline>', the day the brief was made, so a saved brief is resent as it was."""
-    day = made_day(markdown) or (now or dt.datetime.now()).astimezone().date()
-    subject = f"Brief {day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
-    headline = _headline(markdown)
-    if headline:
-        headline = _one_line(headline)
-        if len(headline) > _SUBJECT_HEADLINE_MAX:
-            headline = headline[:_SUBJECT_HEADLINE_MAX].rsplit(" ", 1)[0].rstrip(" ,;:—-") + "…"
-        subject += f": {headline}"
-    return subject
-
-
-def build_message(
+def build_text_message(
     markdown: str,
     *,
     sender: str,
@@ -148,36 +204,12 @@ def build_message(
     subject: str | None = None,
     now: dt.datetime | None = None,
 ) -> EmailMessage:
-    """One multipart/alternative message: the Markdown as text/plain, its HTML rendering as text/html.
-
-    Both parts leave out the local files the sources were read from (``for_mail``); the plain text has every
-    Arabic run direction-isolated (``isolate_plain``), and is otherwise the Markdown byte for byte.
-    """
-    sender_addr = check_address(sender, "sender")
-    if not to:
-        raise ConfigError("no recipient: give at least one address to send the brief to")
-    for address in to:
-        check_address(address, "recipient")
-    when = (now or dt.datetime.now()).astimezone()
-    message = EmailMessage(policy=_POLICY)
-    message["From"] = sender
-    message["To"] = ", ".join(to)
-    message["Subject"] = _one_line(subject) if subject is not None else make_subject(markdown, when)
-    message["Date"] = format_datetime(when)
-    message["Message-ID"] = make_msgid(domain=sender_addr.rpartition("@")[2])
-    message["MIME-Version"] = "1.0"
-    message["User-Agent"] = f"brief/{__version__}"
-    message.make_alternative()
-
-    plain = MIMEPart(policy=_POLICY)
-    # Bytes and base64, so neither line endings, trailing spaces nor a leading "From " are touched on the way.
-    mailed = for_mail(markdown)
-    plain.set_content(isolate_plain(mailed).encode("utf-8"), maintype="text", subtype="plain", cte="base64")
-    plain.set_param("charset", "utf-8")
-    rich = MIMEPart(policy=_POLICY)
-    rich.set_content(markdown_to_html(mailed), subtype="html", charset="utf-8", cte="quoted-printable")
-    message.attach(plain)
-    message.attach(rich)
+    """A Markdown brief with no record (JSON) to make the HTML from: one text/plain part, as mailed
+    (``for_mail``: no local file paths; Arabic isolated)."""
+    message = _checked_message(sender, to, subject if subject is not None else markdown_subject(markdown, now), now)
+    message.set_content(isolate_plain(for_mail(markdown)).encode("utf-8"), maintype="text", subtype="plain",
+                        cte="base64")  # fmt: skip
+    message.set_param("charset", "utf-8")
     return message
 
 
@@ -201,8 +233,8 @@ def is_brief(text: str) -> bool:
     return first.startswith("# ") and _FOOTER.search(text) is not None
 
 
-def read_brief(path: Path) -> str:
-    """A saved Markdown brief, or InputError saying why it cannot be used."""
+def read_text(path: Path) -> str:
+    """A saved brief's text (Markdown or JSON), or InputError saying why it cannot be read."""
     from brief.userfiles import BRIEF_LIMIT, read_user_bytes
 
     data = read_user_bytes(path, what="brief", limit=BRIEF_LIMIT, error=InputError)  # regular files only, bounded
@@ -212,12 +244,17 @@ def read_brief(path: Path) -> str:
         raise InputError(f"{path} is not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start})") from None
     if not text.strip():
         raise InputError(f"{path} is empty")
+    return text
+
+
+def read_brief(path: Path) -> str:
+    """A saved Markdown brief, or InputError saying why it cannot be used."""
+    text = read_text(path)
     if not is_brief(text):
-        if text.lstrip().startswith("{") and '"signature"' in text:
-            hint = "it is a brief in JSON: send the Markdown brief (--format markdown), which the mail is made of"
-        else:
-            hint = "a brief starts with its '# ' headline and ends with its 'Made by brief' footer"
-        raise InputError(f"{path} is not a brief made by brief; {hint}")
+        raise InputError(
+            f"{path} is not a brief made by brief; a brief starts with its '# ' headline and ends with its"
+            " 'Made by brief' footer (or is the JSON brief `brief make --format json` writes)"
+        )
     return text
 
 

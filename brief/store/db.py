@@ -283,6 +283,14 @@ class Store:
             ).fetchall()
             return [self._brief_record(row) for row in rows]
 
+    def brief_with_markdown(self, markdown: str) -> BriefRecord | None:
+        """The latest brief kept with exactly this Markdown (how ``brief send FILE`` finds a saved brief's record)."""
+        with self._guard("find a brief"):
+            row = self._conn.execute(
+                "SELECT * FROM briefs WHERE markdown = ? ORDER BY made_at DESC, id DESC LIMIT 1", (markdown,)
+            ).fetchone()
+            return self._brief_record(row) if row is not None else None
+
     def latest_brief(self) -> BriefRecord | None:
         """The brief made last, or None when none has been made yet."""
         found = self.briefs(limit=1)
