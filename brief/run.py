@@ -234,8 +234,8 @@ def _make_and_deliver(
     outcome.brief = made
     markdown, json_text = render.to_markdown(made), render.to_json(made)
     stats.counts["sections_dropped_to_fit"] = len(render.fit(made).dropped)
-    chosen = render.FORMATS[settings.fmt]
-    text = json_text if chosen.render is render.to_json else markdown
+    chosen = render.FORMATS[settings.fmt]  # the store keeps the Markdown and the JSON whatever the format
+    text = chosen.render(made)
     now = dt.datetime.now()
     with stats.timed("write"):
         written, failed = _write(settings, text, chosen.suffix, now, notices)
