@@ -30,7 +30,6 @@ KNOWN: frozenset[tuple[str, str]] = frozenset({
     ("brief/cli/eval.py", "eval_command"),
     ("brief/cli/logs.py", "show"),
     ("brief/compose.py", "compose"),
-    ("brief/config/__init__.py", "resolve"),
     ("brief/differences.py", "_quantity"),
     ("brief/evaluate.py", "load_gold"),
     ("brief/evaluate.py", "_sets_table"),
