@@ -34,7 +34,6 @@ KNOWN: frozenset[tuple[str, str]] = frozenset({
     ("brief/evaluate.py", "load_gold"),
     ("brief/evaluate.py", "_sets_table"),
     ("brief/evaluate_corpus.py", "table"),
-    ("brief/ingest/sources.py", "_source"),
     ("brief/ingest/web.py", "_get"),
     ("brief/pipeline.py", "make"),
     ("brief/render.py", "body_markdown"),
