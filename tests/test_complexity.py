@@ -28,7 +28,6 @@ KNOWN: frozenset[tuple[str, str]] = frozenset({
     ("brief/clean/markup.py", "extract_html_trafilatura"),
     ("brief/clean/masthead.py", "bilingual_name"),
     ("brief/cli/eval.py", "eval_command"),
-    ("brief/cli/logs.py", "show"),
     ("brief/compose.py", "compose"),
     ("brief/differences.py", "_quantity"),
     ("brief/evaluate.py", "load_gold"),
