@@ -30,8 +30,6 @@ KNOWN: frozenset[tuple[str, str]] = frozenset({
     ("brief/cli/eval.py", "eval_command"),
     ("brief/compose.py", "compose"),
     ("brief/differences.py", "_quantity"),
-    ("brief/evaluate.py", "load_gold"),
-    ("brief/evaluate.py", "_sets_table"),
     ("brief/evaluate_corpus.py", "table"),
     ("brief/ingest/web.py", "_get"),
     ("brief/pipeline.py", "make"),
