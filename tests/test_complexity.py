@@ -30,7 +30,6 @@ KNOWN: frozenset[tuple[str, str]] = frozenset({
     ("brief/cli/eval.py", "eval_command"),
     ("brief/compose.py", "compose"),
     ("brief/differences.py", "_quantity"),
-    ("brief/evaluate_corpus.py", "table"),
     ("brief/ingest/web.py", "_get"),
     ("brief/pipeline.py", "make"),
     ("brief/render.py", "body_markdown"),
