@@ -28,7 +28,6 @@ KNOWN: frozenset[tuple[str, str]] = frozenset({
     ("brief/clean/markup.py", "extract_html_trafilatura"),
     ("brief/clean/masthead.py", "bilingual_name"),
     ("brief/cli/eval.py", "eval_command"),
-    ("brief/differences.py", "_quantity"),
     ("brief/ingest/web.py", "_get"),
     ("brief/pipeline.py", "make"),
     ("brief/render.py", "body_markdown"),
