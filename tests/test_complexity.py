@@ -31,7 +31,6 @@ KNOWN: frozenset[tuple[str, str]] = frozenset({
     ("brief/ingest/web.py", "_get"),
     ("brief/pipeline.py", "make"),
     ("brief/render.py", "body_markdown"),
-    ("brief/select.py", "plan"),
 })
 
 
