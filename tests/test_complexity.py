@@ -24,8 +24,6 @@ KNOWN: frozenset[tuple[str, str]] = frozenset({
     ("brief/clean/lines.py", "_Page.mark_masthead"),
     ("brief/clean/lines.py", "_Page.mark_title"),
     ("brief/clean/lines.py", "_Page.judge_body"),
-    ("brief/clean/markup.py", "_page_metadata"),
-    ("brief/clean/markup.py", "extract_html_trafilatura"),
     ("brief/clean/masthead.py", "bilingual_name"),
     ("brief/cli/eval.py", "eval_command"),
     ("brief/ingest/web.py", "_get"),
