@@ -11,7 +11,7 @@ article is dated, the printed English says it, and no supporting sentence resolv
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -31,11 +31,11 @@ from brief.records import (
     SourceSentence,
     Story,
 )
-from brief.select import Fact, Plan, Selection
+from brief.select import Fact, Noted, Plan, Selection
 from brief.stories import publisher_key, real_headline
-from brief.words import checks, content_words
 from brief.timeline import Event, with_english
 from brief.translate import Translations, date_notes
+from brief.words import checks, content_words
 
 REWRITE_SUPPORT = 3  # supporting sentences a point's rewrite reads
 
@@ -101,136 +101,15 @@ def certain_notes(text: str, lead: SourceSentence, support: Sequence[SourceSente
 
 def compose(plan: Plan, pile: Pile, translations: Translations, rewriter: Rewriter | None) -> Composition:
     """Sections, also-noted lines, sources numbered by first use, and the title (the lead story's headline)."""
-    translations = one_spelling(translations)
-    number = _Numbering()
-
-    def source(sid: str) -> SourceSentence:
-        article, index = pile.locate(sid)
-        original = article.sentences[index]
-        return SourceSentence(
-            source=number(article.id),
-            index=index,
-            original=original,
-            english=translations.get(original, article.language),
-            dates=date_notes(original, article.date),
-            article_id=article.id,
-        )
-
-    def english(sid: str) -> str:
-        article, index = pile.locate(sid)
-        return translations.get(article.sentences[index], article.language)
-
+    composer = _Composer(plan, pile, one_spelling(translations))
     # Rewrites first, in two batched calls (bottom lines, points), before anything is numbered.
-    bottom_out: list[list[str]] = [[] for _ in plan.sections]
-    point_out: dict[tuple[int, int], str] = {}
-    if rewriter is not None and plan.sections:
-        joined = [" ".join(english(f.lead) for f in sel.facts[: sel.bottom]) for sel in plan.sections]
-        for k, out in enumerate(rewriter.summarise_batch(joined)):
-            bottom_out[k] = split_sentences(out)[:2]
-        keys = [(k, m) for k, sel in enumerate(plan.sections) for m in range(sel.bottom, len(sel.facts))]
-        inputs = [" ".join(english(s) for s in plan.sections[k].facts[m].support[:REWRITE_SUPPORT]) for k, m in keys]
-        if inputs:
-            for key, out in zip(keys, rewriter.summarise_batch(inputs)):
-                point_out[key] = (split_sentences(out) or [""])[0]
-
-    def alone(facts: Sequence[Fact], story: Story) -> bool:
-        return all(f.carried_by == 1 and not told_elsewhere(pile, f.lead, story) for f in facts)
-
-    def extractive(fact: Fact, rejected: tuple[Rejected, ...] = (), story: Story | None = None) -> BriefSentence:
-        support = tuple(source(s) for s in fact.support)
-        lead = support[0]
-        return BriefSentence(
-            text=lead.english,
-            cites=tuple(sorted({s.source for s in support})),
-            generated=False,
-            support=support,
-            checks=translation_checks(lead.english, lead.original),
-            rejected=rejected,
-            single_source=story is not None and alone([fact], story),
-            notes=certain_notes(lead.english, lead, support),
-        )
-
-    def rewritten(text: str, facts: Sequence[Fact], found: Sequence[Check], story: Story) -> BriefSentence:
-        support = tuple(dict.fromkeys(source(s) for f in facts for s in f.support))
-        notes = tuple(n for f in facts for n in certain_notes(text, source(f.lead), support))
-        return BriefSentence(
-            text=text,
-            cites=tuple(sorted({s.source for s in support})),
-            generated=True,
-            support=support,
-            checks=tuple(found),
-            single_source=alone(facts, story),
-            notes=tuple(dict.fromkeys(notes)),
-        )
-
-    # Figures are compared across every sentence of a story, most never printed: a claim carries a stand-in cite
-    # for its article, and only the sources of a difference that is printed get their number (``_renumbered``).
-    stand_in = {a.id: _STAND_IN + k for k, a in enumerate(pile.articles)}
-
-    def claim(sid: str) -> Claim:
-        article, index = pile.locate(sid)
-        return Claim(sid, article.sentences[index], english(sid), stand_in[article.id], article.date)
-
-    def failed(found: Sequence[Check]) -> tuple[str, ...]:
-        return tuple(p for c in found if not c.passed for p in c.why.split("; "))
-
-    sections: list[Section] = []
-    for k, sel in enumerate(plan.sections):
-        top = sel.facts[: sel.bottom]
-        bottom: list[BriefSentence] = []
-        rejected: list[Rejected] = []
-        generated = [g for g in bottom_out[k] if g.strip()]
-        if generated:
-            union = [english(s) for f in top for s in f.support]
-            verdicts = [checks(g, union) for g in generated]
-            if all(not failed(v) for v in verdicts):
-                for text, found in zip(generated, verdicts):
-                    bottom.append(rewritten(text, _drawn(text, top, english), found, sel.story))
-            else:
-                rejected = [Rejected(g, failed(v)) for g, v in zip(generated, verdicts) if failed(v)]
-        if not bottom:
-            bottom = [extractive(f, tuple(rejected) if m == 0 else (), sel.story) for m, f in enumerate(top)]
-        points: list[BriefSentence] = []
-        for m in range(sel.bottom, len(sel.facts)):
-            fact = sel.facts[m]
-            out = point_out.get((k, m), "").strip()
-            if out:
-                found = checks(out, [english(s) for s in fact.support[:REWRITE_SUPPORT]])
-                if not failed(found):
-                    points.append(rewritten(out, [fact], found, sel.story))
-                    continue
-                points.append(extractive(fact, (Rejected(out, failed(found)),), sel.story))
-            else:
-                points.append(extractive(fact, story=sel.story))
-        heading = sel.heading
-        language = pile.by_id[heading.article_id].language
-        every = [f"{a}:{i}" for a in sel.story.article_ids for i in range(len(pile.by_id[a].sentences))]
-        timeline = _timeline(sel.timeline, pile, number, english)
-        differ = [_renumbered(d, pile, number) for d in _differences(sel.facts, claim, every)]
-        sections.append(
-            Section(
-                story=sel.story.id,
-                heading=translations.get(heading.original, language),
-                heading_original=heading.original if language != "en" else None,
-                bottom_line=tuple(bottom),
-                points=tuple(points),
-                timeline=timeline,
-                differences=tuple(d for d in differ if d.kind != "update"),
-                updates=tuple(d for d in differ if d.kind == "update"),
-            )
-        )
-    also = []
-    for noted in plan.also_noted:
-        article = pile.by_id[noted.heading.article_id]
-        also.append(
-            AlsoNoted(
-                story=noted.story.id,
-                text=translations.get(noted.heading.original, article.language),
-                cites=(number(article.id),),
-            )
-        )
+    bottom_out, point_out = composer.rewrites(rewriter)
+    # Sources are numbered by first use, so sections are built in print order, then the also-noted lines.
+    sections = [composer.section(k, sel, bottom_out[k], point_out) for k, sel in enumerate(plan.sections)]
+    also = [composer.also_noted(noted) for noted in plan.also_noted]
     sources = tuple(
-        _source_entry(pile.by_id[article_id], n, translations) for article_id, n in number.order.items()
+        _source_entry(pile.by_id[article_id], n, composer.translations)
+        for article_id, n in composer.number.order.items()
     )
     if sections:
         title = sections[0].heading or ""
@@ -241,6 +120,163 @@ def compose(plan: Plan, pile: Pile, translations: Translations, rewriter: Rewrit
     stories = tuple([*(s.story for s in plan.sections), *(n.story for n in plan.also_noted), *plan.left_out])
     stories = tuple(sorted(stories, key=lambda s: int(s.id[1:])))
     return Composition(title=title, sections=tuple(sections), also_noted=tuple(also), sources=sources, stories=stories)
+
+
+def _failed(found: Sequence[Check]) -> tuple[str, ...]:
+    """The problems of the checks that failed, one per item."""
+    return tuple(p for c in found if not c.passed for p in c.why.split("; "))
+
+
+class _Composer:
+    """One composition's state: the pile, its English, and the citation numbers given so far (by first use)."""
+
+    def __init__(self, plan: Plan, pile: Pile, translations: Translations) -> None:
+        self.plan = plan
+        self.pile = pile
+        self.translations = translations
+        self.number = _Numbering()
+        # Figures are compared across every sentence of a story, most never printed: a claim carries a stand-in
+        # cite for its article, and only the sources of a difference that is printed get their number
+        # (``_renumbered``).
+        self.stand_in = {a.id: _STAND_IN + k for k, a in enumerate(pile.articles)}
+
+    def source(self, sid: str) -> SourceSentence:
+        """A sentence as printed support, numbering its article if this is its first use."""
+        article, index = self.pile.locate(sid)
+        original = article.sentences[index]
+        return SourceSentence(
+            source=self.number(article.id),
+            index=index,
+            original=original,
+            english=self.translations.get(original, article.language),
+            dates=date_notes(original, article.date),
+            article_id=article.id,
+        )
+
+    def english(self, sid: str) -> str:
+        """A sentence's English, without numbering anything."""
+        article, index = self.pile.locate(sid)
+        return self.translations.get(article.sentences[index], article.language)
+
+    def claim(self, sid: str) -> Claim:
+        """A sentence as a claim for the differences, cited by its article's stand-in number."""
+        article, index = self.pile.locate(sid)
+        return Claim(sid, article.sentences[index], self.english(sid), self.stand_in[article.id], article.date)
+
+    def rewrites(self, rewriter: Rewriter | None) -> tuple[list[list[str]], dict[tuple[int, int], str]]:
+        """The rewriter's bottom lines (per section, up to two sentences) and points (by section and fact)."""
+        sections = self.plan.sections
+        bottom_out: list[list[str]] = [[] for _ in sections]
+        point_out: dict[tuple[int, int], str] = {}
+        if rewriter is None or not sections:
+            return bottom_out, point_out
+        joined = [" ".join(self.english(f.lead) for f in sel.facts[: sel.bottom]) for sel in sections]
+        for k, out in enumerate(rewriter.summarise_batch(joined)):
+            bottom_out[k] = split_sentences(out)[:2]
+        keys = [(k, m) for k, sel in enumerate(sections) for m in range(sel.bottom, len(sel.facts))]
+        inputs = [" ".join(self.english(s) for s in sections[k].facts[m].support[:REWRITE_SUPPORT]) for k, m in keys]
+        if inputs:
+            for key, out in zip(keys, rewriter.summarise_batch(inputs)):
+                point_out[key] = (split_sentences(out) or [""])[0]
+        return bottom_out, point_out
+
+    def alone(self, facts: Sequence[Fact], story: Story) -> bool:
+        """Whether only one source tells these facts (the sentence is marked "one source")."""
+        return all(f.carried_by == 1 and not told_elsewhere(self.pile, f.lead, story) for f in facts)
+
+    def extractive(self, fact: Fact, rejected: tuple[Rejected, ...] = (), story: Story | None = None) -> BriefSentence:
+        """The fact printed as its lead sentence's translation."""
+        support = tuple(self.source(s) for s in fact.support)
+        lead = support[0]
+        return BriefSentence(
+            text=lead.english,
+            cites=tuple(sorted({s.source for s in support})),
+            generated=False,
+            support=support,
+            checks=translation_checks(lead.english, lead.original),
+            rejected=rejected,
+            single_source=story is not None and self.alone([fact], story),
+            notes=certain_notes(lead.english, lead, support),
+        )
+
+    def rewritten(self, text: str, facts: Sequence[Fact], found: Sequence[Check], story: Story) -> BriefSentence:
+        """A rewrite that passed its checks, cited by the support of the facts it draws on."""
+        support = tuple(dict.fromkeys(self.source(s) for f in facts for s in f.support))
+        notes = tuple(n for f in facts for n in certain_notes(text, self.source(f.lead), support))
+        return BriefSentence(
+            text=text,
+            cites=tuple(sorted({s.source for s in support})),
+            generated=True,
+            support=support,
+            checks=tuple(found),
+            single_source=self.alone(facts, story),
+            notes=tuple(dict.fromkeys(notes)),
+        )
+
+    def bottom_line(self, sel: Selection, generated_out: Sequence[str]) -> list[BriefSentence]:
+        """The section's bottom line: the rewrite when all of it passes, else the top facts (the first carrying
+        the rejected rewrite)."""
+        top = sel.facts[: sel.bottom]
+        rejected: list[Rejected] = []
+        generated = [g for g in generated_out if g.strip()]
+        if generated:
+            union = [self.english(s) for f in top for s in f.support]
+            verdicts = [checks(g, union) for g in generated]
+            if all(not _failed(v) for v in verdicts):
+                return [
+                    self.rewritten(text, _drawn(text, top, self.english), found, sel.story)
+                    for text, found in zip(generated, verdicts)
+                ]
+            rejected = [Rejected(g, _failed(v)) for g, v in zip(generated, verdicts) if _failed(v)]
+        return [self.extractive(f, tuple(rejected) if m == 0 else (), sel.story) for m, f in enumerate(top)]
+
+    def points(self, k: int, sel: Selection, point_out: Mapping[tuple[int, int], str]) -> list[BriefSentence]:
+        """The section's key points: each rewrite that passes its checks, else the fact's own sentence."""
+        points: list[BriefSentence] = []
+        for m in range(sel.bottom, len(sel.facts)):
+            fact = sel.facts[m]
+            out = point_out.get((k, m), "").strip()
+            if not out:
+                points.append(self.extractive(fact, story=sel.story))
+                continue
+            found = checks(out, [self.english(s) for s in fact.support[:REWRITE_SUPPORT]])
+            if not _failed(found):
+                points.append(self.rewritten(out, [fact], found, sel.story))
+            else:
+                points.append(self.extractive(fact, (Rejected(out, _failed(found)),), sel.story))
+        return points
+
+    def section(
+        self, k: int, sel: Selection, bottom_out: Sequence[str], point_out: Mapping[tuple[int, int], str]
+    ) -> Section:
+        """One story's section, its sources numbered in print order: bottom line, points, timeline, differences."""
+        pile = self.pile
+        bottom = self.bottom_line(sel, bottom_out)
+        points = self.points(k, sel, point_out)
+        heading = sel.heading
+        language = pile.by_id[heading.article_id].language
+        every = [f"{a}:{i}" for a in sel.story.article_ids for i in range(len(pile.by_id[a].sentences))]
+        timeline = _timeline(sel.timeline, pile, self.number, self.english)
+        differ = [_renumbered(d, pile, self.number) for d in _differences(sel.facts, self.claim, every)]
+        return Section(
+            story=sel.story.id,
+            heading=self.translations.get(heading.original, language),
+            heading_original=heading.original if language != "en" else None,
+            bottom_line=tuple(bottom),
+            points=tuple(points),
+            timeline=timeline,
+            differences=tuple(d for d in differ if d.kind != "update"),
+            updates=tuple(d for d in differ if d.kind == "update"),
+        )
+
+    def also_noted(self, noted: Noted) -> AlsoNoted:
+        """A story too small for a section: its headline's English, cited."""
+        article = self.pile.by_id[noted.heading.article_id]
+        return AlsoNoted(
+            story=noted.story.id,
+            text=self.translations.get(noted.heading.original, article.language),
+            cites=(self.number(article.id),),
+        )
 
 
 TOLD_ELSEWHERE = 0.5  # share of a sentence's content words in another publisher's article: it tells the fact too
@@ -266,10 +302,10 @@ def told_elsewhere(pile: Pile, sid: str, story: Story) -> bool:
     return False
 
 
-def _drawn(text: str, facts: Sequence[Fact], english: object) -> list[Fact]:
+def _drawn(text: str, facts: Sequence[Fact], english: Callable[[str], str]) -> list[Fact]:
     """The facts a rewritten bottom-line sentence draws on: those whose English shares most of its words."""
     words = content_words(text)
-    scores = [len(words & content_words(" ".join(english(s) for s in f.support))) for f in facts]  # type: ignore[operator]
+    scores = [len(words & content_words(" ".join(english(s) for s in f.support))) for f in facts]
     best = max(scores, default=0)
     return [f for f, s in zip(facts, scores) if best and s >= best / 2] or list(facts[:1])
 

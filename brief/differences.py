@@ -366,49 +366,13 @@ def _quantity(
     norm: str, text: str, offsets: list[int], start: int, end: int, value: Decimal, english: str | None
 ) -> tuple[Quantity, int]:
     """The figure at norm[start:end], with its scale, unit, qualifier and role; and where it ends in norm."""
-    rest = norm[end:]
-    scale: str | None = None
-    after = rest.split()
-    first = after[0] if after else ""
-    if (key := _word(first, _SCALES)) is not None and rest[:1].isspace():
-        scale, factor = _SCALES[key]
-        value *= factor
-        end += rest.index(first) + len(first)
-        # "16 مليونا و384 ألفا و403": a total written out in parts is one number, not a number in millions
-        if (more := _WRITTEN_OUT.match(norm, end)) is not None and more.end() > end:
-            value += Decimal(more["thousands"] or 0) * 1000 + Decimal(more["units"] or 0)
-            scale, end = None, more.end()
-        rest = norm[end:]
-        after = rest.split()
-    unit: tuple[str, str, str] | None = None
-    named = end
-    percent = _PERCENT.match(rest)
-    mark = _MATCH_MINUTE.search(norm[max(0, start - 20) : start])
-    if mark:
-        unit = ("match-minute", "minute", "minute")  # "في الدقيقة 89": a moment of a match, not a duration
-    elif percent:
-        unit = ("percent", "%", "%")
-        end += percent.end()
-    elif after and (key := _word(after[0], _UNITS)) is not None:
-        unit = _UNITS[key]
-        # "مقعدا،": the comma after the unit ends the figure's clause, and is no part of the figure
-        end += rest.index(after[0]) + len(after[0].rstrip(_PUNCTUATION))
-    elif after and (noun := _generic_noun(after[0])) is not None:
-        unit = (f"word:{noun}", "", "")
-        # The noun is the figure's unit, not its subject: what the figure is of lies around the two.
-        named = end + rest.index(after[0]) + len(after[0].rstrip(_PUNCTUATION))
+    value, scale, end = _scaled(norm, end, value)
+    unit, end, named = _unit_after(norm, start, end)
     before = norm[max(0, start - 40) : start]
     qualifier = _qualifier(before)
     if qualifier == "exact" and _AT_LEAST.match(norm, end):
         qualifier = "over"  # "20 شخصا على الأقل": at least twenty
-    role = next((_ROLES[k] for t in before.split()[-3:] if (k := _word(t, _ROLES)) is not None), None)
-    unit_name = unit[0] if unit else None
-    if unit_name in _ROLE_UNITS:
-        role, unit_name = unit_name, "person"
-    elif role is not None and unit_name is None:
-        unit_name = "person"  # "ارتفعت حصيلة القتلى إلى 30": thirty people
-    elif role is not None and unit_name is not None and unit_name not in ("person", "soldier", "child"):
-        role = None  # "مقتل ... بعد 3 أيام": the role word is about something else
+    role, unit_name = _role_and_unit(before, unit)
     return Quantity(
         value=value,
         unit=unit_name,
@@ -419,6 +383,57 @@ def _quantity(
         english=_english(value, scale, unit, role, qualifier, english),
         subject=_subject(norm, start, max(end, named), role),
     ), end
+
+
+def _scaled(norm: str, end: int, value: Decimal) -> tuple[Decimal, str | None, int]:
+    """The figure ending at norm[end] times the scale word after it ("3 ملايين"), that word's name, and the end."""
+    rest = norm[end:]
+    after = rest.split()
+    first = after[0] if after else ""
+    if (key := _word(first, _SCALES)) is None or not rest[:1].isspace():
+        return value, None, end
+    scale: str | None
+    scale, factor = _SCALES[key]
+    value *= factor
+    end += rest.index(first) + len(first)
+    # "16 مليونا و384 ألفا و403": a total written out in parts is one number, not a number in millions
+    if (more := _WRITTEN_OUT.match(norm, end)) is not None and more.end() > end:
+        value += Decimal(more["thousands"] or 0) * 1000 + Decimal(more["units"] or 0)
+        scale, end = None, more.end()
+    return value, scale, end
+
+
+def _unit_after(norm: str, start: int, end: int) -> tuple[tuple[str, str, str] | None, int, int]:
+    """The unit of the figure at norm[start:end] (None: none), where the figure ends with it, and where what it
+    is of may begin (past a generic noun that is its unit)."""
+    rest = norm[end:]
+    after = rest.split()
+    named = end
+    percent = _PERCENT.match(rest)
+    if _MATCH_MINUTE.search(norm[max(0, start - 20) : start]):
+        return ("match-minute", "minute", "minute"), end, named  # "في الدقيقة 89": a moment of a match, not a duration
+    if percent:
+        return ("percent", "%", "%"), end + percent.end(), named
+    if after and (key := _word(after[0], _UNITS)) is not None:
+        # "مقعدا،": the comma after the unit ends the figure's clause, and is no part of the figure
+        return _UNITS[key], end + rest.index(after[0]) + len(after[0].rstrip(_PUNCTUATION)), named
+    if after and (noun := _generic_noun(after[0])) is not None:
+        # The noun is the figure's unit, not its subject: what the figure is of lies around the two.
+        return (f"word:{noun}", "", ""), end, end + rest.index(after[0]) + len(after[0].rstrip(_PUNCTUATION))
+    return None, end, named
+
+
+def _role_and_unit(before: str, unit: tuple[str, str, str] | None) -> tuple[str | None, str | None]:
+    """The figure's role (from the words just before it, or its unit) and its unit's name, made to agree."""
+    role = next((_ROLES[k] for t in before.split()[-3:] if (k := _word(t, _ROLES)) is not None), None)
+    unit_name = unit[0] if unit else None
+    if unit_name in _ROLE_UNITS:
+        role, unit_name = unit_name, "person"
+    elif role is not None and unit_name is None:
+        unit_name = "person"  # "ارتفعت حصيلة القتلى إلى 30": thirty people
+    elif role is not None and unit_name is not None and unit_name not in ("person", "soldier", "child"):
+        role = None  # "مقتل ... بعد 3 أيام": the role word is about something else
+    return role, unit_name
 
 
 def _quantity_of(
@@ -633,7 +648,7 @@ def _changed(one: Said, other: Said) -> bool:
     """Two figures of one count that differ because it changed: reported on different days (a count of people,
     seats or votes), either says the count is still in progress (``_PARTIAL``), either says it rose to its figure
     or the lower says it was early (``_RISE``, ``_EARLY``)."""
-    (a, x), (b, y) = one, other
+    (a, x), (b, _) = one, other
     counted = x.role is not None or x.unit in ("person", "seat", "vote")
     if counted and a.published and b.published and a.published != b.published:
         return True

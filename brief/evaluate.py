@@ -38,7 +38,7 @@ import json
 import re
 import tempfile
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -175,8 +175,23 @@ def load_gold(folder: Path) -> Gold:
                 raise ConfigError(f"{path}: {where} names {f!r}, which is not in {folder}")
         return tuple(value)
 
+    stories = _gold_stories(data["stories"], path, files)
+    singles = files(data.get("singles") or [], "singles")
+    ids = {s.id for s in stories}
+    disagreements = _gold_disagreements(data.get("disagreements") or [], path, ids, files)
+    events = _gold_timeline(data.get("timeline") or {}, path, ids, files)
+    names = _gold_names(data.get("names") or [], path)
+    return Gold(folder.name, folder, tuple(stories), singles, tuple(disagreements), tuple(events), tuple(names))
+
+
+# A checker of one list of file names in gold.yaml: (the value, where it is, for the message) -> the names.
+_Files = Callable[[Any, str], tuple[str, ...]]
+
+
+def _gold_stories(raw_stories: dict[Any, Any], path: Path, files: _Files) -> list[Story]:
+    """gold.yaml's stories: each with its files and facts (a fact is a substring or a list of alternatives)."""
     stories = []
-    for sid, raw in data["stories"].items():
+    for sid, raw in raw_stories.items():
         if not isinstance(raw, dict):
             raise ConfigError(f"{path}: story {sid!r} must have files and facts")
         facts = []
@@ -186,16 +201,24 @@ def load_gold(folder: Path) -> Gold:
                 raise ConfigError(f"{path}: story {sid!r}: a fact is an Arabic substring or a list of them")
             facts.append(tuple(alternatives))
         stories.append(Story(str(sid), files(raw.get("files"), f"story {sid!r} files"), tuple(facts)))
-    singles = files(data.get("singles") or [], "singles")
-    ids = {s.id for s in stories}
+    return stories
+
+
+def _gold_disagreements(raw_list: list[Any], path: Path, ids: set[str], files: _Files) -> list[Disagreement]:
+    """gold.yaml's disagreements: a known story and two or more values, each with the files that say it."""
     disagreements = []
-    for k, raw in enumerate(data.get("disagreements") or []):
+    for k, raw in enumerate(raw_list):
         if raw.get("story") not in ids or len(raw.get("values") or []) < 2:
             raise ConfigError(f"{path}: disagreement {k + 1} needs a known story and two or more values")
         values = tuple((str(v["value"]), files(v.get("files"), f"disagreement {k + 1} files")) for v in raw["values"])
         disagreements.append(Disagreement(raw["story"], str(raw.get("what", "")), values))
+    return disagreements
+
+
+def _gold_timeline(raw_timeline: dict[Any, Any], path: Path, ids: set[str], files: _Files) -> list[Event]:
+    """gold.yaml's timeline: per known story, dated events (YYYY-MM or YYYY-MM-DD) with their files."""
     events = []
-    for sid, raw_events in (data.get("timeline") or {}).items():
+    for sid, raw_events in raw_timeline.items():
         if sid not in ids:
             raise ConfigError(f"{path}: timeline of unknown story {sid!r}")
         for raw in raw_events:
@@ -203,13 +226,18 @@ def load_gold(folder: Path) -> Gold:
             if not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", date):
                 raise ConfigError(f"{path}: timeline date {date!r} is not YYYY-MM or YYYY-MM-DD")
             events.append(Event(sid, date, files(raw.get("files"), f"timeline event {date} files")))
+    return events
+
+
+def _gold_names(raw_names: list[Any], path: Path) -> list[NameGroup]:
+    """gold.yaml's name groups: an Arabic name and two or more spellings of it."""
     names = []
-    for raw in data.get("names") or []:
+    for raw in raw_names:
         variants = raw.get("variants") if isinstance(raw, dict) else None
         if not isinstance(variants, list) or len(variants) < 2:
             raise ConfigError(f"{path}: a name group needs two or more variants")
         names.append(NameGroup(str(raw.get("arabic", "")), tuple(str(v) for v in variants)))
-    return Gold(folder.name, folder, tuple(stories), singles, tuple(disagreements), tuple(events), tuple(names))
+    return names
 
 
 def _is_set(folder: Path) -> bool:
@@ -492,13 +520,13 @@ class Scorer:
         """Per story with gold events, how many a section's timeline shows (same date, a source reporting it)."""
         shown: list[tuple[str, set[str]]] = []
         for section in self.view.sections:
-            for event in section.timeline:
+            for item in section.timeline:
                 files: set[str] = set()
-                for n in event.get("cites") or []:
+                for n in item.get("cites") or []:
                     files |= self.files_of.get(int(n), set())
-                if str(event.get("sentence_id")) in self.sentence_by_id:
-                    files |= self.sentence_by_id[str(event.get("sentence_id"))][0]
-                shown.append((str(event.get("date") or ""), files))
+                if str(item.get("sentence_id")) in self.sentence_by_id:
+                    files |= self.sentence_by_id[str(item.get("sentence_id"))][0]
+                shown.append((str(item.get("date") or ""), files))
         found: dict[str, int] = {}
         missed: list[str] = []
         for event in self.gold.timeline:
@@ -802,19 +830,29 @@ def table(results: Sequence[SetResult]) -> str:
 def _sets_table(results: Sequence[SetResult]) -> str:
     header = ["set", *(label for _, label in COLUMNS)]
     rows = [[r.name, *(_cell(r, key) for key, _ in COLUMNS)] for r in results]
+    rows.append(_all_row(results))
+    return _aligned([header, *rows])
+
+
+def _all_row(results: Sequence[SetResult]) -> list[str]:
+    """The sets table's last row: every column summed over the sets (facts and timeline as found/total)."""
     covered = sum(v for r in results for k, v in r.scores.items() if k.startswith("facts."))
     total = sum(sum(r.details["facts_total"].values()) for r in results)
     per_story = [v for r in results for k, v in r.scores.items() if k.startswith("facts.")]
     sums = {key: sum(r.scores.get(key, 0) for r in results) for key, _ in COLUMNS}
     found = sum(v for r in results for k, v in r.scores.items() if k.startswith("timeline."))
     events = sum(sum(r.details["timeline_total"].values()) for r in results)
-    rows.append([
+    return [
         "all", f"{covered}/{total} (min {min(per_story, default=0)})", *(str(sums[k]) for k, _ in COLUMNS[1:7]),
         f"{found}/{events}", f"{sums['disagreements']}/{sum(r.details['disagreements_total'] for r in results)}",
         str(sums["name_variants_left"]), str(sums["texts_translated"]), str(sums["words"]),
-    ])  # fmt: skip
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [header, *rows]]
+    ]  # fmt: skip
+
+
+def _aligned(rows: Sequence[Sequence[str]]) -> str:
+    """Rows as text columns, each as wide as its widest cell, with a rule under the first (the header)."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 

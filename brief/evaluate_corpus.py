@@ -286,7 +286,8 @@ class CorpusScorer:
 
     def merged_and_split(self) -> tuple[list[list[str]], list[str]]:
         """Found stories holding two or more labelled stories; labelled stories in two or more found stories."""
-        merged, where = [], {}
+        merged: list[list[str]] = []
+        where: dict[str, set[str]] = {}
         for sid, files in self.found_files.items():
             stories = sorted(s for s in self._labelled(files) if not s.startswith("X:"))
             if len(stories) > 1:
@@ -404,7 +405,8 @@ class CorpusScorer:
     def differences(self) -> tuple[list[str], list[str], int, int, list[str]]:
         """False flags, rising figures flagged as conflicts, and labelled differences of printed stories flagged."""
         flagged = self._flagged()
-        false, rising = [], []
+        false: list[str] = []
+        rising: list[str] = []
         for _, sides, text in flagged:
             if any(self._matches(sides, d) for d in self.labels.differences):
                 continue
@@ -622,29 +624,7 @@ def table(rows: Sequence[tuple[str, Mapping[str, int], Mapping[str, Any]]]) -> s
     header = ["folder", *(label for _, label in COLUMNS)]
     body = [[name, *(_cell(s, d, key) for key, _ in COLUMNS)] for name, s, d in rows]
     if len(rows) > 1:
-        total: list[str] = ["all"]
-        for key, _ in COLUMNS:
-            if key == "printed":
-                total.append(
-                    f"{sum(s['printed_stories'] for _, s, _ in rows)}/{sum(d['stories_total'] for _, _, d in rows)}"
-                )
-            elif key == "weight":
-                got = sum(
-                    v
-                    for _, s, _ in rows
-                    for k, v in s.items()
-                    if k.startswith("weight.")
-                )
-                total.append(
-                    f"{got}/{sum(sum(d['weight_total'].values()) for _, _, d in rows)}"
-                )
-            elif key == "differences_flagged":
-                total.append(
-                    f"{sum(s[key] for _, s, _ in rows)}/{sum(d['differences_flaggable'] for _, _, d in rows)}"
-                )
-            else:
-                total.append(str(sum(s.get(key, 0) for _, s, _ in rows)))
-        body.append(total)
+        body.append(["all", *(_total_cell(key, rows) for key, _ in COLUMNS)])
     widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
     lines = [
         "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
@@ -652,6 +632,18 @@ def table(rows: Sequence[tuple[str, Mapping[str, int], Mapping[str, Any]]]) -> s
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def _total_cell(key: str, rows: Sequence[tuple[str, Mapping[str, int], Mapping[str, Any]]]) -> str:
+    """One column of the total row: a sum, or found/total where the column is a share."""
+    if key == "printed":
+        return f"{sum(s['printed_stories'] for _, s, _ in rows)}/{sum(d['stories_total'] for _, _, d in rows)}"
+    if key == "weight":
+        got = sum(v for _, s, _ in rows for k, v in s.items() if k.startswith("weight."))
+        return f"{got}/{sum(sum(d['weight_total'].values()) for _, _, d in rows)}"
+    if key == "differences_flagged":
+        return f"{sum(s[key] for _, s, _ in rows)}/{sum(d['differences_flaggable'] for _, _, d in rows)}"
+    return str(sum(s.get(key, 0) for _, s, _ in rows))
 
 
 TARGETS: tuple[tuple[str, str, Any], ...] = (

@@ -326,11 +326,11 @@ def show(env: Mapping[str, str], *, runner: Runner = run_command) -> list[Entry]
         at = f"{match[1]}:{match[2]}" if match else "?"
         entries.append(Entry(SYSTEMD, profile, at, str(timer), state))
     for line in _read_crontab(runner, missing_ok=True):
-        profile = _marked(line)
-        if profile is not None:
+        marked = _marked(line)
+        if marked is not None:
             fields = line.split()
             at = f"{int(fields[1]):02d}:{int(fields[0]):02d}" if fields[0].isdigit() and fields[1].isdigit() else "?"
-            entries.append(Entry(CRON, profile, at, "crontab", "installed"))
+            entries.append(Entry(CRON, marked, at, "crontab", "installed"))
     return entries
 
 

@@ -618,12 +618,7 @@ def plan(
     """
     noted_as = {s.id: h for s in stories if (h := noted_heading(s, pile, avoid)) is not None}
     stories = [s for s in stories if s.id in noted_as]
-    # ``first``: stories the reader asked for (watched, on the beat) get a section whatever their coverage
-    multi = [s for s in stories if s.publishers >= 2 or s.id in first]
-    if not multi:  # a pile of unrelated articles (or one article): no coverage to rank by, so the first get sections
-        multi = list(stories[:SECTIONS_WITHOUT_COVERAGE])
-    headings = {s.id: h for s in multi if (h := heading_of(s, pile, avoid)) is not None}
-    multi = [s for s in multi if s.id in headings]
+    multi, headings = _section_candidates(stories, pile, first, avoid)
     singles = [s for s in stories if s not in multi]
 
     def line_cost(h: Heading) -> int:
@@ -650,3 +645,15 @@ def plan(
         left_out=left,
         budget=budget_words,
     )
+
+
+def _section_candidates(
+    stories: Sequence[Story], pile: Pile, first: frozenset[str], avoid: frozenset[str]
+) -> tuple[list[Story], dict[str, Heading]]:
+    """The stories that may get a section, in order, with their headings (a story with no heading left cannot)."""
+    # ``first``: stories the reader asked for (watched, on the beat) get a section whatever their coverage
+    multi = [s for s in stories if s.publishers >= 2 or s.id in first]
+    if not multi:  # a pile of unrelated articles (or one article): no coverage to rank by, so the first get sections
+        multi = list(stories[:SECTIONS_WITHOUT_COVERAGE])
+    headings = {s.id: h for s in multi if (h := heading_of(s, pile, avoid)) is not None}
+    return [s for s in multi if s.id in headings], headings

@@ -114,60 +114,78 @@ _DATE_META = (
 
 def _page_metadata(root: Any) -> Extracted:
     """Headline, publisher, publication date, canonical URL and author as the markup declares them."""
-
-    def meta(*names: str) -> Iterator[str]:
-        for name in names:
-            attrs = " or ".join(f"{_LOWER.format(a)}=$name" for a in ("@property", "@name", "@itemprop"))
-            for value in root.xpath(f"//meta[{attrs}]/@content", name=name):
-                if value.strip():
-                    yield " ".join(value.split())
-
     ld = list(_json_ld(root.xpath("//script[contains(@type, 'ld+json')]/text()")))
     article = next((d for d in ld if _types(d) & _ARTICLE_TYPES), None) or next(
         (d for d in ld if "datePublished" in d or "headline" in d), {}
     )
+    title, publisher = _title_and_publisher(root, article, ld)
+    return Extracted(
+        "", title=title, publisher=publisher, date=_page_date(root, article), url=_page_url(root, article),
+        byline=_byline(root, article),
+    )
 
-    publisher = next(meta("og:site_name"), None) or _name(article.get("publisher"))
+
+def _meta(root: Any, *names: str) -> Iterator[str]:
+    """The content of the page's <meta> tags of these names (property, name or itemprop), in order, squashed."""
+    for name in names:
+        attrs = " or ".join(f"{_LOWER.format(a)}=$name" for a in ("@property", "@name", "@itemprop"))
+        for value in root.xpath(f"//meta[{attrs}]/@content", name=name):
+            if value.strip():
+                yield " ".join(value.split())
+
+
+def _title_and_publisher(root: Any, article: dict[str, Any], ld: list[dict[str, Any]]) -> tuple[str | None, str | None]:
+    """The page's headline (the site's name taken off it) and its publisher."""
+    publisher = next(_meta(root, "og:site_name"), None) or _name(article.get("publisher"))
     publisher = publisher or next((n for d in ld if _types(d) & _SITE_TYPES and (n := _name(d))), None)
-    publisher = publisher or next(meta("application-name", "publisher", "dc.publisher"), None)
+    publisher = publisher or next(_meta(root, "application-name", "publisher", "dc.publisher"), None)
 
     h1 = next((_squash(el.text_content()) for el in root.xpath(f"//h1{_OUTSIDE_FURNITURE}")), None)
     titles = root.xpath("//title/text()")
     title = (
-        next(meta("og:title", "twitter:title"), None)
+        next(_meta(root, "og:title", "twitter:title"), None)
         or _text(article.get("headline"))
         or h1
         or (_squash(titles[0]) if titles else None)
     )
     if publisher is None and titles:  # no site name declared: "headline | site" in <title> still says it
-        declared = next(meta("og:title", "twitter:title"), None) or _text(article.get("headline")) or h1
-        publisher = _site_in_title(_squash(titles[0]), declared)
+        headline = next(_meta(root, "og:title", "twitter:title"), None) or _text(article.get("headline")) or h1
+        publisher = _site_in_title(_squash(titles[0]), headline)
     if title and publisher:  # "headline | site" or "site - headline"; the site's name alone is no headline
         escaped = re.escape(publisher)
         title = re.sub(rf"^{escaped}\s*[|\-–—:»]\s*|\s*[|\-–—:«]\s*{escaped}$", "", title) or title
         title = None if normalise_for_matching(title) == normalise_for_matching(publisher) else title
+    return title, publisher
 
-    declared = [*meta(*_DATE_META[:2]), _text(article.get("datePublished")), *meta(*_DATE_META[2:])]
+
+def _page_date(root: Any, article: dict[str, Any]) -> dt.date | None:
+    """The first publication date the page declares: meta tags, JSON-LD, then <time> in the article first."""
+    declared = [*_meta(root, *_DATE_META[:2]), _text(article.get("datePublished")), *_meta(root, *_DATE_META[2:])]
     declared += root.xpath("//*[@itemprop='datePublished']/@datetime")
     for scope in ("//article", "//main", ""):
         declared += root.xpath(f"{scope}//time{_OUTSIDE_FURNITURE}/@datetime")
     declared += [_squash(t.text_content()) for t in root.xpath(f"//time{_OUTSIDE_FURNITURE}")]
-    date = next((found for value in declared if value and (found := _declared_date(value))), None)
+    return next((found for value in declared if value and (found := _declared_date(value))), None)
 
+
+def _page_url(root: Any, article: dict[str, Any]) -> str | None:
+    """The page's own address as it declares it: canonical link, Open Graph, then JSON-LD."""
     canonical = root.xpath("//link[@rel='canonical' or @rel='Canonical']/@href")
     entity = article.get("mainEntityOfPage")
-    url = next(
-        (u.strip() for u in [*canonical, *meta("og:url"), _text(article.get("url")), _name(entity, "@id"), _text(entity)]
+    return next(
+        (u.strip() for u in [*canonical, *_meta(root, "og:url"), _text(article.get("url")), _name(entity, "@id"), _text(entity)]
          if u and u.strip()),
         None,
     )
 
+
+def _byline(root: Any, article: dict[str, Any]) -> str | None:
+    """The authors' names (JSON-LD, else author meta tags that are not addresses), joined."""
     authors = article.get("author")
     names = [n for a in (authors if isinstance(authors, list) else [authors]) if (n := _name(a) or _text(a))]
-    byline = ", ".join(dict.fromkeys(names)) or next(
-        (a for a in meta("author", "article:author", "dc.creator") if not re.match(r"https?://", a)), None
+    return ", ".join(dict.fromkeys(names)) or next(
+        (a for a in _meta(root, "author", "article:author", "dc.creator") if not re.match(r"https?://", a)), None
     )
-    return Extracted("", title=title, publisher=publisher, date=date, url=url, byline=byline)
 
 
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " « ", " » ")
@@ -339,10 +357,15 @@ def extract_html_trafilatura(html: str) -> Extracted:
     main = [line for line in main if not _TABLE_ROW.match(line)]
     if metadata.title is None or metadata.date is None:
         main = _restore_header(main, blocks, keys)
+    return dataclasses.replace(metadata, text="\n\n".join(main), dropped=_dropped(main, rows, blocks, keys))
+
+
+def _dropped(main: list[str], rows: list[str], blocks: list[_Block], keys: list[str]) -> tuple[Dropped, ...]:
+    """What the extraction leaves out: the page's blocks outside the main content, and its table rows."""
     kept = {_key(line) for line in main} | {_key(cell) for row in rows for cell in row.split("|")}
     dropped = [Dropped(b.text, OUTSIDE_MAIN) for b, key in zip(blocks, keys) if key not in kept]
     dropped += [Dropped(cells, TABLE) for row in rows if (cells := _table_cells(row))]
-    return dataclasses.replace(metadata, text="\n\n".join(main), dropped=tuple(dropped))
+    return tuple(dropped)
 
 
 def _trafilatura_lines(root: Any) -> list[str]:

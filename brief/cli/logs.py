@@ -18,11 +18,14 @@ import json
 import os
 import sys
 from collections.abc import Mapping
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from brief.cli.app import JsonOpt, _fail, app, shown, text
+
+if TYPE_CHECKING:
+    from brief.store.records import RunRecord
 
 logs_app = typer.Typer(help="List past runs, or show one in full.", invoke_without_command=True)
 app.add_typer(logs_app, name="logs")
@@ -75,6 +78,24 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     """Show one run in full: command, inputs, models, timings, counts, error and its brief."""
+    run = _load_run(n)
+    if as_json:
+        print(json.dumps(_run_json(run, full=True), ensure_ascii=False, indent=2))
+        return
+    rows = _run_rows(run) + _brief_rows(run)
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"Run {run.id}", title_justify="left", show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    for key, value in rows:
+        table.add_row(key, Text(value))  # user text was escaped (``shown``) above; Text is never read as markup
+    _print(table)
+
+
+def _load_run(n: int) -> RunRecord:
+    """Run n from the store; any failure (no store, no such run, a damaged store) is printed and exits."""
     try:
         store = _open()
         if store is None:
@@ -84,12 +105,14 @@ def show(
 
             raise InputError(f"no run {n}: there are no runs yet (no store at {db_path(data_home(os.environ))})")
         with store:
-            run = store.run(n)
+            return store.run(n)
     except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
         _fail(err)
-    if as_json:
-        print(json.dumps(_run_json(run, full=True), ensure_ascii=False, indent=2))
-        return
+        raise  # not reached: _fail exits (it is typed -> None in brief.cli.app, so mypy needs telling)
+
+
+def _run_rows(run: RunRecord) -> list[tuple[str, str]]:
+    """The run's own lines for ``logs show``: when, status, command, inputs, models, timings, counts, error."""
     rows: list[tuple[str, str]] = [
         ("started", _when(run.started, seconds=True)),
         ("finished", f"{_when(run.finished, seconds=True)} (took {_took(run.duration)})" if run.finished else "-"),
@@ -110,22 +133,21 @@ def show(
         rows.append(("counts", "\n".join(f"{name.replace('_', ' ')}: {v}" for name, v in others.items())))
     if run.error:
         rows.append(("error", shown(run.error, newlines=True)))
-    if run.brief is not None:
-        rows.append(("brief", shown(run.brief.title)))
-        rows.append(("made", _when(run.brief.made_at, seconds=True)))
-        rows.append(("written to", shown(run.brief.output or "stdout")))
-        rows.append(("sources", str(len(run.brief.article_ids))))
-    elif run.output:
-        rows.append(("output", shown(run.output)))
-    from rich.table import Table
-    from rich.text import Text
+    return rows
 
-    table = Table(title=f"Run {run.id}", title_justify="left", show_header=False, box=None, pad_edge=False)
-    table.add_column(style="bold")
-    table.add_column(overflow="fold")
-    for key, value in rows:
-        table.add_row(key, Text(value))  # user text was escaped (``shown``) above; Text is never read as markup
-    _print(table)
+
+def _brief_rows(run: RunRecord) -> list[tuple[str, str]]:
+    """The lines about what the run made: its brief and where it went, or only its output."""
+    if run.brief is not None:
+        return [
+            ("brief", shown(run.brief.title)),
+            ("made", _when(run.brief.made_at, seconds=True)),
+            ("written to", shown(run.brief.output or "stdout")),
+            ("sources", str(len(run.brief.article_ids))),
+        ]
+    if run.output:
+        return [("output", shown(run.output))]
+    return []
 
 
 def _open():  # noqa: ANN202 - brief.store is imported lazily, so the annotation would be a string anyway

@@ -176,61 +176,21 @@ def resolve(
         "glossary": glossary,
     }
     layers: list[tuple[str, dict[str, object]]] = [
-        ("flag", {key: _flag_value(key, value) for key, value in flags.items() if value is not None})
+        ("flag", {key: _flag_value(key, value) for key, value in flags.items() if value is not None}),
+        ("env", _env_layer(env)),
     ]
-    env_layer: dict[str, object] = {}
-    for key, variable in ENV_VARS.items():
-        text = env.get(variable, "").strip()
-        if text:
-            env_layer[key] = _env_value(key, text, variable)
-    layers.append(("env", env_layer))
-
     user = load_user_config(env)
-    chosen, profile_origin = profile, "flag --profile"
-    if chosen is None and env.get("BRIEF_PROFILE", "").strip():
-        chosen, profile_origin = env["BRIEF_PROFILE"].strip(), "env BRIEF_PROFILE"
+    chosen, profile_origin = _chosen_profile(profile, env)
     if chosen is not None:
         layers.append((f"profile {chosen}", dict(user.profile(chosen))))
     layers.append((DEFAULTS, dict(user.defaults)))
+    values, origins = _merge(layers)
+    words_value = _checked_words(values, origins)
+    max_value = _checked_max_articles(values, origins)
 
-    values: dict[str, object] = {}
-    origins: dict[str, str] = {}
-    for key in PROFILE_KEYS:
-        for origin, layer in layers:
-            if key in layer:
-                values[key], origins[key] = layer[key], _origin(origin, key)
-                break
-        else:
-            origins[key] = BUILT_IN
-    # output and output_dir are two spellings of one choice: where the brief goes. The layer that names
-    # either decides; a lower layer's other spelling must not creep back in.
-    for key, other in (("output", "output_dir"), ("output_dir", "output")):
-        if key in values and other in values and _rank(origins[key]) < _rank(origins[other]):
-            del values[other]
-            origins[other] = origins[key]
-    if "output" in values and "output_dir" in values:  # both from one layer: only flags and env can get here
-        raise ConfigError(
-            f"both {FLAGS['output']} and {FLAGS['output_dir']} are given ({origins['output']}); choose one"
-        )
-
-    words_value = int(values.get("words", DEFAULT_WORDS))  # type: ignore[call-overload]
-    if words_value < MIN_WORDS:
-        origin = origins["words"]
-        said = f"--words {words_value}" if origin.startswith("flag") else f"words {words_value} ({origin})"
-        error = UsageError if origin.startswith("flag") else ConfigError  # typed on the command line: exit 2
-        raise error(f"{said} is too small for a brief; use at least {MIN_WORDS}")
-
-    max_value = int(values.get("max_articles", DEFAULT_MAX_ARTICLES))  # type: ignore[call-overload]
-    if max_value < 1:
-        origin = origins["max_articles"]
-        if origin.startswith("flag"):
-            raise UsageError(f"--max-articles {max_value}: brief at least one article")
-        raise ConfigError(f"max_articles {max_value} ({origin}): brief at least one article")
-
-    origins["profile"] = profile_origin if chosen is not None else BUILT_IN
-    home_set = bool(env.get("BRIEF_HOME", "").strip())
-    origins["home"] = "env BRIEF_HOME" if home_set else BUILT_IN
-    offline = any(env.get(name, "").strip().lower() in _TRUE for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
+    origins["profile"] = profile_origin
+    origins["home"] = "env BRIEF_HOME" if env.get("BRIEF_HOME", "").strip() else BUILT_IN
+    offline = _offline(env)
     origins["offline"] = "env HF_HUB_OFFLINE/TRANSFORMERS_OFFLINE" if offline else BUILT_IN
     registry = values.get("models") or packaged_registry()
     return Settings(
@@ -259,6 +219,76 @@ def resolve(
         config_file=user.path,
         origins=MappingProxyType(origins),
     )
+
+
+def _chosen_profile(profile: str | None, env: Mapping[str, str]) -> tuple[str | None, str]:
+    """The profile asked for (flag, else BRIEF_PROFILE) and where that came from; none: (None, built-in)."""
+    if profile is not None:
+        return profile, "flag --profile"
+    if env.get("BRIEF_PROFILE", "").strip():
+        return env["BRIEF_PROFILE"].strip(), "env BRIEF_PROFILE"
+    return None, BUILT_IN
+
+
+def _env_layer(env: Mapping[str, str]) -> dict[str, object]:
+    """The settings given by BRIEF_* variables, parsed; blank variables count as not set."""
+    layer: dict[str, object] = {}
+    for key, variable in ENV_VARS.items():
+        text = env.get(variable, "").strip()
+        if text:
+            layer[key] = _env_value(key, text, variable)
+    return layer
+
+
+def _merge(layers: Sequence[tuple[str, dict[str, object]]]) -> tuple[dict[str, object], dict[str, str]]:
+    """Each key's value from the strongest layer that has it, and where each came from (built-in when none)."""
+    values: dict[str, object] = {}
+    origins: dict[str, str] = {}
+    for key in PROFILE_KEYS:
+        for origin, layer in layers:
+            if key in layer:
+                values[key], origins[key] = layer[key], _origin(origin, key)
+                break
+        else:
+            origins[key] = BUILT_IN
+    # output and output_dir are two spellings of one choice: where the brief goes. The layer that names
+    # either decides; a lower layer's other spelling must not creep back in.
+    for key, other in (("output", "output_dir"), ("output_dir", "output")):
+        if key in values and other in values and _rank(origins[key]) < _rank(origins[other]):
+            del values[other]
+            origins[other] = origins[key]
+    if "output" in values and "output_dir" in values:  # both from one layer: only flags and env can get here
+        raise ConfigError(
+            f"both {FLAGS['output']} and {FLAGS['output_dir']} are given ({origins['output']}); choose one"
+        )
+    return values, origins
+
+
+def _checked_words(values: Mapping[str, object], origins: Mapping[str, str]) -> int:
+    """The word budget, refused when too small for a brief (a usage error when typed as a flag)."""
+    words_value = int(values.get("words", DEFAULT_WORDS))  # type: ignore[call-overload]
+    if words_value < MIN_WORDS:
+        origin = origins["words"]
+        said = f"--words {words_value}" if origin.startswith("flag") else f"words {words_value} ({origin})"
+        error = UsageError if origin.startswith("flag") else ConfigError  # typed on the command line: exit 2
+        raise error(f"{said} is too small for a brief; use at least {MIN_WORDS}")
+    return words_value
+
+
+def _checked_max_articles(values: Mapping[str, object], origins: Mapping[str, str]) -> int:
+    """The article cap, refused below one (a usage error when typed as a flag)."""
+    max_value = int(values.get("max_articles", DEFAULT_MAX_ARTICLES))  # type: ignore[call-overload]
+    if max_value < 1:
+        origin = origins["max_articles"]
+        if origin.startswith("flag"):
+            raise UsageError(f"--max-articles {max_value}: brief at least one article")
+        raise ConfigError(f"max_articles {max_value} ({origin}): brief at least one article")
+    return max_value
+
+
+def _offline(env: Mapping[str, str]) -> bool:
+    """Whether the environment asks the hub libraries to stay offline."""
+    return any(env.get(name, "").strip().lower() in _TRUE for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
 
 
 def _web_settings(env: Mapping[str, str], timeout: float | None) -> WebSettings:

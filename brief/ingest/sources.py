@@ -210,43 +210,16 @@ def _source(entry: object, n: int, base: Path) -> Source:
         raise ConfigError(
             f"source #{n}: expected a mapping with a name and one of {_one_of()}, not {_kind_of(entry)}"
         )
-    name = entry.get("name")
-    if name is None:
-        raise ConfigError(f"source #{n}: missing 'name'")
-    if not isinstance(name, str) or not name.strip():
-        raise ConfigError(f"source #{n}: 'name' must be a non-empty text, not {name!r}")
-    name = name.strip()
+    name = _source_name(entry, n)
     label = f"source {name!r}"
     unknown = sorted(str(key) for key in entry if key not in SOURCE_KEYS)
     if unknown:
         raise ConfigError(f"{label}: unknown key {unknown[0]!r}; valid keys: {', '.join(sorted(SOURCE_KEYS))}")
-    kinds = [kind for kind in SOURCE_KINDS if kind in entry]
-    if not kinds:
-        raise ConfigError(f"{label}: needs one of {_one_of()}")
-    if len(kinds) > 1:
-        raise ConfigError(f"{label}: has both {kinds[0]} and {kinds[1]}; give exactly one of {_one_of()}")
-    kind = kinds[0]
-    value = entry[kind]
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"{label}: {kind} must be a non-empty text, not {value!r}")
-    value = value.strip()
-    if kind in ("url", "feed"):
-        if not is_url(value):
-            raise ConfigError(f"{label}: {kind} {value!r} is not an http:// or https:// address")
-        where = value
-    else:
-        if is_url(value):
-            raise ConfigError(f"{label}: {kind} {value!r} is a web address; use url: or feed: for it")
-        where = os.path.normpath(base / Path(value).expanduser())  # absolute stays; "cfg/../news" is "news"
+    kind, where = _source_where(entry, label, base)
     publisher = entry.get("publisher")
     if publisher is not None and (not isinstance(publisher, str) or not publisher.strip()):
         raise ConfigError(f"{label}: publisher must be a non-empty text, not {publisher!r}")
-    limit = entry.get("limit")
-    if limit is not None:
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            raise ConfigError(f"{label}: limit must be a whole number of at least 1, not {limit!r}")
-        if kind == "file":
-            raise ConfigError(f"{label}: limit is for feeds, pages that are feeds, and folders, not a single file")
+    limit = _source_limit(entry, label, kind)
     allow_private = entry.get("allow_private", False)
     if not isinstance(allow_private, bool):
         raise ConfigError(f"{label}: allow_private must be true or false, not {allow_private!r}")
@@ -262,6 +235,49 @@ def _source(entry: object, n: int, base: Path) -> Source:
     )
 
 
+def _source_name(entry: dict[object, object], n: int) -> str:
+    """The source's name, stripped; refused when missing or blank."""
+    name = entry.get("name")
+    if name is None:
+        raise ConfigError(f"source #{n}: missing 'name'")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"source #{n}: 'name' must be a non-empty text, not {name!r}")
+    return name.strip()
+
+
+def _source_where(entry: dict[object, object], label: str, base: Path) -> tuple[str, str]:
+    """The source's one kind and where it is: an address for url/feed, a normalised path (from base) otherwise."""
+    kinds = [kind for kind in SOURCE_KINDS if kind in entry]
+    if not kinds:
+        raise ConfigError(f"{label}: needs one of {_one_of()}")
+    if len(kinds) > 1:
+        raise ConfigError(f"{label}: has both {kinds[0]} and {kinds[1]}; give exactly one of {_one_of()}")
+    kind = kinds[0]
+    value = entry[kind]
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{label}: {kind} must be a non-empty text, not {value!r}")
+    value = value.strip()
+    if kind in ("url", "feed"):
+        if not is_url(value):
+            raise ConfigError(f"{label}: {kind} {value!r} is not an http:// or https:// address")
+        return kind, value
+    if is_url(value):
+        raise ConfigError(f"{label}: {kind} {value!r} is a web address; use url: or feed: for it")
+    return kind, os.path.normpath(base / Path(value).expanduser())  # absolute stays; "cfg/../news" is "news"
+
+
+def _source_limit(entry: dict[object, object], label: str, kind: str) -> int | None:
+    """How many items the source may give (None: no limit); a single file takes none."""
+    limit = entry.get("limit")
+    if limit is None:
+        return None
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ConfigError(f"{label}: limit must be a whole number of at least 1, not {limit!r}")
+    if kind == "file":
+        raise ConfigError(f"{label}: limit is for feeds, pages that are feeds, and folders, not a single file")
+    return limit
+
+
 def _suffixes() -> str:
     names = sorted(SUFFIX_KINDS)
     return ", ".join(names[:-1]) + f" or {names[-1]}"
@@ -274,4 +290,5 @@ def _one_of() -> str:
 def _kind_of(value: object) -> str:
     if value is None:
         return "nothing"
-    return {dict: "a mapping", list: "a list", str: "a text"}.get(type(value), type(value).__name__)
+    names: dict[type, str] = {dict: "a mapping", list: "a list", str: "a text"}
+    return names.get(type(value), type(value).__name__)

