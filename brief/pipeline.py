@@ -128,8 +128,7 @@ def make(
     if all(a.language == "en" for a in articles):
         del specs["translator"]  # nothing to translate, so no translator to fetch
     _find_models(specs, settings, reporter, stats)
-    translator = _wrapped(_backend(specs["translator"], settings, store, stats, reporter), "CachedTranslator", store) \
-        if "translator" in specs else None
+    translator = _translator(specs, settings, store, stats, reporter)
     articles, untranslatable = readable(articles, translator)
     skipped += untranslatable
     if not articles:
@@ -172,10 +171,7 @@ def make(
         retranslated=translations.retranslated,
         left_out_degenerate=len(translations.failed),
     )
-    if translations.failed:
-        left_out.append(_degenerate_note(len(translations.failed)))
-    if page.left_out:
-        left_out.append(_did_not_fit(page.left_out, settings.words))
+    left_out += _not_printed(translations, page, settings.words)
     used = {"translator": translator, "summariser": summariser, "embedder": embedder}
     _count_models(used, stats)
     dates: list[dt.date | None] = [
@@ -236,6 +232,21 @@ def _plan_and_translate(
             break
         avoid |= failed
     return page, translations
+
+
+def _translator(
+    specs: dict[str, models.ModelSpec], settings: Settings, store: Store | None, stats: RunStats, reporter: Reporter
+) -> Any:
+    """The run's translator behind its store cache; None when nothing needs translating."""
+    if "translator" not in specs:
+        return None
+    return _wrapped(_backend(specs["translator"], settings, store, stats, reporter), "CachedTranslator", store)
+
+
+def _not_printed(translations: Translations, page: Plan, words: int) -> list[str]:
+    """The footer's lines for what the page does not print: degenerate translations, stories without room."""
+    lines = [_degenerate_note(len(translations.failed))] if translations.failed else []
+    return lines + ([_did_not_fit(page.left_out, words)] if page.left_out else [])
 
 
 def _degenerate_note(count: int) -> str:

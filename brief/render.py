@@ -205,38 +205,50 @@ def body_markdown(brief: Brief, page: Page) -> str:
     for k, (section, points) in enumerate(zip(sections_of(brief), page.points)):
         if k in page.dropped:
             continue
-        bottom = " ".join(_sentence(s) for s in section.bottom_line) or "_Nothing to report._"
         if section.heading is None:  # a brief without stories: its parts are labelled
-            lines += ["## Bottom line", "", bottom, ""]
-            lines += [f"*{escape(line)}*" for line in section.previously] + ([""] if section.previously else [])
-            if points:
-                lines += ["## Key points", ""] + [f"- {_sentence(s)}" for s in points] + [""]
-            continue
-        if shows_heading(brief, k):
-            lines += [f"## {escape(section.heading)}", ""]
-        lines += [f"*{escape(mark)}*" for mark in section.marks] + ([""] if section.marks else [])
-        lines += [bottom, ""]
-        lines += [f"*{escape(line)}*" for line in section.previously] + ([""] if section.previously else [])
-        if points:
-            lines += [f"- {_sentence(s, one_source=one_source_mark(section, s))}" for s in points] + [""]
-        events = [entry(e) for e in section.timeline]
-        if events:
-            lines += ["**Timeline**", ""] + [f"- {escape(e['text'])} {citations(e['cites'])}" for e in events] + [""]
-        # A count that changed over the days is given at its latest, dated: it is news, not a disagreement.
-        lines += [f"*Latest figure:* {_update_line(entry(u))}" for u in section.updates]
-        lines += [""] if section.updates else []
-        differ = [entry(d) for d in section.differences]
-        if differ:
-            lines += [
-                "*Sources differ:* " + " vs ".join(f"{escape(v['value'])} {citations(v['cites'])}" for v in d["values"])
-                for d in differ
-            ] + [""]
+            lines += _unheaded_lines(section, points)
+        else:
+            lines += _section_lines(section, points, shows_heading(brief, k))
     if page.also_noted:
         lines += ["## Also noted", ""]
         for a in page.also_noted:
             lines += [f"- {escape(a.text.strip())} {citations(a.cites)}", *(f"  *{escape(line)}*" for line in a.previously)]
         lines += [""]
     return "\n".join(lines)
+
+
+def _block(lines: list[str]) -> list[str]:
+    """Lines followed by a blank one, or nothing when there are none."""
+    return [*lines, ""] if lines else []
+
+
+def _bottom(section: Section) -> str:
+    return " ".join(_sentence(s) for s in section.bottom_line) or "_Nothing to report._"
+
+
+def _unheaded_lines(section: Section, points: Sequence[BriefSentence]) -> list[str]:
+    """The one section of a brief without stories: a labelled bottom line and key points."""
+    lines = ["## Bottom line", "", _bottom(section), ""]
+    lines += _block([f"*{escape(line)}*" for line in section.previously])
+    return lines + _block(["## Key points", "", *(f"- {_sentence(s)}" for s in points)] if points else [])
+
+
+def _section_lines(section: Section, points: Sequence[BriefSentence], heading: bool) -> list[str]:
+    """A story's section: heading (unless it is the page's title), marks, bottom line, earlier briefs, points,
+    timeline, latest figures and disagreements."""
+    lines = [f"## {escape(section.heading or '')}", ""] if heading else []
+    lines += _block([f"*{escape(mark)}*" for mark in section.marks])
+    lines += [_bottom(section), ""]
+    lines += _block([f"*{escape(line)}*" for line in section.previously])
+    lines += _block([f"- {_sentence(s, one_source=one_source_mark(section, s))}" for s in points])
+    events = [entry(e) for e in section.timeline]
+    lines += _block(["**Timeline**", "", *(f"- {escape(e['text'])} {citations(e['cites'])}" for e in events)] if events else [])
+    # A count that changed over the days is given at its latest, dated: it is news, not a disagreement.
+    lines += _block([f"*Latest figure:* {_update_line(entry(u))}" for u in section.updates])
+    return lines + _block([
+        "*Sources differ:* " + " vs ".join(f"{escape(v['value'])} {citations(v['cites'])}" for v in d["values"])
+        for d in map(entry, section.differences)
+    ])  # fmt: skip
 
 
 def fit(brief: Brief) -> Page:

@@ -6,11 +6,14 @@ import json
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from brief.cli.app import _fail, _quiet_libraries, _State, app
+
+if TYPE_CHECKING:
+    from brief.evaluate import SetResult
 
 
 @app.command("eval")
@@ -67,21 +70,7 @@ def eval_command(
     except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - _fail prints one line, never a traceback
         _fail(err)
     worse = evaluate.regressions(results, pinned)
-    if as_json:
-        report = {"sets": [r.to_json() for r in results], "regressions": worse, "targets": evaluate.targets(results)}
-        print(json.dumps(report, ensure_ascii=False, indent=2))
-    else:
-        print(evaluate.table(results))
-        print(f"\n{evaluate.targets_text(results)}")
-        if verbose:
-            for r in results:
-                d = r.details
-                print(f"\n{r.name}: title «{d['title']}»")
-                for key in ("facts_missed", "timeline_missed", "disagreements_missed", "mixed_sections",
-                            "singles_in_story", "unsupported", "near_duplicates", "uncited", "name_variants_left",
-                            *evaluate.CORPUS_DETAILS):
-                    if d.get(key):
-                        print(f"  {key}: {json.dumps(d[key], ensure_ascii=False)}")
+    _print_scores(results, worse, as_json=as_json, verbose=verbose)
     if update_baseline:
         from brief.deliver import emit
         from brief.errors import OutputError
@@ -99,3 +88,25 @@ def eval_command(
             print(f"  {line}", file=sys.stderr)
         if check:
             raise typer.Exit(1)
+
+
+def _print_scores(results: list[SetResult], worse: list[str], *, as_json: bool, verbose: bool) -> None:
+    """The scores on standard output: JSON, or the table, the targets and (verbose) what each set missed."""
+    from brief import evaluate
+
+    if as_json:
+        report = {"sets": [r.to_json() for r in results], "regressions": worse, "targets": evaluate.targets(results)}
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    print(evaluate.table(results))
+    print(f"\n{evaluate.targets_text(results)}")
+    if not verbose:
+        return
+    for r in results:
+        d = r.details
+        print(f"\n{r.name}: title «{d['title']}»")
+        for key in ("facts_missed", "timeline_missed", "disagreements_missed", "mixed_sections",
+                    "singles_in_story", "unsupported", "near_duplicates", "uncited", "name_variants_left",
+                    *evaluate.CORPUS_DETAILS):  # fmt: skip
+            if d.get(key):
+                print(f"  {key}: {json.dumps(d[key], ensure_ascii=False)}")

@@ -136,7 +136,7 @@ def convert(spec: ModelSpec, folder: Path, *, quantization: str = QUANTIZATION, 
     partial.parent.mkdir(parents=True, exist_ok=True)
     try:
         _Converter(str(folder)).convert(str(partial), quantization=quantization, force=True)
-    except (ValueError, KeyError, AttributeError, RuntimeError, OSError) as err:
+    except Exception as err:  # noqa: BLE001 - damaged weights raise safetensors', torch's or pickle's own errors
         shutil.rmtree(partial, ignore_errors=True)
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise ModelError(f"{spec.kind} {spec.name!r} could not be converted to CTranslate2: {first}") from None
