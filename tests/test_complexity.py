@@ -25,10 +25,7 @@ KNOWN: frozenset[tuple[str, str]] = frozenset({
     ("brief/clean/lines.py", "_Page.mark_title"),
     ("brief/clean/lines.py", "_Page.judge_body"),
     ("brief/clean/masthead.py", "bilingual_name"),
-    ("brief/cli/eval.py", "eval_command"),
     ("brief/ingest/web.py", "_get"),
-    ("brief/pipeline.py", "make"),
-    ("brief/render.py", "body_markdown"),
 })
 
 
@@ -72,3 +69,9 @@ def test_no_function_is_too_complex() -> None:
     """No function in brief/ has cyclomatic complexity above LIMIT, other than the known ones still to split."""
     new = [(path, name, cc) for path, name, cc in _too_complex() if (path, name) not in KNOWN]
     assert not new, "split by what they do:\n" + "\n".join(f"  {path} {name}: {cc}" for path, name, cc in new)
+
+
+def test_the_known_list_holds_only_functions_still_too_complex() -> None:
+    """An entry of KNOWN whose function was split (or renamed) must leave the list, so the list can only shrink."""
+    still = {(path, name) for path, name, _ in _too_complex()}
+    assert sorted(KNOWN - still) == []
