@@ -6,6 +6,7 @@ article's text), not dumped from the cleaner.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -584,6 +585,16 @@ def test_line_of_page_metadata_gives_the_date() -> None:
     assert Dropped(line, clean.DATELINE) in article.dropped
 
 
+def test_a_labelled_publication_date_wins_over_an_unlabelled_timestamp() -> None:
+    # A crawl timestamp at the top, the publication date labelled under the headline.
+    text = (f"عرب خبر\n\nموقع 24:\n2025-04-01@12:32:48 GMT\n\nعنوان الخبر عن التعاون\n\n"
+            f"تاريخ النشر: 30th, March 2025 GMT\n\n{BODY}")
+    assert text_article(text).date == dt.date(2025, 3, 30)
+    # A byline's date above the labelled one likewise.
+    text = f"عنوان الخبر عن التعاون\nكتب - محمد علي الجمعة، 18 أكتوبر 2024\nنشر في: 19 أكتوبر 2024\n\n{BODY}"
+    assert text_article(text).date == dt.date(2024, 10, 19)
+
+
 def test_section_label_printed_twice_is_not_the_headline() -> None:
     article = text_article(f"أخبار لبنان\nأخبار لبنان\nمطار بيروت يسجل ارتفاعا في عدد المسافرين\n\n{BODY}")
     assert article.title == "مطار بيروت يسجل ارتفاعا في عدد المسافرين"
@@ -726,6 +737,23 @@ def test_clean_documents_reads_a_date_line_every_page_of_the_day_shares(dateline
     assert [a.date for a in articles] == [dt.date(2025, 3, 29)] * 3
     assert all(a.sentences == (body,) for a, body in zip(articles, bodies))
     assert not any(d.reason == REPEATED for a in articles for d in a.dropped)
+
+
+def test_clean_documents_dates_a_yearless_today_in_the_lead_by_the_folder() -> None:
+    # "اليوم الجمعة 28 آذار": the day of publication without its year; the folder's other pages are of late March
+    # 2025, and 28 March is a Friday in 2025 (not in 2024 or 2026).
+    leads = [
+        "نفذت القوات، اليوم الجمعة 28 آذار، سلسلة غارات جوية على الضاحية الجنوبية لبيروت.",
+        "أعلن وزير النقل تشغيل أربع محطات جديدة في الخط الثالث لمترو الأنفاق الشهر المقبل.",
+        "تعادل الأهلي مع الزمالك دون أهداف في قمة الدوري المصري الممتاز على ستاد القاهرة.",
+    ]
+    heads = ["موقع الأول\n\n", "موقع الثاني\n2025-03-29\n\n", "موقع الثالث\n30 مارس 2025\n\n"]
+    docs = [RawDocument(f"morning/{i}.txt", head + lead, "txt", "utf-8") for i, (head, lead) in enumerate(zip(heads, leads))]
+    assert clean_document(docs[0]).date is None  # alone, nothing fixes the year
+    assert [a.date for a in clean_documents(docs)] == [dt.date(2025, 3, 28), dt.date(2025, 3, 29), dt.date(2025, 3, 30)]
+    # Pages of late March 2024: 28 March 2024 was a Thursday, so the lead names no day of that folder.
+    docs = [dataclasses.replace(d, text=d.text.replace("2025", "2024")) for d in docs]
+    assert clean_documents(docs)[0].date is None
 
 
 def test_clean_documents_does_not_mix_publishers() -> None:

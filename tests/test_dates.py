@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from brief.clean.dates import DateMention, _dateline, find_date, relative_dates
+from brief.clean.dates import DateMention, _dateline, find_date, relative_dates, today_in_lead
 
 # --- month names ---------------------------------------------------------------------------------------
 
@@ -69,6 +69,9 @@ def test_every_month_spelling(name: str, month: int) -> None:
         ("03/18/2025", dt.date(2025, 3, 18)),  # month first: the only valid reading
         ("June 20th, 2024", dt.date(2024, 6, 20)),
         ("Jun. 20, 2024", dt.date(2024, 6, 20)),
+        ("تاريخ النشر: 30th, March 2025 GMT", dt.date(2025, 3, 30)),  # an English ordinal day, day first
+        ("1st March 2025", dt.date(2025, 3, 1)),
+        ("22nd of March 2025", dt.date(2025, 3, 22)),
         # "ماي" is May, and so is "مايو"; neither is read inside the other
         ("5 ماي 2024", dt.date(2024, 5, 5)),
         ("5 مايو 2024", dt.date(2024, 5, 5)),
@@ -301,3 +304,23 @@ def test_relative_months_across_a_year_boundary() -> None:
     assert [m.date for m in relative_dates("ديسمبر الماضي", january)] == [dt.date(2024, 12, 1)]
     assert [m.date for m in relative_dates("10 من الشهر الماضي", january)] == [dt.date(2024, 12, 10)]
     assert [m.date for m in relative_dates("الشهر المقبل", dt.date(2024, 12, 31))] == [dt.date(2025, 1, 1)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "near", "expected"),
+    [
+        ("نفذت القوات، اليوم الجمعة 28 آذار، سلسلة غارات.", dt.date(2025, 3, 29), dt.date(2025, 3, 28)),
+        # the weekday picks the year near the folder's dates: 28 March was a Friday in 2025, not in 2024 or 2026
+        ("نفذت القوات، اليوم الجمعة 28 آذار، سلسلة غارات.", dt.date(2025, 9, 1), dt.date(2025, 3, 28)),
+        ("نفذت القوات، اليوم الجمعة 28 آذار، سلسلة غارات.", dt.date(2024, 3, 29), None),  # a Thursday in 2024
+        ("نفذت القوات، اليوم الجمعة 28 آذار، سلسلة غارات.", None, None),  # no year, nothing to fix it
+        ("نفذت القوات، اليوم 28 آذار، سلسلة غارات.", dt.date(2025, 3, 29), None),  # no weekday to fix the year
+        ("استهدفت غارة الضاحية، اليوم الجمعة (28 آذار 2025)، للمرة الأولى.", None, dt.date(2025, 3, 28)),
+        ("استهدفت غارة الضاحية اليوم 28 مارس 2025 للمرة الأولى.", None, dt.date(2025, 3, 28)),
+        ("استهدفت غارة الضاحية، اليوم الخميس (28 آذار 2025).", None, None),  # the weekday contradicts the date
+        ("احتفلت البلاد باليوم الوطني 28 مارس 2025.", None, None),  # a named day, not today
+        ("وقعت الغارة في 28 آذار 2025.", None, None),  # a date in the narrative
+    ],
+)
+def test_today_in_lead(sentence: str, near: dt.date | None, expected: dt.date | None) -> None:
+    assert today_in_lead(sentence, near) == expected

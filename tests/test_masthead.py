@@ -96,6 +96,14 @@ def test_a_short_line_over_a_date_lower_down_is_not_the_masthead() -> None:
     [
         ("الخرطوم 4 يونيو 2025 — قالت لجنة الأطباء إن 14 شخصا قتلوا في قصف على سوق شعبي.", dt.date(2025, 6, 4)),
         ("قالت لجنة الأطباء إن 14 شخصا قتلوا في قصف وقع في 4 يونيو 2025 على سوق شعبي.", None),  # narrative
+        # the outlet and a place before the date, each with its dash; the outlet's name with a comma
+        ("بوابة اوكرانيا – كييف 29 ديسمبر 2024 – قالت لجنة الأطباء إن 14 شخصا قتلوا في قصف.", dt.date(2024, 12, 29)),
+        ("الإيطالية نيوز، الجمعة 5 يوليو 2024 - قالت لجنة الأطباء إن 14 شخصا قتلوا في قصف.", dt.date(2024, 7, 5)),
+        # the lead says which day is today, with its year (and the weekday agrees)
+        ("قالت لجنة الأطباء، اليوم الجمعة (28 آذار 2025)، إن 14 شخصا قتلوا في قصف.", dt.date(2025, 3, 28)),
+        ("قالت لجنة الأطباء، اليوم السبت (28 آذار 2025)، إن 14 شخصا قتلوا في قصف.", None),  # 28 March was a Friday
+        ("قالت لجنة الأطباء، اليوم الجمعة 28 آذار، إن 14 شخصا قتلوا في قصف.", None),  # no year, and no folder
+        ("قالت لجنة الأطباء إن 14 شخصا قتلوا في قصف. ونُشر التقرير اليوم الجمعة (28 آذار 2025).", None),  # not the lead
     ],
 )
 def test_a_wire_dateline_dates_the_article_but_the_narrative_does_not(first: str, date: dt.date | None) -> None:

@@ -67,7 +67,7 @@ from brief.clean.boilerplate import (
     TEASER,
     TITLE,
 )
-from brief.clean.dates import DateMention, find_date, news_date, relative_dates
+from brief.clean.dates import DateMention, find_date, news_date, relative_dates, today_in_lead
 from brief.clean.frontmatter import FRONT_MATTER, FrontMatter, split_front_matter
 from brief.clean.language import identify_language
 from brief.clean.lines import _Meta, _clean_lines
@@ -92,6 +92,7 @@ __all__ = [
     "FrontMatter",
     "article_id",
     "clean_document",
+    "date_leads_in_folder",
     "extract_html_lxml",
     "extract_html_trafilatura",
     "extract_lines",
@@ -185,8 +186,9 @@ def clean_document(
     ``extracted`` is what ``extract_lines`` already gave for this document, so a page is not extracted twice.
     ``closing_masthead`` says the page's folder closes each page's opening block with the masthead
     (``masthead.folder_layout``).
-    What the page says comes first; then the feed item's headline and date (``doc.title``, ``doc.date``);
-    then, for the date only, one written in the URL's path (``/2024/06/20/``).
+    What the page says comes first (for the date, the lead saying "today" is a date with its year counts too);
+    then the feed item's headline and date (``doc.title``, ``doc.date``); then, for the date only, one written in
+    the URL's path (``/2024/06/20/``). ``date_leads_in_folder`` reads a lead's yearless "today" afterwards.
     """
     raw_lines, meta, pre_dropped = extracted or extract_lines(doc, html_extractor=html_extractor)
     # The metadata is read into a copy: the same extraction may be cleaned again with what the folder showed.
@@ -199,7 +201,7 @@ def clean_document(
         location=doc.location,
         publisher=_tidy(doc.publisher or meta.publisher),  # the user's name for it wins, whatever the text says
         title=_tidy(meta.title) or _tidy(doc.title),
-        date=meta.date or doc.date or _date_in_url(meta.url),
+        date=meta.date or _today_in_lead(cleaned.sentences) or doc.date or _date_in_url(meta.url),
         language=identify_language(body),
         sentences=tuple(cleaned.sentences),
         dropped=tuple(cleaned.dropped),
@@ -207,6 +209,29 @@ def clean_document(
         byline=_tidy(meta.byline),
         credit=_tidy(meta.credit),
     )
+
+
+def _today_in_lead(sentences: list[str] | tuple[str, ...], near: dt.date | None = None) -> dt.date | None:
+    """The date the lead's first sentence gives as today's (``dates.today_in_lead``), or None."""
+    return today_in_lead(sentences[0], near) if sentences else None
+
+
+def date_leads_in_folder(articles: list[Article]) -> list[Article]:
+    """Undated articles whose lead says "اليوم الجمعة 28 آذار" dated in the year the folder's other dates fix.
+
+    A lead's "today, Friday 28 March" states the day of publication but not its year; the weekday picks the year
+    near the middle of the dates the folder's other articles show. A folder with no dated article fixes none.
+    """
+    dates = sorted(a.date for a in articles if a.date is not None)
+    if not dates:
+        return articles
+    near = dates[len(dates) // 2]
+    return [
+        dataclasses.replace(a, date=found)
+        if a.date is None and (found := _today_in_lead(a.sentences, near)) is not None
+        else a
+        for a in articles
+    ]
 
 
 def _absolute(url: str | None, base: str | None) -> str | None:

@@ -63,12 +63,13 @@ _MONTH = _alternation(_MONTHS)
 _HIJRI_MONTH = _alternation(_HIJRI_MONTHS)
 _HIJRI_MARK = r"(?:ه|هجري(?:ه)?|للهجره)(?!\w)"  # هـ once tatweel is gone; هجرية; للهجرة
 # "20 من شهر يونيو": the day may be followed by these before the month.
-_OF_MONTH = r"(?:من\s+)?(?:شهر\s+)?"
+_OF_MONTH = r"(?:(?:من|of)\s+)?(?:شهر\s+)?"
 _NO_DIGIT_BEFORE = r"(?<![\d.,])"
 # Patterns run on normalise_for_matching() text. "ديسمبر/كانون الأول" and "ديسمبر (كانون الأول)" are one month.
+# An English ordinal day ("30th, March 2025", as some Arabic sites print their publication date) is a day.
 _GREGORIAN = (
     re.compile(
-        rf"{_NO_DIGIT_BEFORE}(?P<d>\d{{1,2}})[\s\-/.]*{_OF_MONTH}(?P<m>{_MONTH})"
+        rf"{_NO_DIGIT_BEFORE}(?P<d>\d{{1,2}})(?:(?:st|nd|rd|th)\b,?)?[\s\-/.]*{_OF_MONTH}(?P<m>{_MONTH})"
         rf"(?:\s*[/(\-–]\s*{_MONTH}\s*\)?)?[\s,،\-/.]+(?P<y>\d{{4}})(?!\d)"
     ),
     re.compile(rf"(?<!\w)(?P<m>{_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})(?!\d)"),
@@ -435,3 +436,36 @@ def english_gloss(mention: DateMention) -> str:
         if any(ch.isdigit() for ch in key):
             return mention.phrase  # "10 مارس الجاري": the date itself says it
     return key if key.isascii() else f"“{mention.phrase}”"
+
+
+# --- today's date, said in the lead -----------------------------------------------------------------------
+
+# "اليوم الجمعة 28 آذار", "اليوم الجمعة (28 آذار 2025)": the lead says which day it is reporting on as today.
+_TODAY_DATE = re.compile(
+    rf"(?<!\w)اليوم[\s,،]+(?:(?P<wd>{_AR_WEEKDAY})[\s,،(]*)?(?P<d>\d{{1,2}})\s+{_OF_MONTH}(?P<m>{_MONTH})"
+    rf"(?:[\s,،]+(?P<y>\d{{4}})(?!\d))?"
+)
+_NEAR_DAYS = 183  # a yearless date is read in the year that puts it within half a year of the folder's dates
+
+
+def today_in_lead(sentence: str, near: dt.date | None = None) -> dt.date | None:
+    """The date a lead's sentence gives as today's ("اليوم الجمعة 28 آذار 2025"), or None.
+
+    With a year the weekday, when given, must agree. Without one the weekday fixes the year: the one, among those
+    within half a year of ``near`` (the folder's other dates), in which that day falls on that weekday; without
+    ``near`` or a weekday the year is unknown and so is the date.
+    """
+    found = _TODAY_DATE.search(normalise_for_matching(sentence))
+    if found is None:
+        return None
+    day, month = int(found.group("d")), _MONTHS[found.group("m")]
+    weekday = _WEEKDAYS[found.group("wd")] if found.group("wd") else None
+    if found.group("y"):
+        date = news_date(int(found.group("y")), month, day)
+        return date if date is not None and weekday in (None, date.weekday()) else None
+    if weekday is None or near is None:
+        return None
+    years = (near.year - 1, near.year, near.year + 1)
+    fits = [d for y in years if (d := news_date(y, month, day)) and d.weekday() == weekday]
+    fits = [d for d in fits if abs((d - near).days) <= _NEAR_DAYS]
+    return min(fits, key=lambda d: abs((d - near).days), default=None)

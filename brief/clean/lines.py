@@ -191,9 +191,12 @@ class _Page:
     meta: _Meta
     closing_masthead: bool = False  # the folder's pages close their opening block with the masthead (masthead.py)
     by_index: dict[int, _Line] = field(init=False)
+    declared_date: dt.date | None = field(init=False)  # the date the markup or front matter declared
+    labelled_date: bool = field(init=False, default=False)  # a line labelled "تاريخ النشر" gave the date
 
     def __post_init__(self) -> None:
         self.by_index = {line.index: line for line in self.lines}
+        self.declared_date = self.meta.date
 
     def next_free(self, line: _Line) -> _Line | None:
         """The next line below this one that no rule has dropped yet."""
@@ -290,6 +293,10 @@ class _Page:
                 continue
             line.reason = DATELINE
             if line.index < first_para:
+                # A date labelled as the publication date wins over one the page showed unlabelled (a crawl
+                # timestamp "2025-04-01@12:32:48 GMT" above it, a byline's date); the markup's declared one stays.
+                if _PUBLISHED_LABEL.search(line.key) and not self.labelled_date and self.declared_date is None:
+                    self.meta.date, self.labelled_date = date, True
                 self.meta.date = self.meta.date or date
                 for part in re.split(r"\s[|•·]\s", line.text):
                     if _BYLINE.match(normalise_for_matching(part)) and self.meta.byline is None:
@@ -473,6 +480,7 @@ _META_WORDS = re.compile(
     r"(?<!\w)(?:نشر في|نشر بتاريخ|تاريخ النشر|اخر تحديث|تم التحديث|المشاهدات|عدد القراءات|عدد المشاهدات|القراءات|"
     r"published|updated|posted|views|publié le|mis à jour)(?!\w)"
 )
+_PUBLISHED_LABEL = re.compile(r"(?<!\w)(?:نشر في|نشر بتاريخ|تاريخ النشر|published|posted|publié le)(?!\w)")
 _BYLINE_LOOSE = re.compile(rf"^{_BYLINE_WORD}(?:\s*[:\-–—]|\s)\s*\S")  # the label without a colon, e.g. "كتبت ريتا"
 _BYLINE_TAIL = re.compile(
     r"(?:\s*(?:الأحد|الاحد|الإثنين|الاثنين|الثلاثاء|الأربعاء|الاربعاء|الخميس|الجمعة|الجمعه|السبت|"
@@ -585,15 +593,22 @@ def _lone_question(line: _Line) -> bool:
     )
 
 
-# "الخرطوم 4 يونيو 2025 — قالت …", "القاهرة (أ ش أ) 12 مارس 2025 - أعلن …": a wire dateline opening the lead.
-_WIRE_DATELINE = re.compile(r"^(?P<head>[^.!?؟،,;؛]{6,70}?)\s+[—–-]{1,2}\s+\S")
+# "الخرطوم 4 يونيو 2025 — قالت …", "القاهرة (أ ش أ) 12 مارس 2025 - أعلن …", "بوابة اوكرانيا – كييف 29 ديسمبر
+# 2024 – ستغادر …", "الإيطالية نيوز، الجمعة 5 يوليو 2024 - بدأت …": a wire dateline opening the lead. The head may
+# itself hold a dash (outlet – place) or a comma after the outlet's name; each dash is tried as its end.
+_WIRE_HEAD = re.compile(r"^[^.!?؟,;؛]{6,76}")
+_WIRE_DASH = re.compile(r"\s+[—–-]{1,2}\s+(?=\S)")
 
 
 def _wire_dateline(line: _Line | None) -> dt.date | None:
     """The date of a wire dateline (a place, maybe an agency, and a date) that opens the first paragraph."""
-    found = _WIRE_DATELINE.match(line.text) if line is not None and line.content else None
-    dateline = _dateline(found.group("head")) if found else None
-    return dateline[0] if dateline and len(dateline[1].split()) <= 4 else None
+    found = _WIRE_HEAD.match(line.text) if line is not None and line.content else None
+    for dash in _WIRE_DASH.finditer(found.group(0) if found else ""):
+        head = found.group(0)[: dash.start()] if found else ""
+        dateline = _dateline(head) if 6 <= len(head) <= 70 else None
+        if dateline and len(dateline[1].split()) <= 4:
+            return dateline[0]
+    return None
 
 
 _MAX_HEADLINE_WORDS = 20  # the longest headline in the cleaning gate has 13; a longer line is running text

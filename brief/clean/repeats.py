@@ -75,7 +75,7 @@ def clean_documents(
     docs: Sequence[RawDocument], *, html_extractor: str | None = None, min_pages: int = 3
 ) -> list[Article]:
     """Clean several documents at once, so lines a publisher repeats on its pages are dropped; order is kept."""
-    from brief.clean import clean_document, extract_lines  # the stage imports this module; import it late
+    from brief.clean import clean_document, date_leads_in_folder, extract_lines  # the stage imports this module
 
     options: dict[str, Any] = {} if html_extractor is None else {"html_extractor": html_extractor}
     keys = [group_key(doc) for doc in docs]
@@ -103,4 +103,4 @@ def clean_documents(
             articles[i] = clean_document(
                 docs[i], repeated=repeated[keys[i]], extracted=extracted[i], closing_masthead=True, **options
             )
-    return articles
+    return date_leads_in_folder(articles)  # a lead's yearless "today" takes its year from the folder's dates
