@@ -160,7 +160,7 @@ def test_brief_make_with_the_reference_translator(registry: Path, folder: Path) 
     )
     assert result.exit_code == 0, result.stderr
     brief = json.loads(result.stdout)
-    printed = [s["text"] for s in brief["bottom_line"] + brief["points"]]
+    printed = [s["text"] for section in brief["sections"] for s in section["bottom_line"] + section["points"]]
     assert printed and set(printed) <= set(ENGLISH.values())
     assert brief["sources"][0]["title_en"] == ENGLISH[HEADLINE]
     assert any(m["kind"] == "translator" and m["name"] == "reference" for m in brief["models"])
