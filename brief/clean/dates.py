@@ -362,17 +362,17 @@ def _resolve(how: str, m: re.Match[str], published: dt.date) -> dt.date | None:
         month = _add_months(published.replace(day=1), which)
         return _day_or_none(month.year, month.month, int(groups["d"]))
     if how == "named_month":
-        month = _MONTHS[groups["m"]]
+        named = _MONTHS[groups["m"]]
         if groups.get("yq"):
             year = published.year + _which(groups["yq"])  # "مارس من العام الماضي": the year is said outright
         elif which < 0:
             # "فبراير الماضي" written in March is this February; written in February, it is last year's.
-            year = published.year if month < published.month else published.year - 1
+            year = published.year if named < published.month else published.year - 1
         elif which > 0:
-            year = published.year if month > published.month else published.year + 1
+            year = published.year if named > published.month else published.year + 1
         else:
             year = published.year
-        return _day_or_none(year, month, int(groups["d"])) if groups.get("d") else dt.date(year, month, 1)
+        return _day_or_none(year, named, int(groups["d"])) if groups.get("d") else dt.date(year, named, 1)
     return None  # weeks: see DateMention
 
 

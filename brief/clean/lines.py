@@ -362,7 +362,7 @@ class _Page:
             repeated = [ln for ln in candidates if keys.count(ln.key) > 1 and ln.words >= 3]
             # Not a site name or section label above it: headlines run to a few words.
             named = [ln for ln in candidates if ln.words >= 4 and not _looks_like_publisher(ln)]
-            title_line = (repeated or named or candidates or [None])[0]
+            title_line = next(iter(repeated or named or candidates), None)
             if title_line is None:
                 return -1
             self.meta.title = title_line.text

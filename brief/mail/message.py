@@ -167,8 +167,9 @@ def build_message(
     message.make_alternative()
     rich = MIMEPart(policy=_POLICY)
     rich.set_content(to_html(brief), subtype="html", charset="utf-8", cte="quoted-printable")
-    message.attach(_plain_part(render.to_markdown(brief, for_mail=True)))
-    message.attach(rich)
+    # The email package documents MIMEPart parts for a multipart message; typeshed's attach() asks for a message.
+    message.attach(_plain_part(render.to_markdown(brief, for_mail=True)))  # type: ignore[arg-type]
+    message.attach(rich)  # type: ignore[arg-type]
     return message
 
 
@@ -182,7 +183,8 @@ def made_day(markdown: str) -> dt.date | None:
     if not made:
         return None
     try:
-        moment = dt.datetime(*(int(g) for g in made.groups()), tzinfo=dt.timezone.utc)
+        year, month, day, hour, minute = (int(g) for g in made.groups())
+        moment = dt.datetime(year, month, day, hour, minute, tzinfo=dt.timezone.utc)
     except ValueError:
         return None
     return moment.astimezone().date()
