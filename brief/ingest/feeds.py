@@ -130,8 +130,16 @@ def read_feed(
         if not chosen:
             return [], []
     # Items are fetched a few at a time: a feed of slow pages takes the time of the slowest few, not their sum.
-    with ThreadPoolExecutor(max_workers=min(settings.workers, len(chosen))) as pool:
+    pool = ThreadPoolExecutor(max_workers=min(settings.workers, len(chosen)))
+    try:
         results = list(pool.map(lambda pair: _read_item(location, pair[0], pair[1], settings), enumerate(chosen, 1)))
+    except BaseException:
+        # Stopped (a signal, Ctrl-C, in this thread): the fetches in flight end at once (their sockets are shut)
+        # and queued ones never start, rather than the pool waiting out every item's deadline.
+        settings.session.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
     documents = [r for r in results if isinstance(r, RawDocument)]
     skipped = [r for r in results if isinstance(r, Skipped)]
     return documents, skipped
