@@ -197,7 +197,7 @@ def _recorded(
         raise
     except KeyboardInterrupt as err:
         outcome.code = getattr(err, "exit_code", 130)
-        outcome.error = "interrupted (SIGTERM)" if outcome.code == 143 else "interrupted"
+        outcome.error = f"interrupted ({getattr(err, 'name', 'Ctrl-C')})"
         raise
     except Exception as err:
         outcome.error = f"internal error: {type(err).__name__}: {err}"

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
+from cli_runner import brief
 
 from brief import clean
 from brief.clean import (
@@ -778,3 +779,33 @@ def test_clean_documents_does_not_mix_publishers() -> None:
 )
 def test_group_key(doc: RawDocument, key: str) -> None:
     assert group_key(doc) == key
+
+
+_ONE_PARAGRAPH = (
+    "قال وزير المالية يوم الاثنين إن الحكومة ستخفض الإنفاق العام بنسبة عشرة في المئة خلال العام المقبل. "
+    "وأضاف أن القرار جاء بعد مشاورات طويلة مع صندوق النقد الدولي والبنك الدولي. "
+    "وأشار إلى أن العجز في الموازنة بلغ مستوى قياسيا هذا العام بسبب ارتفاع أسعار الطاقة. "
+    "وأكد الوزير أن الرواتب والمعاشات لن تتأثر بهذه التخفيضات. "
+    "ومن المتوقع أن يصوت البرلمان على الموازنة الجديدة الشهر المقبل. "
+    "وانتقدت أحزاب المعارضة الخطة وقالت إنها ستضر بالفقراء"
+)
+
+
+@pytest.mark.parametrize("last_stop", [".", ""], ids=["full-stop", "last-stop-lost"])
+@pytest.mark.parametrize("heading", ["مقالات ذات صلة", "أخبار ذات صلة:"])
+def test_a_related_block_never_takes_the_article_that_is_one_paragraph(
+    tmp_path: Path, last_stop: str, heading: str
+) -> None:
+    """Issue 19: one long paragraph (its last full stop lost, as many sites print it), a related-articles heading
+    and one headline: the related block goes, the paragraph stays (the whole page was dropped as navigation under
+    the related headline taken for the title)."""
+    page = tmp_path / "page.txt"
+    page.write_text(f"{_ONE_PARAGRAPH}{last_stop}\n\n{heading}\n\nالحكومة تعلن عن خطة جديدة للطاقة\n", encoding="utf-8")
+
+    result = brief("inspect", "--json", page)
+
+    assert result.exit_code == 0, result.stderr
+    (item,) = json.loads(result.stdout)
+    assert len(item["sentences"]) == 6 and item["sentences"][-1].startswith("وانتقدت أحزاب المعارضة")
+    assert item["title"] is None
+    assert [d["reason"] for d in item["dropped"]] == ["related-news block", "related-news block"]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cli_runner import brief
 from typer.testing import CliRunner
 
 from brief import config
@@ -434,3 +435,18 @@ def test_config_show_errors_are_one_line_with_exit_4(text: str, args: list[str],
     code, out, err = invoke("config", "show", *args)
     assert (code, out) == (4, "")
     assert len(err.splitlines()) == 1 and err.startswith("brief: error: ") and message in err
+
+
+@pytest.mark.parametrize("value", ["2", "maybe", "enabled"])
+def test_brief_allow_private_other_than_yes_or_no_is_a_config_error_naming_the_valid_values(
+    tmp_path: Path, value: str
+) -> None:
+    """Issue 19, case 14: BRIEF_ALLOW_PRIVATE=2 was read as false, silently refusing the intranet meant."""
+    (tmp_path / "a.txt").write_text("نص", encoding="utf-8")
+
+    result = brief("make", tmp_path / "a.txt", "--extractive", "-q", env={"BRIEF_ALLOW_PRIVATE": value})
+
+    assert result.exit_code == 4, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"brief: error: BRIEF_ALLOW_PRIVATE='{value}' is not one of 1/0, true/false, yes/no, on/off"
+    )

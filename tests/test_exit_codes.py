@@ -230,10 +230,72 @@ def test_sigterm_stops_the_run_like_ctrl_c_and_records_it(article: Path, tmp_pat
     assert "brief: error: terminated (SIGTERM)" in stderr
     logs = brief("logs", "show", "1", env={"BRIEF_HOME": str(tmp_path / "home")})
     assert logs.exit_code == 0
-    assert "failed (exit 143)" in logs.stdout and "interrupted (SIGTERM)" in logs.stdout
+    assert "interrupted (exit 143)" in logs.stdout and "interrupted (SIGTERM)" in logs.stdout
     # The lock was released: the next run is not refused with exit 9.
     again = brief("make", article, "--extractive", "-q", env={"BRIEF_HOME": str(tmp_path / "home")})
     assert again.exit_code == 0, again.stderr
+
+
+_SLOW_ITEMS = 6
+
+
+def _slow_feed(base: str) -> str:
+    items = "".join(f"<item><title>خبر {n}</title><link>{base}/slow/{n}</link></item>" for n in range(_SLOW_ITEMS))
+    return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+
+
+@pytest.mark.parametrize(
+    ("signum", "code", "said"),
+    [
+        (signal.SIGTERM, 143, "brief: error: terminated (SIGTERM); the run stopped and is recorded as interrupted"),
+        (signal.SIGHUP, 129, "brief: error: terminated (SIGHUP); the run stopped and is recorded as interrupted"),
+        (signal.SIGQUIT, 131, "brief: error: terminated (SIGQUIT); the run stopped and is recorded as interrupted"),
+        (signal.SIGINT, 130, "brief: error: interrupted"),
+    ],
+    ids=["SIGTERM", "SIGHUP", "SIGQUIT", "Ctrl-C"],
+)
+def test_a_stop_signal_during_a_feeds_item_fetches_ends_them_at_once_and_records_it(
+    article: Path, tmp_path: Path, signum: int, code: int, said: str
+) -> None:
+    """Issue 19, case 5: the item fetches waited out their whole deadline (60 s at --timeout 30) before the run
+    stopped, and SIGHUP and SIGQUIT left the run "unfinished"."""
+    from webserver import WebServer, hang, reply
+
+    fetching = threading.Event()
+
+    def slow(handler: object) -> None:
+        fetching.set()
+        hang(120)(handler)
+
+    routes = {"/feed.xml": reply(_slow_feed, content_type="application/rss+xml")}
+    routes.update({f"/slow/{n}": slow for n in range(_SLOW_ITEMS)})
+    home = tmp_path / "home"
+    with WebServer(routes) as server:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "brief", "make", server.url("/feed.xml"), "--extractive", "--timeout", "30", "-q"],
+            cwd=tmp_path, env={**os.environ, "BRIEF_HOME": str(home)}, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            assert fetching.wait(120), "brief never fetched the feed's items"
+            time.sleep(0.3)  # the other workers are in their fetches too
+            started = time.monotonic()
+            process.send_signal(signum)
+            _, stderr = process.communicate(timeout=60)
+            took = time.monotonic() - started
+        finally:
+            if process.poll() is None:
+                process.kill()
+
+    assert process.returncode == code, stderr
+    assert took < 3, f"took {took:.1f} s to stop"
+    assert "Traceback" not in stderr
+    assert stderr.splitlines()[-1] == said
+    logs = brief("logs", "--json", env={"BRIEF_HOME": str(home)})
+    (run,) = json.loads(logs.stdout)
+    assert run["status"] == "interrupted" and run["exit_code"] == code
+    shown = brief("logs", "show", "1", env={"BRIEF_HOME": str(home)})
+    assert f"interrupted (exit {code})" in shown.stdout and "unfinished" not in shown.stdout
 
 
 # --- schedules: no control characters into a unit file or crontab ---------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import gzip
+import json
 import subprocess
 import sys
 import time
@@ -15,21 +16,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from brief import __version__
-from brief.errors import ConfigError, InputError
-from brief.ingest import read_inputs, read_url
-from brief.ingest.web import FetchError, Session, WebSettings, decode_page, download, fetch, is_url
-from brief.records import RawDocument, Skipped
+from cli_runner import brief
 from proxyserver import Proxy
 from webserver import (
     WEB_FIXTURES,
+    Route,
     Stream,
     WebServer,
     hang,
-    news_routes,
-    Route,
     hang_up_after,
+    news_routes,
     redirect,
     reply,
     sequence,
@@ -37,6 +33,12 @@ from webserver import (
     unused_port,
     wait_for,
 )
+
+from brief import __version__
+from brief.errors import ConfigError, InputError
+from brief.ingest import read_inputs, read_url
+from brief.ingest.web import FetchError, Session, WebSettings, decode_page, download, fetch, is_url
+from brief.records import RawDocument, Skipped
 
 FAST = WebSettings(timeout=0.5, retries=2, backoff=0.01, deadline=3.0)
 NO_RETRY = dataclasses.replace(FAST, retries=0)
@@ -672,3 +674,25 @@ def test_importing_ingest_stays_light() -> None:
 
 def test_fetch_returns_a_raw_document(server: WebServer) -> None:
     assert isinstance(fetch(server.url("/news/storm"), FAST), RawDocument)
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
+@pytest.mark.parametrize("content_type", ["application/xml", "text/xml", None])
+def test_a_utf16_or_utf32_feed_is_read_as_a_feed(codec: str, content_type: str | None) -> None:
+    """Issue 19, case 14: a feed in UTF-16 or UTF-32 without a feed media type was "not a web page" (its first
+    bytes were not read in its encoding); by its byte-order mark, or without one its XML declaration's bytes."""
+    declared = codec.removesuffix("-le").removesuffix("-be")
+
+    def feed(base: str) -> bytes:
+        text = (WEB_FIXTURES / "rss.xml").read_text(encoding="utf-8").replace("{BASE}", base)
+        text = text.replace('encoding="utf-8"', f'encoding="{declared}"').replace('encoding="UTF-8"', f'encoding="{declared}"')
+        return text.encode(codec)
+
+    routes = news_routes()
+    routes["/feed"] = reply(feed, content_type=content_type)
+    with WebServer(routes) as server:
+        result = brief("inspect", "--json", server.url("/feed"))
+
+    items = json.loads(result.stdout)
+    assert any(item.get("title") == WATER_TITLE and item["sentences"] for item in items), result.stdout
+    assert "not a web page" not in result.stdout + result.stderr

@@ -49,6 +49,9 @@ from brief.clean.masthead import (
 from brief.clean.text import _CLOSERS, _TERMINATORS, normalise_for_matching, prepare_for_translation, split_sentences
 from brief.records import Dropped
 
+# A sentence's end with more text after it on the line: "... المقبل. وأضاف ...".
+_SENTENCE_INSIDE = re.compile(rf"[{re.escape(_TERMINATORS)}][{re.escape(_CLOSERS)}]*\s+\S")
+
 # --- the line cleaner ------------------------------------------------------------------------------------
 
 
@@ -82,6 +85,14 @@ class _Line:
     def paragraph(self) -> bool:
         """Looks like running text: several words ending in sentence punctuation."""
         return self.words >= 6 and (bool(_TERMINAL.search(self.text)) or self.ends_with_colon)
+
+    @property
+    def running(self) -> bool:
+        """A paragraph, or one that lost its last full stop yet holds sentences ("... قال. وأضاف ... بالفقراء")."""
+        if self.paragraph:
+            return True
+        # Longer than any headline, with a sentence ending inside: a headline is never two sentences that long.
+        return self.words > _MAX_HEADLINE_WORDS and _SENTENCE_INSIDE.search(self.text) is not None
 
     @property
     def ends_with_colon(self) -> bool:
@@ -142,7 +153,7 @@ def _clean_lines(
     page.mark_masthead()
     free = [ln for ln in page.lines if ln.reason is None]
     first_para = next(
-        (ln.index for ln in free if ln.paragraph and not page.above_caption(ln) and not _lone_question(ln)),
+        (ln.index for ln in free if ln.running and not page.above_caption(ln) and not _lone_question(ln)),
         len(raw_lines),
     )
     page.mark_meta_lines(first_para)

@@ -16,7 +16,7 @@ Exit codes:
   11 the mail server refused a recipient
   12 the local store cannot be opened or is damaged and --new/--since need it (else a warning)
   130 interrupted (Ctrl-C)
-  143 terminated (SIGTERM), recorded as interrupted
+  129 131 143 ended by SIGHUP, SIGQUIT or SIGTERM, recorded as interrupted
 
 This module holds what every command shares: the ``app`` itself, the common options, how user text is shown,
 progress on stderr, and ``_fail``, which maps an error to its exit code. Each command group is a module of this
@@ -150,13 +150,24 @@ def _console(quiet: bool = False):  # noqa: ANN202 - rich is imported lazily
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM (systemd stopping a unit, ``timeout``, ``kill``): handled like Ctrl-C, with exit code 143."""
+    """A stop signal: SIGTERM (systemd stopping a unit, ``timeout``, ``kill``), SIGHUP (the terminal closed),
+    SIGQUIT (Ctrl-\\). Handled like Ctrl-C, with exit code 128 + the signal's number (143, 129, 131)."""
 
     exit_code = 143
+    name = "SIGTERM"
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__()
+        self.exit_code = 128 + int(signum)
+        self.name = signal.Signals(signum).name
 
 
-def _on_sigterm(signum: int, frame: object) -> None:
-    raise Terminated()
+# The signals that end a run as SIGTERM does: unwound, the lock released, the run recorded as interrupted.
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name))
+
+
+def _on_stop_signal(signum: int, frame: object) -> None:
+    raise Terminated(signum)
 
 
 def _fail(err: BaseException) -> None:
@@ -164,7 +175,7 @@ def _fail(err: BaseException) -> None:
     if isinstance(err, BriefError):
         code, message = err.exit_code, str(err)
     elif isinstance(err, Terminated):
-        code, message = Terminated.exit_code, "terminated (SIGTERM); the run stopped and is recorded as interrupted"
+        code, message = err.exit_code, f"terminated ({err.name}); the run stopped and is recorded as interrupted"
     elif isinstance(err, KeyboardInterrupt):
         code, message = 130, "interrupted"
     else:
@@ -262,8 +273,9 @@ def _root(
 
 def main() -> None:
     """Entry point of the ``brief`` console script (and of ``python -m brief``)."""
-    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
-        # SIGTERM (systemd stop, timeout, kill) unwinds like Ctrl-C: the lock is released, the run recorded as
-        # interrupted, temporary files removed; the exit code is 143.
-        signal.signal(signal.SIGTERM, _on_sigterm)
+    for signum in STOP_SIGNALS:
+        if signal.getsignal(signum) == signal.SIG_DFL:
+            # SIGTERM (systemd stop, timeout, kill), SIGHUP and SIGQUIT unwind like Ctrl-C: the lock is released,
+            # the run recorded as interrupted, temporary files removed; the exit code is 128 + the signal.
+            signal.signal(signum, _on_stop_signal)
     app()

@@ -173,10 +173,23 @@ def _when(moment: dt.datetime | None, seconds: bool = False) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
-def _status(status: str, exit_code: int | None) -> str:
+# Exit codes of a run stopped by Ctrl-C (130) or a stop signal (SIGHUP 129, SIGQUIT 131, SIGTERM 143).
+INTERRUPTED_CODES = (129, 130, 131, 143)
+
+
+def _state(status: str, exit_code: int | None) -> str:
+    """How a run ended, in a word: a stopped run reads as interrupted (it did not fail), one still marked
+    running as unfinished (still going, or killed before it could say how it ended)."""
     if status == "running":
-        return "unfinished"  # still going, or killed before it could say how it ended
-    return status if exit_code is None else f"{status} (exit {exit_code})"
+        return "unfinished"
+    if status == "failed" and exit_code in INTERRUPTED_CODES:
+        return "interrupted"
+    return status
+
+
+def _status(status: str, exit_code: int | None) -> str:
+    shown = _state(status, exit_code)
+    return shown if exit_code is None or status == "running" else f"{shown} (exit {exit_code})"
 
 
 def _articles(counts: Mapping[str, int], article_ids: tuple[str, ...] | None) -> str:
@@ -202,7 +215,7 @@ def _run_json(run, *, full: bool = False) -> dict:  # noqa: ANN001 - a RunRecord
         "id": run.id,
         "started": _iso(run.started),
         "finished": _iso(run.finished),
-        "status": "unfinished" if run.status == "running" else run.status,
+        "status": _state(run.status, run.exit_code),
         "exit_code": run.exit_code,
         "seconds": round(run.duration.total_seconds(), 3) if run.duration else None,
         "articles": run.counts.get("articles", len(run.brief.article_ids) if run.brief else None),

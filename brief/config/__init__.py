@@ -48,6 +48,7 @@ from types import MappingProxyType
 from brief.config.paths import config_home, config_path, data_home
 from brief.config.userfile import TABLES, UserConfig, load_user_config
 from brief.config.values import (
+    _FALSE,
     _TRUE,
     ENV_VARS,
     FLAGS,
@@ -61,6 +62,7 @@ from brief.errors import ConfigError, UsageError
 from brief.ingest.web import WebSettings
 from brief.models import packaged_registry
 from brief.urls import redact
+from brief.userfiles import quote
 
 __all__ = [
     "BUILT_IN",
@@ -295,7 +297,13 @@ def _web_settings(env: Mapping[str, str], timeout: float | None) -> WebSettings:
     """How pages and feeds are fetched; the usual proxy variables are read here, as stages never read the environment."""
     proxy = env.get("https_proxy") or env.get("HTTPS_PROXY") or env.get("http_proxy") or env.get("HTTP_PROXY")
     # BRIEF_ALLOW_PRIVATE=1: feed items and redirects may reach internal addresses (an intranet; the tests).
-    allow_private = env.get("BRIEF_ALLOW_PRIVATE", "").strip().lower() in _TRUE
+    allowed = env.get("BRIEF_ALLOW_PRIVATE", "").strip().lower()
+    if allowed and allowed not in _TRUE | _FALSE:
+        # A value read as false would refuse the intranet the user meant to allow, and say nothing about why.
+        raise ConfigError(
+            f"BRIEF_ALLOW_PRIVATE={quote(env['BRIEF_ALLOW_PRIVATE'])} is not one of 1/0, true/false, yes/no, on/off"
+        )
+    allow_private = allowed in _TRUE
     if timeout is None:
         return WebSettings(proxy=proxy or None, allow_private=allow_private)
     return WebSettings(proxy=proxy or None, timeout=timeout, deadline=3 * timeout, allow_private=allow_private)

@@ -70,9 +70,23 @@ def is_feed(response: Response) -> bool:
         return True
     # Generic XML may be anything, and some servers send feeds as text/html: look at the root element.
     head = response.body[:4096]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        head = head.decode("utf-16", errors="ignore").encode("utf-8", errors="ignore")
+    codec = _xml_codec(head)
+    if codec is not None:
+        head = head.decode(codec, errors="ignore").encode("utf-8", errors="ignore")
     return _FEED_START.match(head) is not None
+
+
+# How an XML document in UTF-16 or UTF-32 starts (XML 1.0, appendix F): its byte-order mark, or without one, the
+# "<?" of its declaration (or its first "<") in that encoding. UTF-32 first: its marks begin with UTF-16's.
+_XML_STARTS = (
+    (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\xfe\xff", "utf-16"), (b"\xff\xfe", "utf-16"),
+    (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"), (b"\x00<", "utf-16-be"), (b"<\x00", "utf-16-le"),
+)  # fmt: skip
+
+
+def _xml_codec(head: bytes) -> str | None:
+    """The UTF-16 or UTF-32 codec an XML document's first bytes show, None for any other encoding."""
+    return next((codec for start, codec in _XML_STARTS if head.startswith(start)), None)
 
 
 def parse_feed(response: Response) -> list[FeedItem]:
@@ -80,8 +94,11 @@ def parse_feed(response: Response) -> list[FeedItem]:
     import feedparser  # only when a feed is actually read: importing brief stays light
 
     content_type = response.content_type or "application/xml"
-    if response.charset:
-        content_type += f"; charset={response.charset}"
+    # text/xml without a charset is US-ASCII to feedparser (RFC 3023), whatever the document declares: a feed in
+    # UTF-16 or UTF-32 is given the encoding its first bytes show.
+    charset = response.charset or _xml_codec(response.body[:4])
+    if charset:
+        content_type += f"; charset={charset}"
     # A file-like object, never a string: given a string feedparser may treat it as an address and fetch it.
     parsed = feedparser.parse(
         io.BytesIO(response.body),
@@ -130,8 +147,16 @@ def read_feed(
         if not chosen:
             return [], []
     # Items are fetched a few at a time: a feed of slow pages takes the time of the slowest few, not their sum.
-    with ThreadPoolExecutor(max_workers=min(settings.workers, len(chosen))) as pool:
+    pool = ThreadPoolExecutor(max_workers=min(settings.workers, len(chosen)))
+    try:
         results = list(pool.map(lambda pair: _read_item(location, pair[0], pair[1], settings), enumerate(chosen, 1)))
+    except BaseException:
+        # Stopped (a signal, Ctrl-C, in this thread): the fetches in flight end at once (their sockets are shut)
+        # and queued ones never start, rather than the pool waiting out every item's deadline.
+        settings.session.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
     documents = [r for r in results if isinstance(r, RawDocument)]
     skipped = [r for r in results if isinstance(r, Skipped)]
     return documents, skipped

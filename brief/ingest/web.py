@@ -176,6 +176,25 @@ class Session:
         self._lock = threading.Lock()
         self._site_locks: dict[tuple[str, str, int], threading.Lock] = {}
         self.pool = Pool()
+        # Set when the run is stopped (a signal, Ctrl-C): fetches in flight end at once, none starts.
+        self.cancelled = threading.Event()
+        self._guards: set[_Guard] = set()
+
+    def cancel(self) -> None:
+        """Stop every fetch of this run now: the sockets of those in flight are shut, later ones refused."""
+        self.cancelled.set()
+        with self._lock:
+            guards = list(self._guards)
+        for guard in guards:
+            guard.expire()
+
+    def watching(self, guard: _Guard, on: bool) -> None:
+        """Count ``guard``'s fetch among those a cancellation must end (``on``), or no longer."""
+        with self._lock:
+            if on:
+                self._guards.add(guard)
+            else:
+                self._guards.discard(guard)
 
     def robots(self, key: tuple[str, str, int], load: Any) -> Any:
         """The parsed robots.txt of a site, loading it with ``load()`` the first time (one load per site)."""
@@ -278,7 +297,8 @@ def download(
             wait = err.retry_after if err.retry_after is not None else settings.backoff * 2 ** (attempt - 1)
             if time.monotonic() + wait >= guard.deadline:
                 raise _tried(err, attempt) from None
-            time.sleep(wait)
+            if settings.session.cancelled.wait(wait):  # a stopped run does not wait out a backoff
+                raise _stopped()
             attempt += 1
 
 
@@ -480,6 +500,8 @@ class _Guard:
 
     def open_timeout(self) -> float:
         """The timeout for one connect or read: the setting, or what is left of the deadline if that is less."""
+        if self.settings.session.cancelled.is_set():
+            raise _stopped()
         left = self.deadline - time.monotonic()
         if left <= 0:
             raise _out_of_time(self.settings)
@@ -488,23 +510,33 @@ class _Guard:
     @contextmanager
     def watch(self) -> Iterator[None]:
         """Shut every socket of this fetch when the deadline passes, whatever it is waiting for."""
-        timer = threading.Timer(max(0.0, self.deadline - time.monotonic()), self._expire)
+        session = self.settings.session
+        timer = threading.Timer(max(0.0, self.deadline - time.monotonic()), self.expire)
         timer.daemon = True
         timer.start()
+        session.watching(self, True)
         try:
+            if session.cancelled.is_set():  # stopped before this fetch began watching
+                self.expire()
             yield
         except Exception:
             if self.expired:
-                raise _out_of_time(self.settings) from None
+                raise self._ended() from None
             raise
         finally:
             timer.cancel()
+            session.watching(self, False)
             with self._lock:
                 self._sockets.clear()
         if self.expired:  # a shut socket reads as the end of the body: what came is cut short, not whole
-            raise _out_of_time(self.settings)
+            raise self._ended()
 
-    def _expire(self) -> None:
+    def _ended(self) -> FetchError:
+        """Why the sockets were shut: the run was stopped, or the deadline passed."""
+        return _stopped() if self.settings.session.cancelled.is_set() else _out_of_time(self.settings)
+
+    def expire(self) -> None:
+        """Shut every socket of this fetch now (the deadline passed, or the run was stopped)."""
         with self._lock:
             self.expired = True
             for sock in self._sockets:
@@ -548,7 +580,11 @@ class _Guard:
         wait = self.open_timeout()
         thread = threading.Thread(target=lookup, name=f"brief-lookup-{host}", daemon=True)
         thread.start()
-        thread.join(wait)
+        end = time.monotonic() + wait
+        while thread.is_alive() and (left := end - time.monotonic()) > 0:
+            thread.join(min(left, 0.05))  # in slices: a stopped run does not wait out a slow resolver
+            if self.settings.session.cancelled.is_set():
+                raise _stopped()
         if thread.is_alive():  # left to finish on its own; a daemon thread does not keep brief from exiting
             raise FetchError(f"timed out looking up {host} after {wait:g} s", temporary=True)
         if "error" in answer:
@@ -958,6 +994,10 @@ def _tried(err: FetchError, attempts: int) -> FetchError:
     if attempts == 1:
         return err
     return FetchError(f"{err.reason} (tried {attempts} times)")
+
+
+def _stopped() -> FetchError:
+    return FetchError("stopped: the run was interrupted")
 
 
 def _out_of_time(settings: WebSettings) -> FetchError:

@@ -32,10 +32,13 @@ rest of the pipeline does not change.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import importlib.util
 import json
 import shutil
+import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -133,25 +136,48 @@ def convert(spec: ModelSpec, folder: Path, *, quantization: str = QUANTIZATION, 
 
     partial = target.with_name(target.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
-    partial.parent.mkdir(parents=True, exist_ok=True)
     try:
+        partial.parent.mkdir(parents=True, exist_ok=True)
         _Converter(str(folder)).convert(str(partial), quantization=quantization, force=True)
+        _finish(spec, folder, partial, kind, quantization)
+        shutil.rmtree(target, ignore_errors=True)
+        partial.rename(target)
     except Exception as err:  # noqa: BLE001 - damaged weights raise safetensors', torch's or pickle's own errors
+        # Every write of the conversion is here, so a disk that fills at any of them (the weights, the tokenizer
+        # copies, the shortlist, the record) leaves no half-made folder and is a model error (exit 5).
         shutil.rmtree(partial, ignore_errors=True)
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise ModelError(f"{spec.kind} {spec.name!r} could not be converted to CTranslate2: {first}") from None
+        raise ModelError(_conversion_failed(spec, target, err)) from None
+    return target
+
+
+def _finish(spec: ModelSpec, folder: Path, partial: Path, kind: str, quantization: str) -> None:
+    """Copy the tokenizer files beside the converted weights, write the shortlist and the record."""
     tokenizer = partial / _TOKENIZER_DIR
     tokenizer.mkdir()
     for item in folder.iterdir():
         if item.is_file() and not any(item.match(p) for p in _WEIGHTS):
             shutil.copy2(item, tokenizer / item.name)  # tokenizer files, config.json, generation_config.json
-    made: dict[str, Any] = {"source": resolved_revision(spec, folder), "backend": spec.backend,
-                            "quantization": quantization}
+    made: dict[str, Any] = {
+        "source": resolved_revision(spec, folder),
+        "backend": spec.backend,
+        "quantization": quantization,
+    }
     made["shortlist"] = write_shortlist(partial, kind)
     (partial / "brief.json").write_text(json.dumps(made, indent=2), encoding="utf-8")
-    shutil.rmtree(target, ignore_errors=True)
-    partial.rename(target)
-    return target
+
+
+def _conversion_failed(spec: ModelSpec, target: Path, err: Exception) -> str:
+    """The message for a conversion that failed: a full disk says where and what to do."""
+    # CTranslate2's own writer reports a full disk as a RuntimeError carrying the C library's words.
+    full = getattr(err, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or "No space left on device" in str(err)
+    if full:
+        return (
+            f"{spec.kind} {spec.name!r} could not be converted to CTranslate2: no space left on the disk of "
+            f"{target.parent} (nothing was kept; free some space and run `brief models pull {spec.name}` again, "
+            "or skip the conversion with --no-optimize)"
+        )
+    first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return f"{spec.kind} {spec.name!r} could not be converted to CTranslate2: {first}"
 
 
 # Seconds a conversion takes per MB of transformers weights: the synthetic tc-big (956 MB of float32) took 23.8 s
@@ -237,36 +263,98 @@ def write_shortlist(converted: Path, kind: str) -> int:
 
 def ensure_shortlist(converted: Path, kind: str) -> None:
     """Give a model brief converted before it wrote shortlists its shortlist, once (``brief.json`` records the
-    size, 0 when the model has none), so an upgrade speeds up conversions already made. A folder brief cannot
-    write to keeps running over the whole vocabulary."""
+    size, 0 when the model has none), so an upgrade speeds up conversions already made; a shortlist found empty
+    or damaged is written again. A folder brief cannot write to keeps running over the whole vocabulary."""
     record = converted / "brief.json"
     try:
         made = json.loads(record.read_text(encoding="utf-8"))
-        if not isinstance(made, dict) or "shortlist" in made:
+        if not isinstance(made, dict):
             return
+        problem = shortlist_problem(converted) if "shortlist" in made else None
+        if "shortlist" in made and problem is None:
+            return
+        (converted / SHORTLIST).unlink(missing_ok=True)  # a damaged one is not left behind if none is written
         made["shortlist"] = write_shortlist(converted, kind)
         partial = converted / "brief.json.partial"
         partial.write_text(json.dumps(made, indent=2), encoding="utf-8")
         partial.replace(record)
+        if problem is not None:
+            _warn_once(converted, f"the CTranslate2 shortlist {converted / SHORTLIST} {problem}; written again")
     except (OSError, ValueError):
         return
 
 
+def _warn_once(converted: Path, message: str) -> None:
+    # Found while a model is looked up (doctor, pull, make, bench alike), where no run's notices are at hand;
+    # once per folder and fault, so a shortlist that cannot be rewritten is not reported at every lookup.
+    if (converted, message) not in _WARNED:
+        _WARNED.add((converted, message))
+        print(f"brief: warning: {message}", file=sys.stderr)
+
+
+_WARNED: set[tuple[Path, str]] = set()
+_PROBLEMS: dict[tuple[Path, int, int], str | None] = {}
+
+
+def shortlist_problem(converted: Path) -> str | None:
+    """What is wrong with a converted model's vocabulary map, None when it has none or a sound one.
+
+    CTranslate2 reads it unchecked: an empty map crashes the process (SIGSEGV) at the first batch, and one of
+    unknown or too few tokens gives empty or looping output. Sound is: every line a tab then target tokens, all in
+    the model's vocabulary, and as many as brief wrote (``brief.json``) where brief made it.
+    """
+    path = converted / SHORTLIST
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    if key not in _PROBLEMS:
+        _PROBLEMS[key] = _read_problem(converted, path)
+    return _PROBLEMS[key]
+
+
+def _read_problem(converted: Path, path: Path) -> str | None:
+    try:
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except (OSError, UnicodeDecodeError):
+        return "cannot be read as UTF-8 text"
+    if not lines:
+        return "is empty"
+    targets = [line.split("\t", 1)[1].split() if "\t" in line else [] for line in lines]
+    if not all(targets):
+        return "has a line that is not a tab and then output tokens"
+    vocabulary = set(converted_vocabulary(converted) or ())
+    tokens = {token for line in targets for token in line}
+    if not tokens <= vocabulary:
+        return f"names {len(tokens - vocabulary):,} tokens the model does not have"
+    recorded = _read_json(converted / "brief.json").get("shortlist")
+    if isinstance(recorded, int) and recorded > 0 and len(lines) == 1 and len(tokens) != recorded:
+        return f"holds {len(tokens):,} tokens where {recorded:,} were written"
+    return None
+
+
 def shortlist_size(converted: Path) -> tuple[int, int] | None:
-    """(tokens in the shortlist, tokens in the vocabulary) of a converted model, or None without a shortlist."""
-    if not (converted / SHORTLIST).is_file():
+    """(tokens in the shortlist, tokens in the vocabulary) of a converted model, or None without a sound one."""
+    if not (converted / SHORTLIST).is_file() or shortlist_problem(converted) is not None:
         return None
     kept = len((converted / SHORTLIST).read_text(encoding="utf-8").split())
     return kept, len(converted_vocabulary(converted) or ())
 
 
 def shortlist_used(converted: Path, params: Mapping[str, Any]) -> bool:
-    """Whether a model loaded from ``converted`` with these registry params decodes over its shortlist."""
+    """Whether a model loaded from ``converted`` with these registry params decodes over its shortlist (never over
+    a damaged one: the model then decodes over its whole vocabulary, and says so)."""
     wanted = params.get("shortlist", True)
     if wanted is False or str(wanted).lower() in ("false", "no", "off", "0"):
         return False
+    if not (converted / SHORTLIST).is_file():
+        return False
+    if (problem := shortlist_problem(converted)) is not None:
+        _warn_once(converted, f"the CTranslate2 shortlist {converted / SHORTLIST} {problem}; decoding without it")
+        return False
     # The NLLB shortlist is for a Latin-script target (brief writes English).
-    return (converted / SHORTLIST).is_file() and str(params.get("tgt_lang", "eng_Latn")).endswith("_Latn")
+    return str(params.get("tgt_lang", "eng_Latn")).endswith("_Latn")
 
 
 def runtime(converted: Path, params: Mapping[str, Any], version: str) -> str:
@@ -322,7 +410,7 @@ class Ct2Model:
         try:
             self.tokenizer = transformers.AutoTokenizer.from_pretrained(str(tokenizer_folder), local_files_only=True)
             self.translator = ctranslate2.Translator(
-                str(converted),
+                str(self._loadable(converted)),
                 device="cpu",
                 compute_type=self.compute_type,
                 inter_threads=self.inter_threads,
@@ -351,6 +439,19 @@ class Ct2Model:
         self.version = ctranslate2.__version__
         self.shortlist = shortlist_used(converted, own)
         self.runtime = runtime(converted, {**own, "compute_type": self.compute_type}, self.version)
+
+    def _loadable(self, converted: Path) -> Path:
+        """The folder CTranslate2 loads: ``converted``, or beside a damaged vocabulary map, a temporary folder of
+        links to every file but the map (CTranslate2 reads the map whenever it is there, and an empty one crashes
+        the process even with ``use_vmap`` off)."""
+        self._without_map: tempfile.TemporaryDirectory[str] | None = None
+        if not (converted / SHORTLIST).is_file() or shortlist_problem(converted) is None:
+            return converted
+        self._without_map = tempfile.TemporaryDirectory(prefix="brief-ct2-")
+        for item in converted.iterdir():
+            if item.name != SHORTLIST:
+                (Path(self._without_map.name) / item.name).symlink_to(item.resolve())
+        return Path(self._without_map.name)
 
     @property
     def ref(self) -> str:
