@@ -70,7 +70,7 @@ from brief.clean.boilerplate import (
 from brief.clean.dates import DateMention, find_date, news_date, relative_dates, today_in_lead
 from brief.clean.frontmatter import FRONT_MATTER, FrontMatter, split_front_matter
 from brief.clean.language import identify_language
-from brief.clean.lines import _Meta, _clean_lines
+from brief.clean.lines import _clean_lines, _Meta
 from brief.clean.markup import (
     HTML_EXTRACTORS,
     OUTSIDE_MAIN,

@@ -178,25 +178,39 @@ _IMAGE_PLACEHOLDER = re.compile(r"^\[[^\[\]]{1,80}\]$|^iframe:")
 
 
 def _context_free_reason(text: str, key: str) -> str | None:
-    """The reason to drop a line judged on its own, or None."""
+    """The reason to drop a line judged on its own, or None: marks and prompts, menus, notices and captions,
+    then site furniture, in that order."""
     if not any(ch.isalnum() for ch in text):
         return SEPARATOR
     bare = _LEADING_SYMBOLS.sub("", _BULLET.sub("", key))
-    if _SHARE.match(bare):
-        return SHARE
-    if _SEE_ALSO.match(bare):
-        return SEE_ALSO
-    if _LOADING.match(bare):
-        return LOADING
+    words = len(text.split())
+    return (
+        _marked_reason(text, bare)
+        or _menu_reason(text, bare, words)
+        or _notice_reason(text, key, bare, words)
+        or _furniture_reason(bare, words)
+    )
+
+
+def _marked_reason(text: str, bare: str) -> str | None:
+    """A line its own words mark: share bars, "read also", loading prompts, comments, logos, adverts, images."""
+    for reason, pattern in ((SHARE, _SHARE), (SEE_ALSO, _SEE_ALSO), (LOADING, _LOADING)):
+        if pattern.match(bare):
+            return reason
     if _COMMENT.search(bare):
         return COMMENT
     if _LOGO.match(text):
         return LOGO
-    words = len(text.split())
     if _ADVERT.match(bare):
         return ADVERT
     if _IMAGE_PLACEHOLDER.match(bare):
         return IMAGE
+    return None
+
+
+def _menu_reason(text: str, bare: str, words: int) -> str | None:
+    """A menu bar (labels glued together, a run of section names, short items between separators) or a
+    breadcrumb."""
     if _glued(text):
         return MENU  # words run together: a menu bar that lost its markup
     if words >= 4 and not _TERMINAL.search(text) and len(_SECTION.findall(bare)) >= max(3, words // 2):
@@ -206,6 +220,11 @@ def _context_free_reason(text: str, key: str) -> str | None:
         return MENU  # "الرئيسية | أخبار | سياسة", "Home > World > Politics"
     if len(items) == 2 and _HOME.match(bare) and len(items[1].split()) <= 4:
         return NAVIGATION  # a breadcrumb: "الرئيسية » أخبار مصر"
+    return None
+
+
+def _notice_reason(text: str, key: str, bare: str, words: int) -> str | None:
+    """Teasers, the copyright notice, photo captions and credits, bylines, source lines, relative times."""
     if _TEASER.search(key):
         return TEASER
     if words <= 25 and _copyright(bare):
@@ -222,7 +241,7 @@ def _context_free_reason(text: str, key: str) -> str | None:
         return SOURCE
     if _NAVIGATION.match(bare) or _RELATIVE_TIME.match(bare):
         return NAVIGATION
-    return _furniture_reason(bare, words)
+    return None
 
 
 def _furniture_reason(key: str, words: int) -> str | None:
@@ -235,6 +254,11 @@ def _furniture_reason(key: str, words: int) -> str | None:
         return PROMO
     if _NEWSLETTER.search(key) and ((words <= 25 and _NEWSLETTER_ASK.search(key)) or words <= 4):
         return NEWSLETTER
+    return _notice_furniture(key, words)
+
+
+def _notice_furniture(key: str, words: int) -> str | None:
+    """Cookie prompts, disclaimers, tag lists and sign-offs."""
     if words <= 60 and _COOKIE.search(key) and _COOKIE_ASK.search(key):
         return COOKIE
     if words <= 30 and _DISCLAIMER.search(key):

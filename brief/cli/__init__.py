@@ -7,7 +7,8 @@ Each command group is a module of this package that registers itself on ``app`` 
 from __future__ import annotations
 
 # In the order `brief --help` lists them.
-from brief.cli import make as _make_cmd  # noqa: F401,I001  (registers "brief make" and "brief inspect")
+# isort: off
+from brief.cli import make as _make_cmd  # noqa: F401  (registers "brief make" and "brief inspect")
 from brief.cli import models as _models_cmd  # noqa: F401  (registers "brief models")
 from brief.cli import send as _send  # noqa: F401  (registers "brief send")
 from brief.cli import logs as _logs  # noqa: F401  (registers "brief logs")
@@ -17,6 +18,7 @@ from brief.cli import sources as _sources  # noqa: F401  (registers "brief sourc
 from brief.cli import eval as _eval  # noqa: F401  (registers "brief eval")
 from brief.cli import doctor as _doctor  # noqa: F401  (registers "brief doctor")
 from brief.cli import bench as _bench  # noqa: F401  (registers "brief bench")
+# isort: on
 from brief.cli.app import _fail, app, main
 
 __all__ = ["_fail", "app", "main"]

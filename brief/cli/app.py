@@ -36,7 +36,6 @@ from typer.core import TyperArgument, TyperGroup, TyperOption
 from brief import __version__
 from brief.errors import BriefError
 
-
 EXIT_PARTIAL = 7
 EXIT_USAGE = 2
 
@@ -55,7 +54,7 @@ def _plain_metavars(command: Any) -> None:
         _plain_metavar(param)
     # --help and the completion options are made when help is shown; they get the same treatment then.
     params_of = command.get_params
-    command.get_params = lambda ctx: [_plain_metavar(p) for p in params_of(ctx)]  # type: ignore[method-assign]
+    command.get_params = lambda ctx: [_plain_metavar(p) for p in params_of(ctx)]
     for sub in getattr(command, "commands", {}).values():
         _plain_metavars(sub)
 

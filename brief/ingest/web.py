@@ -490,9 +490,10 @@ class _Guard:
         kept = []
         for key, conn, answer in self._used:
             whole = answer is not None and getattr(answer, "brief_read_whole", False) and not answer.will_close
-            if finished_only and not (whole and answer.isclosed()):
+            done = whole and answer is not None and answer.isclosed()
+            if finished_only and not done:
                 kept.append((key, conn, answer))
-            elif whole and answer.isclosed() and conn.sock is not None and not self.expired:
+            elif done and conn.sock is not None and not self.expired:
                 pool.put(key, conn)
             else:
                 conn.close()
@@ -830,7 +831,7 @@ def _get(
             except (OSError, http.client.HTTPException):
                 pass
         if err.fp is not None:  # also a redirect urllib gave up on (a loop) before reading its body
-            err.fp.brief_read_whole = read_out
+            setattr(err.fp, "brief_read_whole", read_out)  # a mark on urllib's response object
         err.close()
         if err.code == 304 and validators:
             return Response(url=redact(err.geturl()), status=304, content_type="", charset=None, body=b"")
@@ -849,7 +850,7 @@ def _get(
             body = _read_body(response, headers.get("Content-Encoding"), settings, guard.deadline)
         except (OSError, http.client.HTTPException) as err:
             raise _network_error(err, timeout) from None
-        response.brief_read_whole = True  # type: ignore[attr-defined] # to the end: the connection may be reused
+        setattr(response, "brief_read_whole", True)  # read to the end: the connection may be reused
         return Response(
             url=redact(response.geturl()),
             status=response.status,

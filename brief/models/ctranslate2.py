@@ -126,7 +126,7 @@ def convert(spec: ModelSpec, folder: Path, *, quantization: str = QUANTIZATION, 
         return target
     from ctranslate2.converters import TransformersConverter
 
-    class _Converter(TransformersConverter):  # type: ignore[misc]
+    class _Converter(TransformersConverter):
         def load_model(self, model_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
             model = super().load_model(model_class, model_name_or_path, **kwargs)
             # transformers 5 dropped BartConfig.normalize_before, which the converter reads: BART is post-norm.
