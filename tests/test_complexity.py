@@ -18,10 +18,6 @@ LIMIT = 20
 # gives it: "function" or "Class.method"). Each is cleared from this list when its function is split; the list
 # is meant to end empty.
 KNOWN: frozenset[tuple[str, str]] = frozenset({
-    ("brief/clean/lines.py", "_clean_lines"),
-    ("brief/clean/lines.py", "_Page.mark_masthead"),
-    ("brief/clean/lines.py", "_Page.mark_title"),
-    ("brief/clean/lines.py", "_Page.judge_body"),
     ("brief/clean/masthead.py", "bilingual_name"),
     ("brief/ingest/web.py", "_get"),
 })

@@ -136,6 +136,27 @@ def _clean_lines(
     ]
     page = _Page(lines, meta, closing_masthead)
     page.mark_link_list()
+    _judge_each_alone(page, repeated)
+    page.mark_tag_lists()
+    page.mark_masthead()
+    free = [ln for ln in page.lines if ln.reason is None]
+    first_para = next(
+        (ln.index for ln in free if ln.running and not page.above_caption(ln) and not _lone_question(ln)),
+        len(raw_lines),
+    )
+    page.mark_meta_lines(first_para)
+    page.mark_tail(first_para)
+    _read_header(page, first_para)
+    page.judge_body()
+    if meta.date is None:
+        meta.date = _wire_dateline(page.by_index.get(first_para))
+    return _kept(page, pre_dropped)
+
+
+def _judge_each_alone(page: _Page, repeated: frozenset[str]) -> None:
+    """Each line judged on its own (menus, share bars, captions ...), and the lines a publisher repeats across
+    pages; a logo or a repeated site name is the publisher, and bylines and credits are taken."""
+    meta = page.meta
     for line in page.lines:
         if line.reason is not None:
             continue
@@ -149,15 +170,11 @@ def _clean_lines(
             if meta.publisher is None and _looks_like_publisher(line, strict=True):
                 meta.publisher = line.text  # the site's name is on every page: still its name
         page.take_byline_and_credit(line)
-    page.mark_tag_lists()
-    page.mark_masthead()
-    free = [ln for ln in page.lines if ln.reason is None]
-    first_para = next(
-        (ln.index for ln in free if ln.running and not page.above_caption(ln) and not _lone_question(ln)),
-        len(raw_lines),
-    )
-    page.mark_meta_lines(first_para)
-    page.mark_tail(first_para)
+
+
+def _read_header(page: _Page, first_para: int) -> None:
+    """The lines above the first paragraph: datelines, navigation, the headline, the site's name, the rest."""
+    meta = page.meta
     header = [ln for ln in page.lines if ln.index < first_para and ln.reason is None]
     # A page copied whole starts with the site's name ("السودان الآن"); find it before the menu below it is
     # taken for navigation, and name it once the headline is known (the headline itself is never the site).
@@ -173,10 +190,10 @@ def _clean_lines(
         if teaser is not None:
             words = len(_group(_TEASER.search(teaser.key), "site").split())
             meta.publisher = " ".join(teaser.text.rstrip(".!").split()[-words:])
-    page.judge_body()
-    if meta.date is None:
-        meta.date = _wire_dateline(page.by_index.get(first_para))
 
+
+def _kept(page: _Page, pre_dropped: list[Dropped] | None) -> _Cleaned:
+    """The article's sentences (an advert glued to a line's end cut off) and every dropped line with its reason."""
     sentences: list[str] = []
     tails: list[Dropped] = []
     for line in page.lines:
@@ -185,7 +202,7 @@ def _clean_lines(
             sentences += split_sentences(text)
             tails += [Dropped(tail, ADVERT)] if tail else []
     dropped = list(pre_dropped or []) + [Dropped(ln.raw, ln.reason) for ln in page.lines if ln.reason] + tails
-    return _Cleaned(meta, sentences, dropped)
+    return _Cleaned(page.meta, sentences, dropped)
 
 
 def _group(match: re.Match[str] | None, *names: str) -> str:
@@ -253,12 +270,8 @@ class _Page:
         date_at = dated[0] if dated else None
         masthead, name = self._named_masthead(top, date_at)
         slogan: _Line | None = None
-        if masthead is None and date_at in (1, 2) and _plain_masthead(top[date_at - 1]):
-            masthead = top[date_at - 1]
-        elif masthead is None and date_at == 2 and _plain_masthead(top[0]) and len(top) > 3:
-            between, below = top[1], top[3]
-            if between.words <= 8 and not _TERMINAL.search(between.text) and _headline_shaped(below):
-                masthead, slogan = top[0], between
+        if masthead is None:
+            masthead, slogan = self._plain_over_date(top, date_at)
         if masthead is None and self.closing_masthead:
             masthead = self._closing_masthead()
         if masthead is None or (self.meta.title and masthead.key == normalise_for_matching(self.meta.title)):
@@ -268,6 +281,18 @@ class _Page:
             self.meta.publisher = name or plain_name(masthead.unbulleted)
         if slogan is not None:
             slogan.reason = SLOGAN
+
+    @staticmethod
+    def _plain_over_date(top: list[_Line], date_at: int | None) -> tuple[_Line | None, _Line | None]:
+        """A plain name right over the date line; or, two lines over it, a name with a slogan between them when a
+        headline follows the date line. (masthead, slogan), each None when not found."""
+        if date_at in (1, 2) and _plain_masthead(top[date_at - 1]):
+            return top[date_at - 1], None
+        if date_at == 2 and _plain_masthead(top[0]) and len(top) > 3:
+            between, below = top[1], top[3]
+            if between.words <= 8 and not _TERMINAL.search(between.text) and _headline_shaped(below):
+                return top[0], between
+        return None, None
 
     def _named_masthead(self, top: list[_Line], date_at: int | None) -> tuple[_Line | None, str | None]:
         """A masthead that says it is one: a bilingual name or a site's address, first on the page or over the
@@ -365,15 +390,7 @@ class _Page:
         """Choose the headline (unless the markup named it), mark it and its repeats; return its position or -1."""
         title_line: _Line | None = None
         if self.meta.title is None:
-            # A headline is a few words, not a sentence, not a dateline ("عمّان – 8 أيار 2025"), never a masthead
-            # (marked before this) and never the first paragraph that lost its full stop.
-            candidates = [ln for ln in header if _headline_shaped(ln) and not _place_dateline(ln)]
-            keys = [ln.key for ln in header]
-            # A headline printed twice at the top; a two-word section label ("أخبار لبنان") printed twice is not one.
-            repeated = [ln for ln in candidates if keys.count(ln.key) > 1 and ln.words >= 3]
-            # Not a site name or section label above it: headlines run to a few words.
-            named = [ln for ln in candidates if ln.words >= 4 and not _looks_like_publisher(ln)]
-            title_line = next(iter(repeated or named or candidates), None)
+            title_line = _headline_of(header)
             if title_line is None:
                 return -1
             self.meta.title = title_line.text
@@ -418,16 +435,9 @@ class _Page:
                 line.reason = CAPTION  # the picture's description, just above its credit line
             elif line.key in seen:
                 line.reason = DUPLICATE_LINE
-            elif (
-                not line.bullet
-                and not line.text.startswith(tuple(_QUOTE_OPEN))
-                and not after_colon
-                and not (in_list and _list_item(line, last_item))
-                and line.words <= 12
-                and not line.ends_with_colon
-                and not any(ch in _TERMINATORS for ch in line.text)
-                and not _running_text(line)
-            ) or _question_heading(line, self.next_free(line), after_colon):
+            elif _heading_shaped(line, after_colon, in_list and _list_item(line, last_item)) or _question_heading(
+                line, self.next_free(line), after_colon
+            ):
                 line.reason = SUBHEADING  # short, no sentence punctuation: a section heading, not a sentence
             else:
                 line.content = True
@@ -436,6 +446,32 @@ class _Page:
             continues_list = (in_list or after_colon) and _list_item(line, last_item)
             in_list = line.content and (line.ends_with_colon or continues_list)
             last_item = line if in_list else None
+
+
+def _headline_of(header: list[_Line]) -> _Line | None:
+    """The headline among the header's lines: a few words, not a sentence, not a dateline ("عمّان – 8 أيار 2025"),
+    never a masthead (marked before this) and never the first paragraph that lost its full stop."""
+    candidates = [ln for ln in header if _headline_shaped(ln) and not _place_dateline(ln)]
+    keys = [ln.key for ln in header]
+    # A headline printed twice at the top; a two-word section label ("أخبار لبنان") printed twice is not one.
+    repeated = [ln for ln in candidates if keys.count(ln.key) > 1 and ln.words >= 3]
+    # Not a site name or section label above it: headlines run to a few words.
+    named = [ln for ln in candidates if ln.words >= 4 and not _looks_like_publisher(ln)]
+    return next(iter(repeated or named or candidates), None)
+
+
+def _heading_shaped(line: _Line, after_colon: bool, list_item: bool) -> bool:
+    """Short, no sentence punctuation, not a quote, a list item or a lead-in: a section heading, not a sentence."""
+    return (
+        not line.bullet
+        and not line.text.startswith(tuple(_QUOTE_OPEN))
+        and not after_colon
+        and not list_item
+        and line.words <= 12
+        and not line.ends_with_colon
+        and not any(ch in _TERMINATORS for ch in line.text)
+        and not _running_text(line)
+    )
 
 
 def _list_item(line: _Line, before: _Line | None) -> bool:
