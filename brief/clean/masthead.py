@@ -67,19 +67,26 @@ def bilingual_name(text: str) -> str | None:
     if (m := _BRACKETED.match(text)) and _arabic_only(m["a"]) and _latin_only(m["b"]):
         return _name_or_none(m["a"])
     if m := _SEPARATED.match(text):
-        a, b = m["a"].strip(), m["b"].strip()
-        if _arabic_only(a) and (_latin_only(b) or _ADDRESS.match(b)):
-            return _name_or_none(a)
-        if (_latin_only(a) or _ADDRESS.match(a)) and _arabic_only(b):
-            return _name_or_none(b)
-        return None
-    words = text.split()
-    # "هسبريس Hespress", "سودان تربيون Sudan Tribune": Arabic words, then the same name in Latin letters.
+        return _separated_name(m["a"].strip(), m["b"].strip())
+    return _side_by_side_name(text.split())
+
+
+def _separated_name(a: str, b: str) -> str | None:
+    """"الشروق | shorouknews.com", "Asharq Al-Awsat | الشرق الأوسط": the Arabic side, when the other is Latin."""
+    if _arabic_only(a) and (_latin_only(b) or _ADDRESS.match(b)):
+        return _name_or_none(a)
+    if (_latin_only(a) or _ADDRESS.match(a)) and _arabic_only(b):
+        return _name_or_none(b)
+    return None
+
+
+def _side_by_side_name(words: list[str]) -> str | None:
+    """"هسبريس Hespress", "سودان تربيون Sudan Tribune": Arabic words, then the same name in Latin letters."""
     split = next((i for i, w in enumerate(words) if _LATIN.search(w)), len(words))
     arabic, latin = words[:split], words[split:]
-    if arabic and latin and all(_arabic_only(w) or w.isdigit() for w in arabic) and all(
-        _latin_only(w) or w.isdigit() for w in latin
-    ) and latin[0][:1].isupper() and len(arabic) <= 3 and len(latin) <= 3:
+    if not (arabic and latin and len(arabic) <= 3 and len(latin) <= 3 and latin[0][:1].isupper()):
+        return None
+    if all(_arabic_only(w) or w.isdigit() for w in arabic) and all(_latin_only(w) or w.isdigit() for w in latin):
         return _name_or_none(" ".join(arabic))
     return None
 

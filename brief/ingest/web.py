@@ -820,19 +820,7 @@ def _get(
     try:
         response = opener.open(request, timeout=timeout)
     except urllib.error.HTTPError as err:
-        length = (err.headers.get("Content-Length") or "").strip()
-        read_out = False
-        if err.fp is not None and (err.code == 304 or (length.isdigit() and int(length) <= _SMALL_ERROR_PAGE)):
-            # A short error page (robots.txt's 404 on most sites) is read out, so the connection can serve the next
-            # request; a long one is not worth it.
-            try:
-                err.read()
-                read_out = True
-            except (OSError, http.client.HTTPException):
-                pass
-        if err.fp is not None:  # also a redirect urllib gave up on (a loop) before reading its body
-            setattr(err.fp, "brief_read_whole", read_out)  # a mark on urllib's response object
-        err.close()
+        _read_out(err)
         if err.code == 304 and validators:
             return Response(url=redact(err.geturl()), status=304, content_type="", charset=None, body=b"")
         raise _http_error(err) from None
@@ -860,6 +848,25 @@ def _get(
             etag=headers.get("ETag"),
             last_modified=headers.get("Last-Modified"),
         )
+
+
+def _read_out(err: urllib.error.HTTPError) -> None:
+    """Read a short error answer to its end, marked so its connection can serve the next request, then close it.
+
+    A short error page (robots.txt's 404 on most sites) is read out; a long one is not worth it. A redirect urllib
+    gave up on (a loop) before reading its body is marked too.
+    """
+    length = (err.headers.get("Content-Length") or "").strip()
+    read_out = False
+    if err.fp is not None and (err.code == 304 or (length.isdigit() and int(length) <= _SMALL_ERROR_PAGE)):
+        try:
+            err.read()
+            read_out = True
+        except (OSError, http.client.HTTPException):
+            pass
+    if err.fp is not None:
+        setattr(err.fp, "brief_read_whole", read_out)  # a mark on urllib's response object
+    err.close()
 
 
 def _read_body(response: IO[bytes], coding: str | None, settings: WebSettings, deadline: float) -> bytes:
