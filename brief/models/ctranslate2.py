@@ -531,18 +531,22 @@ def _model_kind(spec: ModelSpec, own: Mapping[str, Any]) -> str:
     return str(kind)
 
 
-class Ct2Translator(Translator):
-    """Opus-MT (marian) or NLLB (nllb) through CTranslate2."""
+class _Converted:
+    """What a backend that runs a CTranslate2 conversion says of itself (``brief.models.table``)."""
 
     MARKER = "config.json"
-    CONVERTS_AS = None
-    CONVERTED = True
-    ENGINE = "CTranslate2"
+    CONVERTS_AS: str | None = None  # converted already
+    CONVERTED: bool = True
+    ENGINE: str = "CTranslate2"
 
     @classmethod
     def expected_ref(cls, spec: ModelSpec, folder: Path | None) -> str | None:
         """The ref the built backend will report, without building it."""
         return _folder_ref(spec, folder)
+
+
+class Ct2Translator(_Converted, Translator):
+    """Opus-MT (marian) or NLLB (nllb) through CTranslate2."""
 
     @classmethod
     def registry_languages(cls, spec: ModelSpec) -> frozenset[str] | None:
@@ -587,17 +591,8 @@ class Ct2Translator(Translator):
         return self.model.generate(texts, self.generation, target_prefix=self.target)
 
 
-class Ct2Summariser(Seq2SeqSummariser):
+class Ct2Summariser(_Converted, Seq2SeqSummariser):
     """BART or T5 summarisers through CTranslate2: Seq2SeqSummariser's batching and prefix on a converted model."""
-
-    CONVERTS_AS = None
-    CONVERTED = True
-    ENGINE = "CTranslate2"
-
-    @classmethod
-    def expected_ref(cls, spec: ModelSpec, folder: Path | None) -> str | None:
-        """The ref the built backend will report, without building it."""
-        return _folder_ref(spec, folder)
 
     def __init__(self, spec: ModelSpec, folder: Path, *, converted: Path | None = None) -> None:
         own, self.generation = split_params(spec, _OWN_KEYS)
