@@ -48,6 +48,7 @@ import yaml
 from brief.clean import normalise_for_matching
 from brief.clean.text import collapse_space
 from brief.errors import ConfigError, InputError
+from brief.words import NUMBER
 
 DEFAULT_SETS = Path("tests") / "eval"
 BASELINE_NAME = "baseline.json"
@@ -76,7 +77,6 @@ DIRECTIONS = {
 # (in English, or in the Arabic of the sentences they print).
 DUPLICATE_CONTAINED = 0.8
 MIN_DUPLICATE_WORDS = 4
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _WORD = re.compile(r"[A-Za-zÀ-ÿĀ-ž][A-Za-zÀ-ÿĀ-ž'’-]*")
 _AR_WORD = re.compile(r"\w+")
 _CITE = re.compile(r"\[(\d+)\]")
@@ -363,7 +363,7 @@ def _contained(a: set[str], b: set[str]) -> float:
 
 
 def _numbers(text: str) -> set[str]:
-    return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
+    return {n.replace(",", "").rstrip(".") for n in NUMBER.findall(text)}
 
 
 class Scorer:
@@ -495,7 +495,7 @@ class Scorer:
     def near_duplicates(self) -> list[tuple[str, str]]:
         """Pairs of printed sentences where one restates the other (English or the Arabic they print)."""
         printed = self.view.printed()
-        english = [_content(_WORD.findall(s.get("text", "")) + _NUMBER.findall(s.get("text", ""))) for s in printed]
+        english = [_content(_WORD.findall(s.get("text", "")) + NUMBER.findall(s.get("text", ""))) for s in printed]
         arabic = []
         for s in printed:
             support = s.get("support") or []

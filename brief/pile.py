@@ -20,11 +20,11 @@ import yaml
 
 from brief.clean import normalise_for_matching
 from brief.records import Article, sentence_id
+from brief.words import NUMBER
 
 LEAD_SENTENCES = 2  # sentences of the lead that join the headline to say what an article reports
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_NUMBER = re.compile(r"\d+(?:[.,٫]\d+)*")
 # Words that make an amount, rate or count in Arabic text without a digit ("ألف", "مليون", "بالمئة").
 _NUMBER_WORDS = re.compile(r"(?:ألف|آلاف|الف|الاف|مليون|ملايين|مليار|مليارات|بالمئة|بالمائة|في المئة|في المائة|%|٪)")
 
@@ -49,12 +49,12 @@ class Embedder(Protocol):
 
 def numbers_in(text: str) -> list[str]:
     """The numbers written in digits (Arabic-Indic digits read as ASCII), thousands separators removed."""
-    return [n.replace(",", "").replace("٫", ".") for n in _NUMBER.findall(text.translate(_DIGITS))]
+    return [n.replace(",", "").replace("٫", ".") for n in NUMBER.findall(text.translate(_DIGITS))]
 
 
 def has_quantity(text: str) -> bool:
     """True when the text states an amount, rate, count or date (a digit, or a word like "مليون", "%")."""
-    return bool(_NUMBER.search(text.translate(_DIGITS)) or _NUMBER_WORDS.search(text))
+    return bool(NUMBER.search(text.translate(_DIGITS)) or _NUMBER_WORDS.search(text))
 
 
 def _bare(word: str) -> str:

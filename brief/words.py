@@ -67,7 +67,9 @@ def content_words(text: str) -> frozenset[str]:
     return frozenset(words)
 
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# A number as text writes it: digits, with thousands separators or a decimal mark (the Arabic one too). The one
+# pattern for "a number in text": selection, composition, the pile and the evaluation all use it.
+NUMBER = re.compile(r"\d+(?:[.,٫]\d+)*")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _MONTHS = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -110,8 +112,8 @@ def checks(generated: str, support: Sequence[str]) -> list[Check]:
 
 def _numbers_check(generated: str, source: str) -> Check:
     """Every number of the rewrite is in its support (thousands separators aside)."""
-    source_numbers = {n.replace(",", "") for n in _NUMBER.findall(source)}
-    numbers = _NUMBER.findall(generated)
+    source_numbers = {n.replace(",", "") for n in NUMBER.findall(source)}
+    numbers = NUMBER.findall(generated)
     missing = [f"number {n}" for n in numbers if n.replace(",", "") not in source_numbers]
     return Check("numbers", not missing, "; ".join(missing) or f"{len(numbers)} number(s), all in the support")
 
