@@ -36,7 +36,7 @@ from brief.words import (
     DUPLICATE_COS,
     DUPLICATE_OVERLAP,
     MAX_POINT_WORDS,
-    MIN_WORDS,
+    MIN_FACT_WORDS,
     SAME_FACT_COS,
     SAME_FACT_COS_WITH_WORDS,
     SAME_FACT_OVERLAP,
@@ -187,7 +187,7 @@ def noted_heading(story: Story, pile: Pile, avoid: frozenset[str] = frozenset())
 def lead_sentence(article: Article) -> str:
     """The article's lead: its first sentence that is not a fragment (a list item or a line ending in a colon)."""
     for index in range(min(len(article.sentences), 3)):
-        if not fragment(article, index) and word_count(article.sentences[index]) >= MIN_WORDS:
+        if not fragment(article, index) and word_count(article.sentences[index]) >= MIN_FACT_WORDS:
             return article.sentences[index]
     return article.sentences[0]
 
@@ -390,7 +390,7 @@ def _scores(
     quantity = np.array([min(len(found.numbers[i]), 3) / 3 + 0.5 * has_quantity(t) for i, t in enumerate(found.originals)])
     leaning = np.array([bool(_ANAPHORIC.match(normalise_for_matching(t))) for t in found.originals])
     size = np.array([word_count(t) for t in found.originals])
-    eligible = (size >= MIN_WORDS) & (size <= MAX_POINT_WORDS)
+    eligible = (size >= MIN_FACT_WORDS) & (size <= MAX_POINT_WORDS)
     eligible &= np.array(
         [not fragment(a, k) and t not in avoid for a, k, t in zip(found.article_of, found.indexes, found.originals)]
     )

@@ -24,7 +24,7 @@ SAME_FACT_OVERLAP = 0.6
 SAME_FACT_SHARED = 6  # ... and this many shared content words
 DUPLICATE_COS = 0.96  # a near-duplicate of a sentence already chosen
 DUPLICATE_OVERLAP = 0.7  # or this much word overlap at SAME_FACT_COS_WITH_WORDS
-MIN_WORDS = 6  # shorter sentences (in the original) are rarely a fact worth a bullet
+MIN_FACT_WORDS = 6  # shorter sentences (in the original) are rarely a fact worth a bullet
 MAX_POINT_WORDS = 60  # a longer sentence makes a poor bullet
 MAX_NEW_WORDS = 0.34  # share of a rewrite's content words its support may lack
 

@@ -46,11 +46,11 @@ def eval_command(
     if together and update_baseline:
         raise typer.BadParameter("a brief of all sets together is not pinned", param_hint="--together")
     try:
-        from brief.config import MIN_WORDS
+        from brief.config import MIN_BUDGET_WORDS
         from brief.errors import UsageError
 
-        if words < MIN_WORDS:  # as brief make says it
-            raise UsageError(f"--words {words} is too small for a brief; use at least {MIN_WORDS}")
+        if words < MIN_BUDGET_WORDS:  # as brief make says it
+            raise UsageError(f"--words {words} is too small for a brief; use at least {MIN_BUDGET_WORDS}")
         given = sets or [evaluate.DEFAULT_SETS]
         folders = evaluate.find_sets(given)
         pinned_at = baseline or evaluate.baseline_for(given[0], folders)

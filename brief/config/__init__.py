@@ -72,7 +72,7 @@ __all__ = [
     "DEFAULT_WORDS",
     "ENV_VARS",
     "FLAGS",
-    "MIN_WORDS",
+    "MIN_BUDGET_WORDS",
     "PROFILE_KEYS",
     "TABLES",
     "Settings",
@@ -88,7 +88,7 @@ __all__ = [
 ]
 
 DEFAULT_WORDS = 500
-MIN_WORDS = 50
+MIN_BUDGET_WORDS = 50
 # A one-page brief draws on a few dozen articles at most; translating thousands would take hours on a CPU.
 DEFAULT_MAX_ARTICLES = 50
 DEFAULT_FORMAT = "markdown"
@@ -269,11 +269,11 @@ def _merge(layers: Sequence[tuple[str, dict[str, object]]]) -> tuple[dict[str, o
 def _checked_words(values: Mapping[str, object], origins: Mapping[str, str]) -> int:
     """The word budget, refused when too small for a brief (a usage error when typed as a flag)."""
     words_value = int(values.get("words", DEFAULT_WORDS))  # type: ignore[call-overload]
-    if words_value < MIN_WORDS:
+    if words_value < MIN_BUDGET_WORDS:
         origin = origins["words"]
         said = f"--words {words_value}" if origin.startswith("flag") else f"words {words_value} ({origin})"
         error = UsageError if origin.startswith("flag") else ConfigError  # typed on the command line: exit 2
-        raise error(f"{said} is too small for a brief; use at least {MIN_WORDS}")
+        raise error(f"{said} is too small for a brief; use at least {MIN_BUDGET_WORDS}")
     return words_value
 
 
