@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
 
 from brief import names
 from brief.clean import split_sentences
 from brief.differences import Claim, Difference, across, compare
+from brief.models.base import Rewriter
 from brief.pile import Pile, numbers_in
 from brief.records import (
     AlsoNoted,
@@ -38,13 +38,6 @@ from brief.translate import Translations, date_notes
 from brief.words import checks, content_words
 
 REWRITE_SUPPORT = 3  # supporting sentences a point's rewrite reads
-
-
-class Rewriter(Protocol):
-    """A summariser: one short rewrite per text (``summarise.Seq2SeqSummariser`` is one)."""
-
-    def summarise_batch(self, texts: Sequence[str]) -> list[str]:
-        """Rewrite each text as a short summary."""
 
 
 @dataclass(frozen=True)

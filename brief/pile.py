@@ -13,12 +13,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 import yaml
 
 from brief.clean import normalise_for_matching
+from brief.models.base import Embedder
 from brief.records import Article, sentence_id
 from brief.words import NUMBER
 
@@ -38,13 +38,6 @@ MIN_PEOPLE_STEM = 4
 # Clitics written onto a word: a conjunction, then a preposition, then the article (للسعودية is ل + ال + ...).
 _CLITICS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "لل", "ولل", "فلل")
 _ARABIC_WORD = re.compile(r"[\u0600-\u06ff]+")
-
-
-class Embedder(Protocol):
-    """What the pile needs of an embedder."""
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Unit-length vectors, one row per text."""
 
 
 def numbers_in(text: str) -> list[str]:

