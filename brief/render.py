@@ -95,11 +95,17 @@ def one_source_mark(section: Section, point: BriefSentence) -> bool:
     return several and point.single_source
 
 
-def _update_line(update: dict[str, Any]) -> str:
-    """"1,644 dead [2] (29 March 2025), up from 1,000 [3]": the latest value, its day, and what it was before."""
+def update_parts(update: dict[str, Any]) -> tuple[dict[str, Any], str, str, list[dict[str, Any]]]:
+    """A "Latest figure" entry's parts, for the Markdown and the mail alike: the latest value, its day (" (29
+    March 2025)" or ""), "up" or "revised", and the earlier values."""
     latest, *earlier = update["values"]
     day = f" ({human_date(dt.date.fromisoformat(latest['date']))})" if latest.get("date") else ""
-    went = "up" if update.get("rose", True) else "revised"
+    return latest, day, "up" if update.get("rose", True) else "revised", earlier
+
+
+def _update_line(update: dict[str, Any]) -> str:
+    """"1,644 dead [2] (29 March 2025), up from 1,000 [3]": the latest value, its day, and what it was before."""
+    latest, day, went, earlier = update_parts(update)
     before = ", ".join(f"{escape(v['value'])} {citations(v['cites'])}" for v in earlier)
     return f"{escape(latest['value'])} {citations(latest['cites'])}{day}, {went} from {before}"
 

@@ -9,7 +9,6 @@ out mixed English and Arabic as the Markdown does.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 from collections.abc import Sequence
@@ -142,9 +141,7 @@ def _lines(lines: Sequence[str], style: str = "p") -> list[str]:
 
 def _update(update: dict[str, Any]) -> str:
     """As render's "Latest figure" line: the latest value, its day, and what it was before."""
-    latest, *earlier = update["values"]
-    day = f" ({render.human_date(dt.date.fromisoformat(latest['date']))})" if latest.get("date") else ""
-    went = "up" if update.get("rose", True) else "revised"
+    latest, day, went, earlier = render.update_parts(update)
     before = ", ".join(f"{text(v['value'])} {cites(v['cites'])}" for v in earlier)
     return f"<em>Latest figure:</em> {text(latest['value'])} {cites(latest['cites'])}{text(day)}, {went} from {before}"
 
