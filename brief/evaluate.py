@@ -737,7 +737,7 @@ def baseline_for(given: Path, folders: Sequence[Path]) -> Path:
 # What ``brief eval -v`` lists for a corpus folder.
 CORPUS_DETAILS = ("stories_merged", "stories_split", "single_source_sections", "heading_other_story",
                   "weight3_missing", "thin_stories", "false_differences", "rising_as_conflict", "differences_missed",
-                  "one_source_wrong", "undated_shown_date", "wrong_dates", "also_noted_not_lead")  # fmt: skip
+                  "one_source_wrong", "undated_shown_date", "wrong_dates", "also_noted_not_lead", "beats")  # fmt: skip
 
 
 def load_baseline(path: Path) -> dict[str, dict[str, int]]:

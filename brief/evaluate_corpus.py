@@ -68,7 +68,12 @@ DIRECTIONS = {
     "undated_shown_date": LOWER,
     "wrong_dates": LOWER,
     "also_noted_not_lead": LOWER,
+    # Issue 20: with a labelled beat (beats.yaml beside the corpus), the stories --about wrongly leaves out or keeps.
+    "beat_on_left_out": LOWER,
+    "beat_off_kept": LOWER,
 }
+BEATS_NAME = "beats.yaml"  # folder -> [{about, on_beat, off_beat}], beside the corpus folder (tests/eval/beats.yaml)
+BEAT_FLOOR = 0.9  # issue 20: at least this share of the stories on the beat kept, and of those off it left out
 ARTICLE_SUFFIXES = (".txt", ".html")
 MIN_FACTS = 2  # labelled facts a printed story should have on the page (issue 17)
 _FILE_ROW = re.compile(
@@ -564,11 +569,7 @@ def run_folder(
 
     labels = load_labels(folder)
     start = time.perf_counter()
-    # The articles only: MANIFEST.md and labels.yaml describe the folder, they are not news.
-    inputs = [str(p) for p in sorted(folder.iterdir()) if p.suffix in ARTICLE_SUFFIXES]
-    articles, _ = pipeline.read_articles(inputs)
-    if not articles:
-        raise InputError(f"{folder}: no article could be read")
+    inputs, articles = read_folder(folder)
     with tempfile.TemporaryDirectory(prefix="brief-eval-") as home:
         registry = write_stand_in(articles, Path(home))
         settings = Settings(
@@ -582,7 +583,86 @@ def run_folder(
             made = pipeline.make(settings, inputs, store=store)
         data = json.loads(render.to_json(made))
     scores, details = score_corpus(labels, data, articles)
+    beats = beats_of(folder)
+    if beats:
+        beat_scores, beat_details = score_beats(folder, labels, articles, beats, registry_for=write_stand_in)
+        scores.update(beat_scores)
+        details.update(beat_details)
     return scores, details, time.perf_counter() - start
+
+
+def read_folder(folder: Path) -> tuple[list[str], list[Any]]:
+    """The folder's article files and the articles read from them, as a whole folder (``pipeline.read_articles``)."""
+    from brief import pipeline
+
+    # The articles only: MANIFEST.md and labels.yaml describe the folder, they are not news.
+    inputs = [str(p) for p in sorted(folder.iterdir()) if p.suffix in ARTICLE_SUFFIXES]
+    articles, _ = pipeline.read_articles(inputs)
+    if not articles:
+        raise InputError(f"{folder}: no article could be read")
+    return inputs, articles
+
+
+def beats_of(folder: Path) -> list[dict[str, Any]]:
+    """The labelled beats of a corpus folder, from the beats file beside the corpus; none without one."""
+    path = folder.parent.parent / BEATS_NAME
+    if not path.is_file():
+        return []
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as err:
+        raise ConfigError(f"{path} cannot be read: {err}") from None
+    beats = data.get(folder.name) or [] if isinstance(data, dict) else []
+    if not all(isinstance(b, dict) and {"about", "on_beat", "off_beat"} <= set(b) for b in beats):
+        raise ConfigError(f"{path}: each beat of {folder.name} needs about, on_beat and off_beat")
+    return list(beats)
+
+
+def _units(labels: Labels) -> dict[str, str]:
+    """File name -> its labelled story id, or its own name for a single."""
+    unit = {name: name for name in labels.singles}
+    for sid, files in labels.stories.items():
+        unit.update({name: sid for name in files})
+    return unit
+
+
+def score_beats(
+    folder: Path, labels: Labels, articles: Sequence[Any], beats: Sequence[Mapping[str, Any]], *, registry_for: Any
+) -> tuple[dict[str, int], dict[str, Any]]:
+    """For each labelled beat: the stories ``--about`` keeps (``brief.beat.focus`` on the folder's stories, as
+    ``brief make --about`` chooses them), against the stories labelled on and off the beat. A story counts as kept
+    when most of its articles are."""
+    from brief import models
+    from brief.beat import OffBeatError, focus
+    from brief.pile import Pile
+    from brief.stories import find_stories
+
+    with tempfile.TemporaryDirectory(prefix="brief-eval-beat-") as home:
+        registry = models.Registry.load(registry_for(articles, Path(home)))
+        embedder = models.load_backend(registry.get("embedder"), offline=True)
+    pile = Pile(list(articles), embedder)
+    stories = find_stories(pile)
+    unit = _units(labels)
+    left_out = kept_off = passed = 0
+    rows = []
+    for beat in beats:
+        about = [str(a) for a in beat["about"]]
+        try:
+            kept_ids = {i for s in focus(stories, pile, about=about).stories for i in s.article_ids}
+        except OffBeatError:
+            kept_ids = set()
+        votes: dict[str, list[bool]] = {}
+        for article in articles:
+            for name in {Path(loc).name for loc in (article.location, *article.also_at)} & unit.keys():
+                votes.setdefault(unit[name], []).append(article.id in kept_ids)
+        kept = {u for u, v in votes.items() if sum(v) * 2 > len(v)}
+        on, off = set(beat["on_beat"]), set(beat["off_beat"])
+        missed, wrongly = len(on - kept), len(off & kept)
+        ok = len(on) - missed >= BEAT_FLOOR * len(on) and len(off) - wrongly >= BEAT_FLOOR * len(off)
+        left_out, kept_off, passed = left_out + missed, kept_off + wrongly, passed + ok
+        rows.append({"about": about, "on_kept": f"{len(on) - missed}/{len(on)}",
+                     "off_left_out": f"{len(off) - wrongly}/{len(off)}", "passed": ok})  # fmt: skip
+    return {"beat_on_left_out": left_out, "beat_off_kept": kept_off}, {"beats": rows, "beats_passed": passed}
 
 
 # --- the table ----------------------------------------------------------------------------------------------
@@ -695,4 +775,10 @@ def targets(
     ]
     out.append({"target": "at least half the labelled conflicts of printed stories flagged",
                 "met": len(rows) - len(half), "of": len(rows), "missed": half})  # fmt: skip
+    with_beat = [(name, d) for name, _, d in rows if d.get("beats")]
+    if with_beat:  # issue 20: counted per folder with a labelled beat (it passes when every beat of it does)
+        short = [name for name, d in with_beat if d["beats_passed"] < len(d["beats"])]
+        out.append({"target": f"--about keeps >= {BEAT_FLOOR:.0%} of the stories on a labelled beat and leaves "
+                              f"out >= {BEAT_FLOOR:.0%} of the others (issue 20: on 4 folders at least)",
+                    "met": len(with_beat) - len(short), "of": len(with_beat), "missed": short})  # fmt: skip
     return out
