@@ -16,7 +16,7 @@ import datetime as dt
 import os
 import sys
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
 
@@ -100,7 +100,6 @@ class _Outcome:
     error: str | None = None
     brief: Brief | None = None
     written: Path | None = None
-    failed: list[str] = field(default_factory=list)
 
 
 def check_models(settings: Settings) -> None:

@@ -462,3 +462,10 @@ def test_exit_codes_through_a_real_process(command: list[str], code: int, stdout
     assert done.stdout == stdout
     assert stderr in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_an_unknown_model_name_fails_before_the_lock_and_the_run_record(home: Path) -> None:
+    """The names are checked before the run takes the lock or starts a record: a typo leaves nothing behind."""
+    run = invoke("make", str(ROOT / "seeds"), "--translator", "nope")
+    assert run.exit_code == 4 and "unknown translator 'nope'" in run.stderr
+    assert not home.exists()  # no lock file, no store, no run record
