@@ -27,6 +27,7 @@ import numpy as np
 
 from brief.clean import normalise_for_matching
 from brief.errors import NothingNewError
+from brief.glossary import folded, holds_folded
 from brief.pile import Pile
 from brief.records import Article, Story
 from brief.stories import real_headline
@@ -94,21 +95,18 @@ def _spellings(name: str, glossary: Mapping[str, str]) -> list[str]:
     return [folded, *extra]
 
 
-def _names(article: Article, spellings: Sequence[str]) -> bool:
-    text = " " + normalise_for_matching(" ".join([article.title or "", *article.sentences])) + " "
-    # whole words only, allowing Arabic's attached prefixes (و, ب, ل ...) before a name
-    return any(re.search(rf"(?<![^\s\u0648\u0628\u0644\u0641\u0643]){re.escape(s)}(?!\w)", text) for s in spellings)
-
-
 def watched(
     stories: Sequence[Story], pile: Pile, watch: Sequence[str], glossary: Mapping[str, str] | None = None
 ) -> dict[str, tuple[str, ...]]:
     """Per story that names someone on the watch list: the names, in the list's order."""
     found: dict[str, tuple[str, ...]] = {}
     spellings = {name: _spellings(name, glossary or {}) for name in watch}
+    # Each article folded once; a name counts as whole words, Arabic's attached prefixes (و, ب, ل ...) allowed.
+    texts = {a.id: folded(" ".join([a.title or "", *a.sentences])) for a in pile.articles}
     for story in stories:
-        articles = [pile.by_id[i] for i in story.article_ids]
-        names = tuple(n for n in watch if any(_names(a, spellings[n]) for a in articles))
+        names = tuple(
+            n for n in watch if any(holds_folded(texts[i], s) for i in story.article_ids for s in spellings[n])
+        )
         if names:
             found[story.id] = names
     return found

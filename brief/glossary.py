@@ -17,7 +17,7 @@ it, and counted (``Applied.missed``, shown with --verbose).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -75,18 +75,26 @@ def _scalar(node: Any) -> str:
     return str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
 
 
+def folded(text: str) -> str:
+    """``text`` folded for whole-word matching (``holds_folded``): spelling normalised, a space at each end."""
+    return " " + normalise_for_matching(text) + " "
+
+
+def holds_folded(text: str, term: str) -> bool:
+    """True when ``text`` (from ``folded``) holds the already-folded ``term`` as whole words; و ب ل ف ك may stand
+    attached before it."""
+    return bool(term and re.search(rf"(?<![^\s{_PREFIXES}]){re.escape(term)}(?!\w)", text))
+
+
 def holds(text: str, term: str) -> bool:
     """True when Arabic ``text`` holds ``term`` as whole words (spelling folded; و ب ل ف ك may stand before it)."""
-    folded = normalise_for_matching(term)
-    return bool(
-        folded
-        and re.search(rf"(?<![^\s{_PREFIXES}]){re.escape(folded)}(?!\w)", " " + normalise_for_matching(text) + " ")
-    )
+    return holds_folded(folded(text), normalise_for_matching(term))
 
 
 def terms_in(text: str, glossary: Mapping[str, str]) -> list[str]:
-    """The glossary's terms ``text`` holds, in the glossary's order."""
-    return [term for term in glossary if holds(text, term)]
+    """The glossary's terms ``text`` holds, in the glossary's order (the text folded once)."""
+    padded = folded(text)
+    return [term for term in glossary if holds_folded(padded, normalise_for_matching(term))]
 
 
 def _spans(english: str, term: str) -> list[tuple[int, int]]:
@@ -106,10 +114,13 @@ def _spans(english: str, term: str) -> list[tuple[int, int]]:
     return spans
 
 
-def place(english: str, original: str, glossary: Mapping[str, str]) -> tuple[str, list[str]]:
-    """``english`` with the glossary's English for each term ``original`` holds; and the terms not found in it."""
+def place(
+    english: str, original: str, glossary: Mapping[str, str], held: Sequence[str] | None = None
+) -> tuple[str, list[str]]:
+    """``english`` with the glossary's English for each term ``original`` holds (``held``, when the caller has
+    them already); and the terms not found in it."""
     missed = []
-    for term in terms_in(original, glossary):
+    for term in terms_in(original, glossary) if held is None else held:
         wanted = glossary[term]
         spans = _spans(english, term)
         already = fold(wanted) and re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", english)
@@ -135,9 +146,8 @@ def apply_glossary(translations: Any, glossary: Mapping[str, str]) -> tuple[Any,
         return translations, done
     english = {}
     for key, text in translations.english.items():
-        original = key[1]
-        if terms_in(original, glossary):
-            done.texts += 1
-        english[key], missed = place(text, original, glossary)
+        held = terms_in(key[1], glossary)
+        done.texts += 1 if held else 0
+        english[key], missed = place(text, key[1], glossary, held)
         done.missed += [f"{term} in: {text}" for term in missed]
     return replace(translations, english=english), done
