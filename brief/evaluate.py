@@ -48,7 +48,7 @@ import yaml
 from brief.clean import normalise_for_matching
 from brief.clean.text import collapse_space
 from brief.errors import ConfigError, InputError
-from brief.words import NUMBER
+from brief.words import MONTHS_AND_DAYS, NUMBER
 
 DEFAULT_SETS = Path("tests") / "eval"
 BASELINE_NAME = "baseline.json"
@@ -80,10 +80,6 @@ MIN_DUPLICATE_WORDS = 4
 _WORD = re.compile(r"[A-Za-zÀ-ÿĀ-ž][A-Za-zÀ-ÿĀ-ž'’-]*")
 _AR_WORD = re.compile(r"\w+")
 _CITE = re.compile(r"\[(\d+)\]")
-_MONTHS_DAYS = {
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-}  # fmt: skip
 # Words written with a capital that are not names (sentence openers, titles, common words in headlines).
 _NOT_NAMES = {
     "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is",
@@ -453,7 +449,7 @@ class Scorer:
         support_words = {w.lower() for w in _WORD.findall(support_text)}
         for k, word in enumerate(_WORD.findall(text)):
             lower = word.lower()
-            if lower in _MONTHS_DAYS:
+            if lower in MONTHS_AND_DAYS:
                 if lower not in support_words:
                     problems.append(f"date {word}")
             elif word[0].isupper() and lower not in _NOT_NAMES and k > 0 and not self._name_ok(word, support_text):

@@ -71,7 +71,8 @@ def content_words(text: str) -> frozenset[str]:
 # pattern for "a number in text": selection, composition, the pile and the evaluation all use it.
 NUMBER = re.compile(r"\d+(?:[.,٫]\d+)*")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-_MONTHS = {
+# English month and day names: a rewrite or a printed line that names one its support lacks adds a date.
+MONTHS_AND_DAYS = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 }  # fmt: skip
@@ -126,7 +127,7 @@ def _new_names_and_dates(
     names: list[str] = []
     for k, word in enumerate(words):
         lower = word.lower()
-        if lower in _MONTHS and lower not in source_words:
+        if lower in MONTHS_AND_DAYS and lower not in source_words:
             dates.append(f"date {word}")
         elif not word[0].isupper() or lower in _STOPWORDS:
             continue
