@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -117,3 +119,18 @@ def home(tmp_path: Path, tiny_registry: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("BRIEF_HOME", str(folder))
     monkeypatch.setenv("BRIEF_MODELS", str(tiny_registry))
     return folder
+
+
+@contextmanager
+def mounted_tmpfs(at: Path, size: str) -> Iterator[Path]:
+    """A real tmpfs of ``size`` ("1m", "400k") mounted at ``at`` (made when missing), unmounted afterwards: a small
+    disk to fill for real. The test is skipped where mounting is not allowed."""
+    at.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(at)], capture_output=True,
+                          check=False)  # fmt: skip
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    try:
+        yield at
+    finally:
+        subprocess.run(["umount", "-l", str(at)], check=True)

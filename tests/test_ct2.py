@@ -341,16 +341,10 @@ def test_an_empty_or_damaged_shortlist_is_written_again_or_left_out_never_a_cras
 def small_hf_disk(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A real 400 KB tmpfs where conversions are kept (the tiny marian's takes 700 KB), skipped where mounting is
     not allowed."""
-    root = ct2.optimized_root()
-    root.mkdir(parents=True)
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(root)], capture_output=True,
-                          check=False)  # fmt: skip
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
-    try:
+    from conftest import mounted_tmpfs
+
+    with mounted_tmpfs(ct2.optimized_root(), "400k") as root:
         yield root
-    finally:
-        subprocess.run(["umount", "-l", str(root)], check=True)
 
 
 def test_a_disk_that_fills_during_the_conversion_is_exit_5_and_keeps_nothing(
