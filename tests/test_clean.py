@@ -702,12 +702,16 @@ def test_repeated_lines_wants_at_least_two_pages() -> None:
         repeated_lines([], min_pages=1)
 
 
+# Three articles of one publisher's day, each a sentence of its own.
+THREE_BODIES = [
+    "أعلنت وزارة الصحة إطلاق حملة للتطعيم ضد شلل الأطفال تستهدف 14 مليون طفل في جميع المحافظات.",
+    "أعلن وزير النقل تشغيل أربع محطات جديدة في الخط الثالث لمترو الأنفاق الشهر المقبل.",
+    "تعادل الأهلي مع الزمالك دون أهداف في قمة الدوري المصري الممتاز على ستاد القاهرة.",
+]
+
+
 def test_clean_documents_drops_what_a_publisher_repeats_and_keeps_order() -> None:
-    bodies = [
-        "أعلنت وزارة الصحة إطلاق حملة للتطعيم ضد شلل الأطفال تستهدف 14 مليون طفل في جميع المحافظات.",
-        "أعلن وزير النقل تشغيل أربع محطات جديدة في الخط الثالث لمترو الأنفاق الشهر المقبل.",
-        "تعادل الأهلي مع الزمالك دون أهداف في قمة الدوري المصري الممتاز على ستاد القاهرة.",
-    ]
+    bodies = THREE_BODIES
     docs = [
         RawDocument(f"saved/nile/{i}.txt", f"عنوان الخبر رقم {i} هنا\n\n{body}\n\n{SHARED}\n\n{SLOGAN}\n", "txt", "utf-8")
         for i, body in enumerate(bodies)
@@ -725,11 +729,7 @@ def test_clean_documents_drops_what_a_publisher_repeats_and_keeps_order() -> Non
 def test_clean_documents_reads_a_date_line_every_page_of_the_day_shares(dateline: str) -> None:
     # Every article of one day carries the same date line: it repeats across the folder's pages, yet it is each
     # page's date, never furniture.
-    bodies = [
-        "أعلنت وزارة الصحة إطلاق حملة للتطعيم ضد شلل الأطفال تستهدف 14 مليون طفل في جميع المحافظات.",
-        "أعلن وزير النقل تشغيل أربع محطات جديدة في الخط الثالث لمترو الأنفاق الشهر المقبل.",
-        "تعادل الأهلي مع الزمالك دون أهداف في قمة الدوري المصري الممتاز على ستاد القاهرة.",
-    ]
+    bodies = THREE_BODIES
     docs = [
         RawDocument(f"morning/{i}.txt", f"موقع رقم {i}\n{dateline}\n\n{body}\n", "txt", "utf-8")
         for i, body in enumerate(bodies)
