@@ -201,11 +201,7 @@ def packaged_registry() -> Path:
 def _converted(spec: ModelSpec, folder: Path | None) -> Path | None:
     """The CTranslate2 conversion of this model (made by ``brief models pull`` or a first run), when made and
     usable here."""
-    if folder is None or conversion_kind(spec) is None:
-        return None
-    from brief.models import ctranslate2
-
-    return ctranslate2.find_optimized(spec, folder) if ctranslate2.available() else None
+    return engine(spec, folder).converted
 
 
 @dataclass(frozen=True)
